@@ -1,0 +1,138 @@
+"""``EmbeddedEngine``: botkit's default engine, the shipped toy-world model behind the ``Engine``
+interface.
+
+* Words -> vocabulary: :func:`botkit.engine.embedded.vocab.map_prompt` (documented there).
+* Duration: the model renders chunks of 9 frames at 32x32; a shot longer than that is built by
+  temporal autoregression on the model's own image-to-video: each next chunk starts from the last
+  latent frame of the previous one (8 new frames per chunk), then the clip is trimmed.
+* Image-to-video: ``request.image`` is resized (box filter) to 32x32 and pinned as frame 0.
+* Output: frames are upsampled bicubically from 32x32 to 256x256 (``OUTPUT_SIZE``); the request's
+  width/height are not honoured, post-processing reframes. ``clip.meta`` records what was used.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from botkit.domain import Clip, ProgressFn, ShotRequest
+from botkit.engine.embedded import WEIGHTS_DIR
+from botkit.engine.embedded.vocab import caption, map_prompt
+from botkit.errors import EngineError, InputError
+
+logger = logging.getLogger(__name__)
+
+MODEL_SIZE = 32
+CHUNK_FRAMES = 9
+OUTPUT_SIZE = 256
+DEFAULT_STEPS = 16
+DEFAULT_GUIDANCE = 4.0
+
+
+class EmbeddedEngine:
+    """The embedded toy-world model. Loads its weights lazily, once per instance."""
+
+    name = "embedded"
+    native_fps = 8
+    native_size = (OUTPUT_SIZE, OUTPUT_SIZE)
+
+    def __init__(self, weights: str | Path | None = None, output_size: int = OUTPUT_SIZE) -> None:
+        self.weights = Path(weights) if weights is not None else WEIGHTS_DIR
+        self.output_size = output_size
+        self.native_size = (output_size, output_size)
+        self._pipe: Any = None
+
+    @property
+    def pipeline(self) -> Any:
+        if self._pipe is None:
+            from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline
+
+            if not (self.weights / "model_index.json").exists():
+                raise EngineError(f"embedded weights not found in {self.weights}")
+            start = time.perf_counter()
+            try:
+                self._pipe = EmbeddedVideoPipeline.from_pretrained(self.weights)
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise EngineError(f"could not load the embedded model from {self.weights}: {exc}") from exc
+            self._pipe.set_progress_bar_config(disable=True)
+            logger.info("embedded model loaded from %s in %.2f s", self.weights, time.perf_counter() - start)
+        return self._pipe
+
+    def _first_frame(self, request: ShotRequest) -> np.ndarray | None:
+        if request.task != "i2v":
+            return None
+        if request.image is None:
+            raise InputError("task 'i2v' needs request.image (a path to the first frame)")
+        try:
+            with Image.open(request.image) as img:
+                small = img.convert("RGB").resize((MODEL_SIZE, MODEL_SIZE), Image.Resampling.BOX)
+        except OSError as exc:
+            raise InputError(f"could not read request.image {request.image}: {exc}") from exc
+        return np.asarray(small, dtype=np.uint8)
+
+    def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None) -> Clip:
+        attrs = map_prompt(request.prompt, request.camera)
+        text = caption(attrs)
+        steps = request.steps or DEFAULT_STEPS
+        guidance = request.guidance if request.guidance is not None else DEFAULT_GUIDANCE
+        chunks = 1 + math.ceil(max(0, request.num_frames - CHUNK_FRAMES) / (CHUNK_FRAMES - 1))
+        total = chunks * steps
+        first = self._first_frame(request)
+        pipe = self.pipeline
+        generator = torch.Generator().manual_seed(request.seed)
+        start = time.perf_counter()
+
+        latents: list[torch.Tensor] = []
+        previous: torch.Tensor | None = None
+        for chunk in range(chunks):
+            def report(_pipe: Any, i: int, _t: Any, kwargs: dict[str, Any], chunk: int = chunk) -> dict[str, Any]:
+                if on_progress is not None:
+                    on_progress(chunk * steps + i + 1, total)  # may raise Cancelled: propagate at once
+                return kwargs
+
+            out = pipe(text, image=first if chunk == 0 else None, image_latents=previous,
+                       num_frames=CHUNK_FRAMES, height=MODEL_SIZE, width=MODEL_SIZE,
+                       num_inference_steps=steps, guidance_scale=guidance, generator=generator,
+                       output_type="latent", callback_on_step_end=report).frames
+            latents.append(out if chunk == 0 else out[:, :, 1:])
+            previous = out[:, :, -1]
+
+        video = torch.cat(latents, dim=2)[:, :, : request.num_frames]
+        with torch.no_grad():
+            pixels = pipe.autoencoder.decode_video(video)[0].permute(1, 0, 2, 3).float()  # [F, 3, h, w]
+            if first is not None:
+                # The first frame is the given image itself, not its autoencoder round trip.
+                pixels[0] = torch.from_numpy(first).permute(2, 0, 1).float() / 127.5 - 1.0
+            big = F.interpolate(pixels, size=(self.output_size, self.output_size), mode="bicubic", align_corners=False)
+        frames = ((big.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+        elapsed = time.perf_counter() - start
+        logger.info("embedded render: %d frames, %d chunks, %d steps, %.2f s", len(frames), chunks, steps, elapsed)
+        return Clip(
+            frames=np.ascontiguousarray(frames),
+            fps=float(request.fps),
+            meta={
+                "model": self.name,
+                "weights": str(self.weights),
+                "task": request.task,
+                "seed": request.seed,
+                "steps": steps,
+                "guidance": guidance,
+                "num_frames": len(frames),
+                "width": self.output_size,
+                "height": self.output_size,
+                "model_size": MODEL_SIZE,
+                "chunks": chunks,
+                "caption": text,
+                "attributes": attrs.as_dict(),
+                "upsample": "bicubic",
+                "render_s": round(elapsed, 3),
+            },
+        )
