@@ -1,0 +1,21 @@
+"""Alembic environment: botkit passes its engine in ``config.attributes``; the alembic CLI uses
+BOTKIT_DATABASE_URL (default: sqlite file in ./botkit-data)."""
+
+from alembic import context
+from botkit.settings import Settings
+from botkit.store.db import make_engine
+from botkit.store.models import Base
+
+config = context.config
+engine = config.attributes.get("engine") or make_engine(Settings().resolved_database_url())
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

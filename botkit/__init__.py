@@ -1,0 +1,3 @@
+"""botkit: chatbots that make short videos."""
+
+__version__ = "0.1.0"

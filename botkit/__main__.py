@@ -1,0 +1,3 @@
+from botkit.channels.cli import main
+
+main()

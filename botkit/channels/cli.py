@@ -1,0 +1,147 @@
+"""The ``botkit`` command line: one request in, MP4s out; plus database and admin commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from botkit.domain import Progress as BotProgress
+from botkit.errors import BotkitError
+from botkit.settings import Settings
+
+app = typer.Typer(
+    help="botkit: chatbots that make short videos.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
+
+
+def _settings(data_dir: Path | None, **overrides) -> Settings:  # type: ignore[no-untyped-def]
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if data_dir is not None:
+        values["data_dir"] = data_dir
+    return Settings(**values)
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def chat(
+    request: Annotated[
+        str, typer.Argument(help='What to make, e.g. "a 10 second TikTok teaser for our new trail shoes".')
+    ],
+    platform: Annotated[
+        list[str] | None, typer.Option("--platform", "-p", help="Target platform (repeatable).")
+    ] = None,
+    skill: Annotated[str | None, typer.Option(help="marketing | social | storyboard | training.")] = None,
+    image: Annotated[
+        list[Path] | None, typer.Option("--image", "-i", help="Storyboard panel / product image (repeatable).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for reproducible shots.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also copy the videos and posters into this folder.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; render nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    engine: Annotated[str | None, typer.Option(help="Video engine [embedded].")] = None,
+    reframe: Annotated[str, typer.Option(help="auto | crop | blur-pad.")] = "auto",
+    data_dir: DataDir = None,
+) -> None:
+    """Plan and render one request; prints the plan and where the videos are."""
+    from botkit.bot import Bot
+
+    console = Console(stderr=as_json)
+    if reframe not in ("auto", "crop", "blur-pad"):
+        raise _fail(f"unknown reframe mode {reframe!r}; choose auto, crop or blur-pad")
+    try:
+        bot = Bot.open(_settings(data_dir, engine=engine))
+        turn = bot.plan(request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli")
+        if not as_json:
+            console.print(f"[bold]Plan[/] ({turn.plan.planner}):", highlight=False)
+            console.print(turn.plan.summary(), highlight=False, markup=False)
+        if not dry_run:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=as_json,
+            ) as bar:
+                task = bar.add_task("rendering", total=None)
+
+                def show(event: BotProgress) -> None:
+                    if event.stage == "rendering" and event.steps:
+                        bar.update(
+                            task,
+                            description=f"shot {event.shot + 1}/{event.shots}",
+                            completed=event.step,
+                            total=event.steps,
+                        )
+                    elif event.stage == "post":
+                        bar.update(task, description="encoding", completed=0, total=None)
+                    elif event.stage == "done":
+                        bar.update(task, description="done", completed=1, total=1)
+
+                turn = bot.render(turn, on_progress=show, mode=reframe)  # type: ignore[arg-type]
+    except BotkitError as exc:
+        raise _fail(str(exc)) from None
+    outputs = [output.model_dump() for output in turn.outputs]
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for output in outputs:
+            for key in ("path", "poster"):
+                output[key] = str(shutil.copy2(output[key], out / Path(output[key]).name))
+    if as_json:
+        payload = {
+            "conversation_id": turn.conversation_id,
+            "plan_id": turn.plan_id,
+            "job_id": turn.job_id,
+            "plan": turn.plan.model_dump(mode="json"),
+            "outputs": outputs,
+        }
+        sys.stdout.write(json.dumps(payload) + "\n")
+        return
+    for output in outputs:
+        console.print(
+            f"[green]{output['platform']}[/]: {output['path']} ({output['width']}x{output['height']}, "
+            f"{output['duration_s']:g} s)",
+            highlight=False,
+        )
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Apply the Alembic migrations (SQLite in the data dir, or BOTKIT_DATABASE_URL)."""
+    from botkit.store.db import make_engine
+    from botkit.store.migrate import current_revision, upgrade
+
+    settings = _settings(data_dir)
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    Console().print(
+        f"database at revision {current_revision(engine)}: {engine.url.render_as_string()}", highlight=False
+    )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Domain models: pydantic types that cross every boundary. No I/O here."""
+
+from botkit.domain.events import Progress, ProgressListener, Stage
+from botkit.domain.media import Clip, Output, ProgressFn, ShotRequest, Task
+from botkit.domain.plan import (
+    DEFAULT_NEGATIVE_PROMPT,
+    PLATFORM_IDS,
+    Limits,
+    PlatformId,
+    Shot,
+    ShotMode,
+    ShotPlan,
+)
+
+__all__ = [
+    "DEFAULT_NEGATIVE_PROMPT",
+    "PLATFORM_IDS",
+    "Clip",
+    "Limits",
+    "Output",
+    "PlatformId",
+    "Progress",
+    "ProgressFn",
+    "ProgressListener",
+    "Shot",
+    "ShotMode",
+    "ShotPlan",
+    "ShotRequest",
+    "Stage",
+    "Task",
+]

@@ -1,0 +1,121 @@
+"""The shot plan: what a planner produces and what every later stage consumes."""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PlatformId = Literal[
+    "tiktok",
+    "reels",
+    "shorts",
+    "youtube",
+    "instagram-feed",
+    "instagram-portrait",
+    "linkedin",
+    "x",
+]
+PLATFORM_IDS: tuple[str, ...] = PlatformId.__args__  # type: ignore[attr-defined]
+
+SkillName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+
+
+class Limits:
+    """Hard limits of one plan. Errors quote these numbers to the user."""
+
+    MAX_REQUEST_CHARS = 2_000
+    MAX_PROMPT_CHARS = 1_000
+    MAX_TOTAL_S = 60.0
+    MIN_SHOT_S = 0.5
+    MAX_SHOT_S = 20.0
+    MAX_SHOTS = 12
+    MAX_IMAGES = 12
+
+
+class ShotMode(StrEnum):
+    TEXT_TO_VIDEO = "t2v"
+    IMAGE_TO_VIDEO = "i2v"
+
+
+DEFAULT_NEGATIVE_PROMPT = "blurry, low quality, distorted, watermark, text artifacts, flicker"
+
+
+class Shot(BaseModel):
+    """One continuous camera shot, rendered by one engine call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=0, lt=Limits.MAX_SHOTS)
+    prompt: str = Field(min_length=1, max_length=Limits.MAX_PROMPT_CHARS)
+    negative_prompt: str = Field(default=DEFAULT_NEGATIVE_PROMPT, max_length=Limits.MAX_PROMPT_CHARS)
+    duration_s: float = Field(ge=Limits.MIN_SHOT_S, le=Limits.MAX_SHOT_S)
+    mode: ShotMode = ShotMode.TEXT_TO_VIDEO
+    image: str | None = Field(default=None, description="Input image (path) for image-to-video.")
+    camera: str | None = Field(default=None, max_length=80, description="Camera/motion words.")
+    seed: int = Field(ge=0, lt=2**32)
+    caption: str | None = Field(default=None, max_length=200)
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("prompt is blank")
+        return value
+
+    @model_validator(mode="after")
+    def _image_matches_mode(self) -> Shot:
+        if self.mode is ShotMode.IMAGE_TO_VIDEO and not self.image:
+            raise ValueError(f"shot {self.index}: image-to-video needs an input image")
+        if self.mode is ShotMode.TEXT_TO_VIDEO and self.image:
+            raise ValueError(f"shot {self.index}: text-to-video takes no input image")
+        return self
+
+
+class ShotPlan(BaseModel):
+    """A whole video: ordered shots, target platforms and presentation choices."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skill: SkillName
+    request: str = Field(max_length=Limits.MAX_REQUEST_CHARS)
+    title: str = Field(min_length=1, max_length=120)
+    platforms: list[PlatformId] = Field(min_length=1, max_length=len(PLATFORM_IDS))
+    shots: list[Shot] = Field(min_length=1, max_length=Limits.MAX_SHOTS)
+    total_duration_s: float = Field(gt=0, le=Limits.MAX_TOTAL_S)
+    style: str = Field(default="", max_length=200)
+    captions: bool = False
+    planner: str = Field(default="offline/1", max_length=80)
+
+    @field_validator("platforms")
+    @classmethod
+    def _unique_platforms(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError(f"platforms repeat: {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ShotPlan:
+        indices = [shot.index for shot in self.shots]
+        if indices != list(range(len(self.shots))):
+            raise ValueError(f"shot indices must be 0..{len(self.shots) - 1} in order, got {indices}")
+        total = sum(shot.duration_s for shot in self.shots)
+        if not math.isclose(total, self.total_duration_s, abs_tol=0.01):
+            raise ValueError(
+                f"total_duration_s {self.total_duration_s} differs from the sum of shot durations {total:.2f}"
+            )
+        return self
+
+    def summary(self) -> str:
+        """A few human lines: what a chat channel replies with before rendering."""
+        lines = [
+            f"{self.title}: {len(self.shots)} shot(s), {self.total_duration_s:g} s, "
+            f"for {', '.join(self.platforms)}" + (" with captions" if self.captions else "")
+        ]
+        for shot in self.shots:
+            how = "from image" if shot.mode is ShotMode.IMAGE_TO_VIDEO else "from text"
+            camera = f", {shot.camera}" if shot.camera else ""
+            lines.append(f"  {shot.index + 1}. {shot.duration_s:g} s {how}{camera}: {shot.prompt}")
+        return "\n".join(lines)

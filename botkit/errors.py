@@ -1,0 +1,40 @@
+"""botkit's exception tree: one root, translated from library errors at the boundaries.
+
+BotkitError
+├── InputError          bad user input: says what was wrong and what is allowed
+│   └── PlanLimitError  a request outside the plan limits (duration, shots, length)
+├── EngineError         a video engine could not load or render
+│   └── Cancelled       a render was cancelled by its caller
+├── PostError           ffmpeg / post-processing failed
+└── StoreError          the database or asset store failed
+"""
+
+from __future__ import annotations
+
+
+class BotkitError(Exception):
+    """Root of every error botkit raises on purpose."""
+
+
+class InputError(BotkitError, ValueError):
+    """The user's input is not acceptable; the message says what is allowed."""
+
+
+class PlanLimitError(InputError):
+    """A request asks for more than a plan may hold."""
+
+
+class EngineError(BotkitError):
+    """A video engine failed to load or to render."""
+
+
+class Cancelled(EngineError):
+    """A render was cancelled; nothing was decoded or written."""
+
+
+class PostError(BotkitError):
+    """Post-processing (ffmpeg) failed."""
+
+
+class StoreError(BotkitError):
+    """The database or asset store failed."""

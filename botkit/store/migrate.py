@@ -1,0 +1,39 @@
+"""Runs the Alembic migrations in ``alembic/`` (``botkit_migrations`` when installed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.config import Config
+from sqlalchemy import Engine
+
+from alembic import command
+
+
+def script_location() -> Path:
+    """The migrations folder. It has no ``__init__.py`` (it must not shadow the ``alembic``
+    library), so it is a namespace package: take its directory that holds ``env.py``."""
+    import botkit_migrations
+
+    for entry in botkit_migrations.__path__:
+        if (Path(entry) / "env.py").is_file():
+            return Path(entry)
+    raise FileNotFoundError("botkit's migrations (env.py) are not installed")
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location()))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,1 @@
+"""Versioned prompt templates (data). Shipped in the wheel as ``botkit_prompts``."""

@@ -1,0 +1,26 @@
+"""Migrations create the schema on SQLite and PostgreSQL, and match the models exactly."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from botkit.store.db import make_engine
+from botkit.store.migrate import current_revision, upgrade
+from botkit.store.models import Base
+
+TABLES = {"conversations", "messages", "shot_plans", "shots", "render_jobs", "assets"}
+
+
+def test_upgrade_creates_tables_without_drift(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    assert TABLES <= set(inspect(engine).get_table_names())
+    assert current_revision(engine) is not None
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+    upgrade(engine)  # idempotent
+    engine.dispose()
