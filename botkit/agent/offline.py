@@ -2,44 +2,33 @@
 
 Deterministic: the same request, images and seed give the same plan. It reads platforms, aspect
 words, durations, counts of steps/panels/shots, captions and camera moves in English, Spanish,
-French and German (see ``botkit.agent.words``), and fills the rest from each skill's defaults.
+French and German (see ``botkit.agent.words``), routes the request to a skill (the skills' keywords,
+``botkit.skills``), fills the rest from that skill's defaults and template, and lets the skill's
+``plan`` hook refine the draft.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from botkit.agent import words
 from botkit.domain import PLATFORM_IDS, Limits, Shot, ShotMode, ShotPlan
 from botkit.errors import InputError, PlanLimitError
 from botkit.prompts import load_template
+from botkit.skills import ShotTemplate, Skill, SkillArgs, SkillConfig, SkillRegistry, SkillRequest, load_skills
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE = "offline/v1"
-SKILLS = ("marketing", "social", "storyboard", "training")
+DEFAULT_SKILL = "marketing"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-@dataclass(frozen=True)
-class SkillDefaults:
-    platforms: tuple[str, ...]
-    total_s: float | None  # None: per-shot default times the count
-    shot_s: float
-    shots: int
-    captions: bool
-
-
-DEFAULTS: dict[str, SkillDefaults] = {
-    "marketing": SkillDefaults(("youtube",), 15.0, 4.0, 3, False),
-    "social": SkillDefaults(("tiktok",), 10.0, 3.5, 3, True),
-    "storyboard": SkillDefaults(("youtube",), None, 3.0, 3, False),
-    "training": SkillDefaults(("youtube",), None, 4.0, 3, True),
-}
 
 
 class PlanRequest(BaseModel):
@@ -52,6 +41,8 @@ class PlanRequest(BaseModel):
     platforms: list[str] = Field(default_factory=list)
     skill: str | None = None
     seed: int | None = Field(default=None, ge=0, lt=2**32)
+    args: dict[str, Any] | None = Field(default=None, description="Structured arguments for the skill's Args schema.")
+    config: dict[str, Any] | None = Field(default=None, description="The skill's per workspace / site config.")
 
 
 def clean_request(text: str) -> str:
@@ -61,8 +52,11 @@ def clean_request(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def check_request(request: PlanRequest) -> str:
-    """Validate what a user sent; return the cleaned text. Raises ``InputError`` naming the limit."""
+def check_request(request: PlanRequest, skills: Iterable[str] | None = None) -> str:
+    """Validate what a user sent; return the cleaned text. Raises ``InputError`` naming the limit.
+
+    ``skills``: the installed skill names (an unknown ``request.skill`` is refused); default: no check.
+    """
     if len(request.text) > Limits.MAX_REQUEST_CHARS:
         raise InputError(
             f"the request is {len(request.text):,} characters long; "
@@ -79,8 +73,9 @@ def check_request(request: PlanRequest) -> str:
     unknown = [p for p in request.platforms if p not in PLATFORM_IDS]
     if unknown:
         raise InputError(f"unknown platform {unknown[0]!r}; choose from: {', '.join(PLATFORM_IDS)}")
-    if request.skill is not None and request.skill not in SKILLS:
-        raise InputError(f"unknown skill {request.skill!r}; choose from: {', '.join(SKILLS)}")
+    known = list(skills) if skills is not None else None
+    if request.skill is not None and known is not None and request.skill not in known:
+        raise InputError(f"unknown skill {request.skill!r}; choose from: {', '.join(known)}")
     return text
 
 
@@ -132,13 +127,6 @@ def find_platforms(folded: str) -> list[str]:
     return found
 
 
-def find_skill(folded: str, images: list[str]) -> str:
-    for skill, pattern in words.SKILL_PATTERNS:
-        if re.search(pattern, folded):
-            return skill
-    return "storyboard" if len(images) > 1 else "marketing"
-
-
 def find_camera(folded: str) -> str | None:
     for pattern, camera in words.CAMERA_PATTERNS:
         if re.search(pattern, folded):
@@ -185,23 +173,83 @@ def _seed_for(text: str, seed: int | None) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") % 2**31
 
 
+def parse_args(skill: Skill, request: PlanRequest) -> SkillArgs:
+    try:
+        return skill.parse_args(request.args)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(
+            f"bad argument {'.'.join(map(str, first['loc']))} for skill {skill.name!r}: {first['msg']}"
+        ) from None
+
+
+def parse_config(skill: Skill, request: PlanRequest) -> SkillConfig:
+    try:
+        return skill.parse_config(request.config)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(
+            f"bad config {'.'.join(map(str, first['loc']))} for skill {skill.name!r}: {first['msg']}"
+        ) from None
+
+
 class OfflinePlanner:
     """Rule- and template-based planner; the embedded default of the agent layer."""
 
     name = "offline"
 
-    def __init__(self, template: str = TEMPLATE) -> None:
+    def __init__(
+        self, template: str = TEMPLATE, skills: SkillRegistry | None = None, default_skill: str = DEFAULT_SKILL
+    ) -> None:
         self.template_name = template
         self.templates: dict[str, Any] = load_template(template)
+        self.skills = skills if skills is not None else load_skills()
+        if not len(self.skills):
+            raise InputError(f"no skills are installed (refused: {self.skills.refused}); reinstall botkit")
+        self.default_skill = default_skill if default_skill in self.skills else self.skills.names()[0]
+
+    def choose_skill(self, request: PlanRequest, folded: str) -> Skill:
+        if request.skill:
+            return self.skills.get(request.skill)
+        return self.skills.get(self.skills.route(folded, len(request.images)) or self.default_skill)
+
+    def template_for(self, skill: Skill) -> tuple[ShotTemplate, str]:
+        """The skill's own template, else this planner's versioned one for its name, else a generic one."""
+        version = self.templates["version"]
+        if skill.template is not None:
+            return skill.template, f"{version}+{skill.name}/{skill.template.version}"
+        section = self.templates.get(skill.name)
+        if section is None:
+            return ShotTemplate(), version
+        return ShotTemplate(
+            style=section["style"], shots=tuple(section["shots"]), cameras=tuple(section["cameras"])
+        ), version
 
     def plan(self, request: PlanRequest) -> ShotPlan:
-        text = check_request(request)
+        text = check_request(request, self.skills.names())
         folded = words.fold(text)
-        skill = request.skill or find_skill(folded, request.images)
-        defaults = DEFAULTS[skill]
-        template = self.templates[skill]
+        skill = self.choose_skill(request, folded)
+        args = parse_args(skill, request)
+        config = parse_config(skill, request)
+        draft = self.draft(request, text, folded, skill, args, config)
+        return self.refine(draft, request, text, args, config)
 
-        total = find_duration(folded)
+    def refine(
+        self, draft: ShotPlan, request: PlanRequest, text: str, args: SkillArgs, config: SkillConfig
+    ) -> ShotPlan:
+        """Let the plan's skill refine a draft (from this planner or another one)."""
+        skill_request = SkillRequest(
+            text=text, images=tuple(request.images), platforms=tuple(request.platforms), seed=request.seed
+        )
+        return self.skills.apply_plan(draft, skill_request, args, config)
+
+    def draft(
+        self, request: PlanRequest, text: str, folded: str, skill: Skill, args: SkillArgs, config: SkillConfig
+    ) -> ShotPlan:
+        defaults = skill.defaults
+        template, version = self.template_for(skill)
+
+        total = args.duration_s if args.duration_s is not None else find_duration(folded)
         if total is not None and total > Limits.MAX_TOTAL_S:
             raise PlanLimitError(
                 f"the request asks for {total:g} s of video; a video may be at most "
@@ -211,7 +259,9 @@ class OfflinePlanner:
             raise PlanLimitError(f"the request asks for {total:g} s; a video must be at least {Limits.MIN_SHOT_S:g} s.")
 
         counts = find_counts(folded)
-        steps = find_steps(text) if skill == "training" else []
+        if args.shots is not None:
+            counts["shots"] = args.shots
+        steps = find_steps(text) if defaults.shot_per == "step" else []
         count = self._shot_count(skill, counts, steps, request.images, total)
         if count > Limits.MAX_SHOTS:
             raise PlanLimitError(f"the request needs {count} shots; a plan holds at most {Limits.MAX_SHOTS}.")
@@ -225,23 +275,38 @@ class OfflinePlanner:
                 f"ask for fewer shots or a longer video."
             )
 
-        platforms = list(request.platforms) or find_platforms(folded) or list(defaults.platforms)
+        platforms = (
+            list(request.platforms)
+            or list(args.platforms or [])
+            or find_platforms(folded)
+            or list(config.default_platforms or [])
+            or list(defaults.platforms)
+        )
         captions = defaults.captions
-        if re.search(words.NO_CAPTION_PATTERN, folded):
+        if args.captions is not None:
+            captions = args.captions
+        elif re.search(words.NO_CAPTION_PATTERN, folded):
             captions = False
         elif re.search(words.CAPTION_PATTERN, folded):
             captions = True
 
-        subject = find_subject(text)
-        camera = find_camera(folded)
-        durations = self._durations(skill, total, count, template)
+        subject = (args.subject or find_subject(text))[:200]
+        camera = args.camera or find_camera(folded)
+        durations = self._durations(defaults.hook_s, total, count)
         base_seed = _seed_for(text, request.seed)
         shots = []
         for index in range(count):
             image = request.images[index] if index < len(request.images) else None
             step = steps[index] if index < len(steps) else f"{subject}, part {index + 1}"
-            patterns = template["shots"]
-            prompt = patterns[index % len(patterns)].format(subject=subject, step=step, n=index + 1)
+            pattern = template.shots[index % len(template.shots)]
+            prompt = pattern.format(subject=subject, step=step, n=index + 1)
+            caption = None
+            if captions:
+                caption = (
+                    f"{index + 1}. {step}"
+                    if defaults.caption_style == "numbered"
+                    else (subject if index == 0 else None)
+                )
             shots.append(
                 Shot(
                     index=index,
@@ -249,53 +314,42 @@ class OfflinePlanner:
                     duration_s=durations[index],
                     mode=ShotMode.IMAGE_TO_VIDEO if image else ShotMode.TEXT_TO_VIDEO,
                     image=image,
-                    camera=camera or template["cameras"][index % len(template["cameras"])],
+                    camera=camera or template.cameras[index % len(template.cameras)],
                     seed=(base_seed + 7919 * index) % 2**32,
-                    caption=(self._caption(skill, index, subject, step) or None) if captions else None,
+                    caption=caption[:200] if caption else None,
                 )
             )
         return ShotPlan(
-            skill=skill,
+            skill=skill.name,
             request=text,
-            title=self._title(skill, subject),
+            title=f"{skill.label or skill.name.replace('-', ' ').capitalize()}: {subject}"[:120],
             platforms=platforms,
             shots=shots,
             total_duration_s=round(sum(durations), 2),
-            style=template["style"],
+            style=template.style,
             captions=captions,
-            planner=self.templates["version"],
+            planner=version[:80],
         )
 
     @staticmethod
     def _shot_count(
-        skill: str, counts: dict[str, int], steps: list[str], images: list[str], total: float | None
+        skill: Skill, counts: dict[str, int], steps: list[str], images: list[str], total: float | None
     ) -> int:
-        if skill == "storyboard":
-            return len(images) or counts.get("panels") or counts.get("shots") or DEFAULTS[skill].shots
-        if skill == "training":
-            return len(steps) or counts.get("steps") or counts.get("shots") or DEFAULTS[skill].shots
+        defaults = skill.defaults
+        if defaults.shot_per == "image":
+            return len(images) or counts.get("panels") or counts.get("shots") or defaults.shots
+        if defaults.shot_per == "step":
+            return len(steps) or counts.get("steps") or counts.get("shots") or defaults.shots
         if "shots" in counts:
             return counts["shots"]
         if total is None:
-            return max(DEFAULTS[skill].shots, len(images))
-        return max(1, min(Limits.MAX_SHOTS, round(total / DEFAULTS[skill].shot_s)), len(images))
+            return max(defaults.shots, len(images))
+        return max(1, min(Limits.MAX_SHOTS, round(total / defaults.shot_s)), len(images))
 
     @staticmethod
-    def _durations(skill: str, total: float, count: int, template: dict[str, Any]) -> list[float]:
-        hook = template.get("hook_s")
-        if skill == "social" and hook and count > 1 and total - hook >= Limits.MIN_SHOT_S * (count - 1):
-            rest = _split_duration(total - hook, count - 1)
+    def _durations(hook_s: float | None, total: float, count: int) -> list[float]:
+        if hook_s and count > 1 and total - hook_s >= Limits.MIN_SHOT_S * (count - 1):
+            rest = _split_duration(total - hook_s, count - 1)
             if max(rest) <= Limits.MAX_SHOT_S:
-                return [hook, *rest]
+                return [hook_s, *rest]
         return _split_duration(total, count)
-
-    @staticmethod
-    def _caption(skill: str, index: int, subject: str, step: str) -> str:
-        if skill == "training":
-            return f"{index + 1}. {step}"[:200]
-        return subject[:200] if index == 0 else ""
-
-    @staticmethod
-    def _title(skill: str, subject: str) -> str:
-        kind = {"marketing": "Promo", "social": "Social clip", "storyboard": "Animatic", "training": "How-to"}[skill]
-        return f"{kind}: {subject}"[:120]

@@ -5,13 +5,9 @@ Patterns are matched on a lower-cased, accent-folded copy of the request (see ``
 
 from __future__ import annotations
 
-import unicodedata
+from botkit.skills.text import fold
 
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents: "Vidéo Größe" -> "video grosse"."""
-    text = text.lower().replace("ß", "ss")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+__all__ = ["fold"]
 
 
 # Order matters: more specific first ("youtube shorts" before "youtube").
@@ -164,27 +160,6 @@ CAPTION_PATTERN = (
     r"|\bon[- ]screen text\b|\bleyenda\w*|\blegende\w*|\bbeschriftung\w*"
 )
 NO_CAPTION_PATTERN = r"\bno (captions?|subtitles?|text)\b|\bwithout (captions?|subtitles?|text)\b|\bsin subtitulos\b|\bsans sous-titres\b|\bohne untertitel\b"
-
-# skill -> keyword pattern; first hit in this order wins, "marketing" is the fallback
-SKILL_PATTERNS: list[tuple[str, str]] = [
-    (
-        "storyboard",
-        r"\bstoryboard\w*|\banimatic\w*|\bpanels?\b|\bpaneles\b|\bvignettes?\b|\banimate (these|this|my|the)\b"
-        r"|\banima (estos|estas|este)\b|\banime (ces|ce)\b|\banimiere\b",
-    ),
-    (
-        "training",
-        r"\btraining\b|\btutorial\w*|\bhow[- ]to\b|\bhow to\b|\bonboarding\b|\bstep[- ]by[- ]step\b"
-        r"|\binstructions?\b|\bsteps\b|\bformacion\b|\bpaso a paso\b|\bpasos\b|\bformation\b"
-        r"|\betape par etape\b|\betapes\b|\bschulung\w*|\banleitung\w*|\bschritt fur schritt\b|\bschritte\b",
-    ),
-    (
-        "social",
-        r"\btik\s?tok\b|\breels?\b|\bshorts\b|\bsocial\b|\bviral\b|\bhook\b|\bredes sociales\b"
-        r"|\breseaux sociaux\b|\bsoziale\w*",
-    ),
-    ("marketing", r"\bad\b|\badvert\w*|\bpromo\w*|\bcommercial\b|\bproduct\b|\bteaser\b|\blaunch\b"),
-]
 
 CAMERA_PATTERNS: list[tuple[str, str]] = [
     (

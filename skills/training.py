@@ -1,0 +1,66 @@
+"""The training skill: step-by-step instructions become one shot per step with numbered captions, 16:9."""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import Field
+
+from botkit.domain import Limits, Shot, ShotPlan
+from botkit.skills import PlanDefaults, Skill, SkillArgs
+
+
+class TrainingArgs(SkillArgs):
+    steps: list[str] | None = Field(
+        default=None, min_length=1, max_length=Limits.MAX_SHOTS, description="The instructions, one per shot."
+    )
+
+
+class TrainingSkill(Skill):
+    name = "training"
+    label = "How-to"
+    description = (
+        "Training and how-to videos: step-by-step instructions become one shot per step with numbered "
+        "captions, steady camera, 16:9."
+    )
+    priority = 20
+    keywords = (
+        r"\btraining\b|\btutorial\w*|\bhow[- ]to\b|\bonboarding\b|\bstep[- ]by[- ]step\b|\binstructions?\b|\bsteps\b",
+        r"\bformacion\b|\bcapacitacion\b|\bpaso a paso\b|\bpasos\b|\bcomo (hacer|usar|instalar|cambiar)\b",
+        r"\bformation\b|\betape par etape\b|\betapes\b|\bcomment (faire|utiliser|installer|changer)\b",
+        r"\bschulung\w*|\banleitung\w*|\bschritt fur schritt\b|\bschritte\b|\beinarbeitung\b|\bwie man\b",
+    )
+    defaults = PlanDefaults(
+        platforms=("youtube",),
+        total_s=None,
+        shot_s=4.0,
+        shots=3,
+        captions=True,
+        shot_per="step",
+        caption_style="numbered",
+    )
+    Args = TrainingArgs
+
+    def plan(self, draft: ShotPlan, args: TrainingArgs) -> ShotPlan | None:
+        if not args.steps:
+            return None  # the planner already made one shot per step found in the text
+        total = args.duration_s or self.defaults.shot_s * len(args.steps)
+        if total / len(args.steps) < Limits.MIN_SHOT_S or total > Limits.MAX_TOTAL_S:
+            raise ValueError(f"{len(args.steps)} steps do not fit in {total:g} s")
+        seconds = math.floor(total / len(args.steps) * 10) / 10
+        durations = [seconds] * len(args.steps)
+        durations[-1] = round(total - seconds * (len(args.steps) - 1), 2)
+        base = draft.shots[0]
+        shots = [
+            Shot(
+                index=i,
+                prompt=f"step {i + 1}: {step}"[: Limits.MAX_PROMPT_CHARS],
+                negative_prompt=base.negative_prompt,
+                duration_s=durations[i],
+                camera=base.camera,
+                seed=(base.seed + 7919 * i) % 2**32,
+                caption=f"{i + 1}. {step}"[:200] if draft.captions else None,
+            )
+            for i, step in enumerate(args.steps)
+        ]
+        return draft.model_copy(update={"shots": shots, "total_duration_s": round(sum(durations), 2)})
