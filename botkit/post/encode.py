@@ -1,23 +1,32 @@
-"""Reframe and encode one timeline for several platforms in a single ffmpeg run.
+"""Reframe, overlay and encode one timeline for several platforms in a single ffmpeg run.
 
-The source is decoded once and ``split`` per platform; each branch is reframed (centre crop, or
-blur-pad: the whole picture fitted over a blurred fill), set to square pixels, converted to the
-platform's frame rate and encoded H.264 yuv420p with ``+faststart``; a poster PNG is taken from the
-middle of each branch in the same run.
+The source is decoded once and ``split`` per platform; each branch is converted to the platform's
+frame rate, reframed (centre crop, blur-pad or subject-following crop), set to square pixels, gets
+its caption / end-card overlays in their time windows and is encoded H.264 yuv420p with
+``+faststart``; a poster PNG is taken from the middle of each branch in the same run. An optional
+music file is trimmed to the video, faded in and out and encoded AAC into every output.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from botkit.domain import Clip
+from botkit.errors import InputError, PostError
+from botkit.post.captions import Overlay
 from botkit.post.ffmpeg import run_ffmpeg
+from botkit.post.follow import CropPath, crop_window, subject_path
 from botkit.post.presets import PlatformPreset
+from botkit.post.reframe import CROP_TOLERANCE, ReframeMode, choose_mode, reframe_filter
 
-ReframeMode = Literal["auto", "crop", "blur-pad"]
-CROP_TOLERANCE = 1.3  # "auto" crops when the aspect ratios differ by at most this factor
+logger = logging.getLogger(__name__)
+
+__all__ = ["CROP_TOLERANCE", "EncodedVideo", "ReframeMode", "check_music", "choose_mode", "encode_platforms"]
+
+MUSIC_FADE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -29,26 +38,30 @@ class EncodedVideo:
     height: int
     fps: float
     duration_s: float
+    mode: str = "crop"
 
 
-def choose_mode(mode: ReframeMode, source: tuple[int, int], preset: PlatformPreset) -> Literal["crop", "blur-pad"]:
-    if mode != "auto":
-        return mode
-    ratio = (source[0] / source[1]) / preset.aspect
-    return "crop" if max(ratio, 1 / ratio) <= CROP_TOLERANCE else "blur-pad"
+def check_music(path: Path) -> None:
+    """Raise ``InputError`` unless ``path`` is a file ffmpeg can decode audio from."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"music file {path} does not exist")
+    try:
+        run_ffmpeg(["-i", str(path), "-map", "0:a:0", "-t", "0.2", "-f", "null", "-"], timeout=60)
+    except PostError as exc:
+        raise InputError(f"music file {path.name} has no readable audio track ({exc})") from None
 
 
-def reframe_filter(mode: Literal["crop", "blur-pad"], width: int, height: int) -> str:
-    """Filter chain from the source to a ``width`` x ``height`` frame with square pixels."""
-    cover = f"scale={width}:{height}:force_original_aspect_ratio=increase:flags=lanczos,crop={width}:{height}"
-    if mode == "crop":
-        return f"{cover},setsar=1"
-    fit = f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=lanczos"
-    sigma = max(4, min(width, height) // 50)
-    return (
-        f"split[bgsrc][fgsrc];[bgsrc]{cover},gblur=sigma={sigma}[bg];[fgsrc]{fit}[fg];"
-        f"[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1"
+def _music_graph(input_index: int, duration: float, outputs: int) -> str:
+    fade = min(MUSIC_FADE_S, duration / 4)
+    chain = (
+        f"[{input_index}:a]atrim=duration={duration:.6f},asetpts=PTS-STARTPTS,aresample=48000,"
+        f"afade=t=in:d={fade:.3f},afade=t=out:st={duration - fade:.6f}:d={fade:.3f},"
+        f"apad=whole_dur={duration:.6f}"
     )
+    if outputs == 1:
+        return f"{chain}[a0]"
+    return f"{chain},asplit={outputs}" + "".join(f"[a{i}]" for i in range(outputs))
 
 
 def encode_platforms(
@@ -60,38 +73,83 @@ def encode_platforms(
     stem: str = "video",
     crf: int = 20,
     x264_preset: str = "veryfast",
+    overlays: Mapping[str, list[Overlay]] | None = None,
+    music: Path | None = None,
+    shot_starts_s: list[float] | None = None,
+    paths: Mapping[str, CropPath] | None = None,
 ) -> list[EncodedVideo]:
+    """Encode ``timeline`` once per preset. ``overlays`` are keyed by preset id; ``shot_starts_s``
+    lets the subject-following crop choose a camera per shot; ``paths`` gives precomputed crop paths."""
+    if timeline.num_frames == 0:
+        raise InputError("the timeline has no frames")
+    if not presets:
+        raise InputError("no platforms to encode for")
+    if music is not None:
+        check_music(music)
+    out_dir = Path(out_dir)
+    overlays = overlays or {}
     duration = timeline.duration_s
     height, width = timeline.frames.shape[1:3]
     branches = len(presets)
+    inputs = [
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{timeline.fps:g}", "-i", "pipe:0",
+    ]  # fmt: skip
+    next_input = 1
+    music_index = None
+    if music is not None:
+        inputs += ["-i", str(music)]
+        music_index, next_input = next_input, next_input + 1
     graph = [
         f"[0:v]split={branches}" + "".join(f"[in{i}]" for i in range(branches)) if branches > 1 else "[0:v]null[in0]"
     ]
+    if music_index is not None:
+        graph.append(_music_graph(music_index, duration, branches))
+    computed: dict[tuple[int, int], CropPath] = {}
     outputs: list[str] = []
     results = []
     for i, preset in enumerate(presets):
         frames = max(1, round(duration * preset.fps))
-        reframe = reframe_filter(choose_mode(mode, (width, height), preset), preset.width, preset.height)
-        # name each branch's internal labels apart
-        reframe = reframe.replace("[bgsrc]", f"[bgsrc{i}]").replace("[fgsrc]", f"[fgsrc{i}]")
-        reframe = reframe.replace("[bg]", f"[bg{i}]").replace("[fg]", f"[fg{i}]")
-        graph.append(
-            f"[in{i}]fps={preset.fps},tpad=stop_mode=clone:stop_duration=1,{reframe},format=yuv420p,split[v{i}][p{i}]"
-        )
+        concrete = choose_mode(mode, (width, height), preset)
+        path = None
+        if concrete == "follow":
+            path = (paths or {}).get(preset.id)
+            if path is None:
+                window = crop_window((width, height), preset.aspect)[:2]
+                if window not in computed:
+                    computed[window] = subject_path(
+                        timeline.frames, timeline.fps, preset.aspect, shot_starts_s=shot_starts_s
+                    )
+                path = computed[window]
+            logger.debug("follow camera", extra={"platform": preset.id, "modes": path.modes()})
+        reframe = reframe_filter(concrete, preset.width, preset.height, path=path, label=str(i))
+        chain = [f"[in{i}]fps={preset.fps},tpad=stop_mode=clone:stop_duration=1,{reframe}[r{i}_0]"]
+        for k, overlay in enumerate(overlays.get(preset.id, [])):
+            inputs += ["-i", str(overlay.image)]
+            enable = f"gte(t\\,{overlay.start_s:.6f})*lt(t\\,{overlay.end_s:.6f})"
+            chain.append(
+                f"[r{i}_{k}][{next_input}:v]overlay=x={overlay.x}:y={overlay.y}:eof_action=repeat:"
+                f"enable='{enable}'[r{i}_{k + 1}]"
+            )
+            next_input += 1
+        last = len(overlays.get(preset.id, []))
+        chain.append(f"[r{i}_{last}]format=yuv420p,split[v{i}][p{i}]")
+        graph += chain
         graph.append(f"[p{i}]select='eq(n\\,{frames // 2})'[poster{i}]")
         video = out_dir / f"{stem}-{preset.id}.mp4"
         poster = out_dir / f"{stem}-{preset.id}.png"
+        audio = (
+            ["-map", f"[a{i}]", "-c:a", "aac", "-b:a", "128k", "-t", f"{frames / preset.fps:.6f}"] if music else ["-an"]
+        )
         outputs += [
             "-map", f"[v{i}]", "-frames:v", str(frames), "-c:v", "libx264", "-preset", x264_preset,
             "-crf", str(crf), "-pix_fmt", "yuv420p", "-r", str(preset.fps), "-movflags", "+faststart",
-            "-an", str(video),
+            *audio, str(video),
             "-map", f"[poster{i}]", "-frames:v", "1", "-update", "1", str(poster),
         ]  # fmt: skip
         results.append(
-            EncodedVideo(preset.id, video, poster, preset.width, preset.height, preset.fps, frames / preset.fps)
+            EncodedVideo(
+                preset.id, video, poster, preset.width, preset.height, preset.fps, frames / preset.fps, concrete
+            )
         )
-    source = [
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{timeline.fps:g}", "-i", "pipe:0",
-    ]  # fmt: skip
-    run_ffmpeg([*source, "-filter_complex", ";".join(graph), *outputs], stdin=timeline.frames.tobytes())
+    run_ffmpeg([*inputs, "-filter_complex", ";".join(graph), *outputs], stdin=timeline.frames.tobytes())
     return results
