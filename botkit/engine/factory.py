@@ -1,42 +1,21 @@
-"""Engine names -> engines. The model registry (data) arrives with more backends; until then the
-names below are built in."""
+"""Engine names -> engines, resolved through the model registry (``models.toml``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from botkit.engine.base import Engine
-from botkit.errors import InputError
+from botkit.engine.registry import Registry
 
 
-def _tiny_wan() -> Engine:
-    from botkit.engine.tiny import build_tiny_wan_pipeline
-    from botkit.engine.wan import WanEngine
-
-    return WanEngine(
-        build_tiny_wan_pipeline(), name="tiny-wan", native_size=(32, 32), default_steps=2, max_sequence_length=32
-    )
+def available_engines(registry: Registry | None = None) -> list[str]:
+    return (registry or Registry.default()).names()
 
 
-def _embedded() -> Engine:
-    from botkit.engine.embedded.backend import EmbeddedEngine
+def load_engine(name: str, registry: Registry | None = None) -> Engine:
+    """Load a registry entry: a ready engine from its ``loader``, or its pipelines into a ``PipelineEngine``."""
+    from botkit.engine.loading import import_object
+    from botkit.engine.pipeline import PipelineEngine
 
-    return EmbeddedEngine.load()
-
-
-_BUILTIN: dict[str, Callable[[], Engine]] = {
-    "embedded": _embedded,
-    "tiny-wan": _tiny_wan,
-}
-
-
-def available_engines() -> list[str]:
-    return sorted(_BUILTIN)
-
-
-def load_engine(name: str) -> Engine:
-    try:
-        build = _BUILTIN[name]
-    except KeyError:
-        raise InputError(f"unknown engine {name!r}; available: {', '.join(available_engines())}") from None
-    return build()
+    entry = (registry or Registry.default()).get(name)
+    if entry.loader:
+        return import_object(entry.loader)()
+    return PipelineEngine.load(entry)

@@ -7,7 +7,7 @@ import pytest
 
 from botkit.domain import ShotRequest
 from botkit.engine import Engine
-from botkit.engine.wan import snap_frames, snap_size
+from botkit.engine.snapping import snap_frames, snap_size
 from botkit.errors import Cancelled, InputError
 
 
@@ -37,6 +37,13 @@ def test_generates_snapped_frames_and_reports_them(tiny_engine: Engine) -> None:
         "num_frames": 9,
         "width": 32,
         "height": 32,
+        "requested_frames": 7,
+        "requested_width": 30,
+        "requested_height": 34,
+        "snapped": True,
+        "family": "wan",
+        "pipeline": "WanPipeline",
+        "task": "t2v",
         "seconds": 0,
     }
 

@@ -1,5 +1,6 @@
 """Tiny, randomly initialised diffusers video pipelines built entirely in code (no hub).
 
+One module per family (``tiny.wan``, ``tiny.ltx`` ...); shared tokenizers and text encoders here.
 Shapes follow diffusers' own ``get_dummy_components`` tests. They render real pipelines on a CPU in
 well under a second: the test double for every stage after the engine, and a smoke test of the
 diffusers integration. Their pixels are noise by design; the embedded model draws real content.
@@ -40,40 +41,27 @@ def tiny_t5_encoder(d_model: int = 32):
     return T5EncoderModel(config)
 
 
-def build_tiny_wan_pipeline(seed: int = 0):
-    """A real ``WanPipeline`` (Wan 2.1 text-to-video) with tiny random weights."""
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+def tiny_clip_tokenizer():
+    from transformers import CLIPTokenizer
 
-    torch.manual_seed(seed)
-    vae = AutoencoderKLWan(
-        base_dim=3,
-        z_dim=16,
-        dim_mult=[1, 1, 1, 1],
-        num_res_blocks=1,
-        temperal_downsample=[False, True, True],
-    )
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
-        in_channels=16,
-        out_channels=16,
-        text_dim=32,
-        freq_dim=256,
-        ffn_dim=32,
-        num_layers=2,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
-    )
-    pipe = WanPipeline(
-        tokenizer=tiny_t5_tokenizer(),
-        text_encoder=tiny_t5_encoder(),
-        vae=vae,
-        transformer=transformer,
-        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
-    )
-    for module in (pipe.text_encoder, pipe.vae, pipe.transformer):
-        module.eval()  # freshly built modules start in training mode (dropout on)
+    vocab = {
+        piece: index
+        for index, piece in enumerate(["<|startoftext|>", "<|endoftext|>", *_WORDS, *"abcdefghijklmnopqrstuvwxyz"])
+    }
+    return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=77)
+
+
+def ready(pipe):
+    """Eval mode for every module (fresh modules start in training mode: dropout breaks seeds), no bars."""
+    for component in pipe.components.values():
+        if isinstance(component, torch.nn.Module):
+            component.eval()
     pipe.set_progress_bar_config(disable=True)
     return pipe
+
+
+def build_tiny_wan_pipeline(seed: int = 0):
+    """A real ``WanPipeline`` (Wan 2.1 text-to-video) with tiny random weights."""
+    from botkit.engine.tiny.wan import build_t2v
+
+    return build_t2v(seed)

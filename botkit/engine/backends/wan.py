@@ -1,0 +1,28 @@
+"""Wan 2.1 / 2.2: ``WanPipeline`` and ``WanImageToVideoPipeline`` (incl. ``last_image``, two experts, TI2V-5B)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botkit.engine.backends import Conditioning, text_arguments
+from botkit.errors import InputError
+
+
+def arguments(
+    pipe: Any, task: str, request: Any, shape: Any, conditioning: Conditioning, *, entry: Any, guidance: float
+) -> dict[str, Any]:
+    kwargs = text_arguments(request, entry) | {
+        "height": shape.height,
+        "width": shape.width,
+        "num_frames": shape.num_frames,
+        "guidance_scale": guidance,
+    }
+    if getattr(pipe, "transformer_2", None) is not None:
+        kwargs.setdefault("guidance_scale_2", guidance)  # the low-noise expert; the entry's call may override
+    if task == "i2v":
+        kwargs["image"] = conditioning.image
+        if conditioning.last_image is not None:
+            kwargs["last_image"] = conditioning.last_image
+    elif conditioning.last_image is not None:
+        raise InputError("last_image needs an image-to-video shot (task 'i2v')")
+    return kwargs
