@@ -81,12 +81,11 @@ class EmbeddedVideoPipeline(DiffusionPipeline):
         kwargs["local_files_only"] = True
         path = str(path)
         pipe = cls(
-            transformer=WanTransformer3DModel.from_pretrained(path, subfolder="transformer", **kwargs),
-            autoencoder=ToyAutoencoder.from_pretrained(path, subfolder="autoencoder", **kwargs),
-            captions=CaptionTable.from_pretrained(path, subfolder="captions", **kwargs),
+            transformer=WanTransformer3DModel.from_pretrained(path, subfolder="transformer", dtype=dtype, **kwargs),
+            autoencoder=ToyAutoencoder.from_pretrained(path, subfolder="autoencoder", dtype=dtype, **kwargs),
+            captions=CaptionTable.from_pretrained(path, subfolder="captions", dtype=dtype, **kwargs),
             scheduler=FlowMatchEulerDiscreteScheduler.from_pretrained(path, subfolder="scheduler", **kwargs),
         )
-        pipe.to(dtype=dtype)
         for module in (pipe.transformer, pipe.autoencoder, pipe.captions):
             module.eval()
         return pipe

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from diffusers import FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
+from diffusers.utils import logging as diffusers_logging
 
 from botkit.engine.embedded import toyworld
 from botkit.engine.embedded.autoencoder import ToyAutoencoder
@@ -49,6 +50,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--ae-steps", type=int, default=1500)
     p.add_argument("--ae-batch", type=int, default=8, help="clips per autoencoder step (x9 frames)")
     p.add_argument("--steps", type=int, default=200_000)
+    p.add_argument("--pool", type=int, default=16_384,
+                   help="clips pre-encoded once into a latent pool (mirrored pairs); 0 renders every batch")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=6e-4)
     p.add_argument("--ema", type=float, default=0.999)
@@ -126,6 +129,32 @@ def train_autoencoder(args: argparse.Namespace, device: torch.device) -> ToyAuto
     return ae
 
 
+def latent_pool(args: argparse.Namespace, ae: ToyAutoencoder, table: CaptionTable,
+                device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(latents [N, C, F, h, w] fp16, caption index [N])`` for ``--pool`` clips, mirrored pairs
+    adjacent (2p, 2p+1). Encoding once saves the per-step autoencoder pass; cached on disk."""
+    path = args.out / f"latents-{args.pool}-seed{args.seed}.pt"
+    if path.exists():
+        cached = torch.load(path, map_location="cpu")
+        return cached["latents"], cached["captions"]
+    chunk = 256
+    latents, captions = [], []
+    start = time.time()
+    for k in range(args.pool // chunk):
+        video, attrs = toyworld.batch(step_seed(args.seed, k, 5), chunk, mirror=True)
+        order = [i for p in range(chunk // 2) for i in (p, p + chunk // 2)]
+        with torch.no_grad():
+            z = ae.encode_video(to_tensor(video[order], device)).half().cpu()
+        latents.append(z)
+        captions.append(torch.tensor([table.index[caption(attrs[i])] for i in order]))
+        if k % 8 == 0:
+            logger.info("encoding latent pool: %d/%d clips, %.1f min", (k + 1) * chunk, args.pool,
+                        (time.time() - start) / 60)
+    pool = (torch.cat(latents), torch.cat(captions))
+    torch.save({"latents": pool[0], "captions": pool[1]}, path)
+    return pool
+
+
 # ---------------------------------------------------------------- denoiser
 
 
@@ -139,7 +168,12 @@ def export(pipe: EmbeddedVideoPipeline, folder: Path) -> None:
     """Save the pipeline as fp16 safetensors (atomically replacing ``folder``)."""
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    half = copy.deepcopy(pipe).to(dtype=torch.float16)
+    verbosity = diffusers_logging.get_verbosity()
+    diffusers_logging.set_verbosity_error()  # casting a copy on purpose: no "keep in fp32" warnings
+    try:
+        half = copy.deepcopy(pipe).to(dtype=torch.float16)
+    finally:
+        diffusers_logging.set_verbosity(verbosity)
     half.save_pretrained(tmp, safe_serialization=True)
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
@@ -226,6 +260,7 @@ def train(args: argparse.Namespace) -> None:
                     "step": step, "minutes": minutes, "best": best, "args": vars(args)}, tmp)
         tmp.replace(ckpt_path)
 
+    pool = latent_pool(args, ae, table, device) if args.pool else None
     last_save = time.time()
     tick, losses = time.time(), []
     while step < args.steps:
@@ -233,10 +268,17 @@ def train(args: argparse.Namespace) -> None:
         for group in opt.param_groups:
             group["lr"] = lr
         gen = torch.Generator().manual_seed(step_seed(args.seed, step, 3))
-        video, attrs = toyworld.batch(step_seed(args.seed, step, 4), args.batch, mirror=True)
-        with torch.no_grad():
-            x0 = ae.encode_video(to_tensor(video, device))
-        idx = [table.index[caption(a)] for a in attrs]
+        if pool is not None:
+            pairs = np.random.default_rng(step_seed(args.seed, step, 4)).choice(len(pool[0]) // 2, args.batch // 2,
+                                                                               replace=False)
+            rows = torch.from_numpy(np.stack([2 * pairs, 2 * pairs + 1], axis=1).reshape(-1))
+            x0 = pool[0][rows].to(device).float()
+            idx = pool[1][rows].tolist()
+        else:
+            video, attrs = toyworld.batch(step_seed(args.seed, step, 4), args.batch, mirror=True)
+            with torch.no_grad():
+                x0 = ae.encode_video(to_tensor(video, device))
+            idx = [table.index[caption(a)] for a in attrs]
         drop = torch.rand(len(idx), generator=gen) < args.caption_dropout
         idx = [0 if d else i for i, d in zip(idx, drop.tolist(), strict=True)]
         text = table_dev.embeddings[idx]
@@ -279,7 +321,8 @@ def train(args: argparse.Namespace) -> None:
             tick = time.time()  # evaluation time is not training time
         if time.time() - last_save > args.ckpt_minutes * 60:
             save()
-            last_save = time.time()
+            pool = latent_pool(args, ae, table, device) if args.pool else None
+    last_save = time.time()
     save()
 
 
