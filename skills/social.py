@@ -41,7 +41,7 @@ class SocialSkill(Skill):
         first = shots[0]
         shots[0] = first.model_copy(
             update={
-                "prompt": f"hook: {first.prompt}"[:1000],
+                "prompt": f"{first.prompt}, attention-grabbing first moment"[:1000],
                 "caption": (args.hook or first.caption) if draft.captions else None,
             }
         )

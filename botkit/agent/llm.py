@@ -1,0 +1,225 @@
+"""The LLM planner: any OpenAI-compatible chat model (LangChain ``ChatOpenAI`` with a ``base_url``)
+fills a structured draft that becomes the same ``ShotPlan`` the offline planner makes.
+
+Invalid output (bad JSON, a schema or plan violation, a leaked secret) is repaired by asking again
+with the validation error; when that still fails, or the server times out, rate-limits or errors,
+the offline planner answers instead and the reason is logged and recorded in ``ShotPlan.planner``.
+The host owns seeds, shot indices, the request text and the images; the model writes the creative
+parts: skill, title, platforms, style, captions, and per shot a prompt, duration, camera and caption.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from botkit.agent import guard
+from botkit.agent.offline import OfflinePlanner, PlanRequest, check_request, parse_args, parse_config
+from botkit.domain import DEFAULT_NEGATIVE_PROMPT, PLATFORM_IDS, Limits, PlatformId, Shot, ShotMode, ShotPlan
+from botkit.prompts import load_template
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "llm/v1"
+
+
+class DraftShot(BaseModel):
+    """One shot as the model writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(description="Visual description of the shot for a text-to-video model, in English.")
+    duration_s: float = Field(description=f"Seconds, {Limits.MIN_SHOT_S:g}-{Limits.MAX_SHOT_S:g}.")
+    camera: str | None = Field(default=None, description='Camera move, e.g. "slow push in", "pan left", "static".')
+    caption: str | None = Field(default=None, description="Caption burned in on this shot, or null.")
+    image: int | None = Field(default=None, description="1-based number of the attached image this shot animates.")
+
+
+class DraftPlan(BaseModel):
+    """A video plan: the structured output the model must produce."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skill: str = Field(description="Name of the skill that fits the request.")
+    title: str = Field(description="Short title of the video.")
+    platforms: list[PlatformId] = Field(description="Target platforms.")
+    shots: list[DraftShot] = Field(description=f"1-{Limits.MAX_SHOTS} shots in order.")
+    style: str = Field(default="", description="Visual style shared by all shots.")
+    captions: bool = Field(default=False, description="Whether captions are burned in.")
+
+
+class PlanInvalid(ValueError):
+    """The model's answer is not an acceptable plan; the message is fed back to it."""
+
+
+class LLMPlanner:
+    """Plans with a chat model; falls back to ``offline`` on failure."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        model: BaseChatModel,
+        *,
+        offline: OfflinePlanner | None = None,
+        model_name: str = "",
+        secrets: list[str] | None = None,
+        repair_attempts: int = 1,
+        method: str = "function_calling",
+        template: str = TEMPLATE,
+    ) -> None:
+        self.offline = offline or OfflinePlanner()
+        self.skills = self.offline.skills
+        self.prompts: dict[str, Any] = load_template(template)
+        self.model_name = model_name
+        self.repair_attempts = repair_attempts
+        self.structured = model.with_structured_output(DraftPlan, method=method, include_raw=True)  # type: ignore[arg-type]
+        self._secrets = list(secrets or [])
+
+    def system_prompt(self, images: int) -> str:
+        skills = "\n".join(f"- {skill.name}: {skill.description}" for skill in self.skills)
+        limits = (
+            f"1-{Limits.MAX_SHOTS} shots of {Limits.MIN_SHOT_S:g}-{Limits.MAX_SHOT_S:g} s each, "
+            f"at most {Limits.MAX_TOTAL_S:g} s in all; prompts of at most {Limits.MAX_PROMPT_CHARS} characters."
+        )
+        attached = f"{images} image(s) attached" if images else "no images are attached"
+        return self.prompts["system"].format(
+            skills=skills, platforms=", ".join(PLATFORM_IDS), limits=limits, images=attached
+        )
+
+    def plan(self, request: PlanRequest) -> ShotPlan:
+        text = check_request(request, self.skills.names())  # limits are the user's problem: no fallback
+        system = self.system_prompt(len(request.images))
+        fragments = guard.secret_fragments([*self._secrets, system])
+        messages: list[BaseMessage] = [
+            SystemMessage(system),
+            HumanMessage(self.prompts["user"].format(request=text)),
+        ]
+        reason = ""
+        for attempt in range(1 + self.repair_attempts):
+            try:
+                result = self.structured.invoke(messages)
+            except Exception as exc:  # network, timeout, 429 after retries, server error
+                reason = failure_reason(exc)
+                logger.warning("llm planner failed, using the offline planner: %s", reason)
+                break
+            try:
+                return self._to_plan(result, request, text, fragments)
+            except PlanInvalid as exc:
+                reason = f"invalid output: {exc}"[:300]
+                logger.info("llm plan invalid (attempt %d): %s", attempt + 1, reason)
+                raw = result.get("raw") if isinstance(result, dict) else None
+                messages += [
+                    AIMessage(_raw_text(raw)),
+                    HumanMessage(self.prompts["repair"].format(error=str(exc)[:1_000])),
+                ]
+        logger.warning("llm planner fell back to the offline planner: %s", reason)
+        plan = self.offline.plan(request)
+        note = f"{plan.planner} (llm fallback: {reason.split(':')[0]})"
+        return plan.model_copy(update={"planner": note[:80]})
+
+    def _to_plan(self, result: Any, request: PlanRequest, text: str, fragments: list[str]) -> ShotPlan:
+        if not isinstance(result, dict):
+            raise PlanInvalid(f"unexpected result {type(result).__name__}")
+        if result.get("parsing_error") is not None or result.get("parsed") is None:
+            error = result.get("parsing_error")
+            invalid = getattr(result.get("raw"), "invalid_tool_calls", None)
+            if error is None and invalid:
+                raise PlanInvalid(
+                    f"the arguments are not valid JSON ({invalid[0].get('error') or 'parse error'})"[:500]
+                )
+            raise PlanInvalid(_short_error(error) if error else "no plan in the answer")
+        draft: DraftPlan = result["parsed"]
+        if request.skill:
+            draft = draft.model_copy(update={"skill": request.skill})
+        if draft.skill not in self.skills:
+            raise PlanInvalid(f"skill {draft.skill!r} does not exist; choose one of: {', '.join(self.skills.names())}")
+        skill = self.skills.get(draft.skill)
+        try:
+            plan = self._build(draft, request, text)
+        except ValidationError as exc:
+            raise PlanInvalid(_short_error(exc)) from None
+        if guard.plan_leaks(plan, fragments):
+            raise PlanInvalid("the plan repeats the instructions or a secret; plan only the video")
+        # a bad argument or a failing skill hook is answered as such, not hidden by a fallback
+        return self.offline.refine(plan, request, text, parse_args(skill, request), parse_config(skill, request))
+
+    def _build(self, draft: DraftPlan, request: PlanRequest, text: str) -> ShotPlan:
+        base_seed = request.seed
+        if base_seed is None:
+            base_seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") % 2**31
+        shots = []
+        for index, item in enumerate(draft.shots):
+            image = None
+            if item.image is not None:
+                if not 1 <= item.image <= len(request.images):
+                    raise PlanInvalid(
+                        f"shot {index + 1} uses image {item.image}; there are {len(request.images)} image(s)"
+                    )
+                image = request.images[item.image - 1]
+            shots.append(
+                Shot(
+                    index=index,
+                    prompt=item.prompt,
+                    negative_prompt=DEFAULT_NEGATIVE_PROMPT,
+                    duration_s=item.duration_s,
+                    mode=ShotMode.IMAGE_TO_VIDEO if image else ShotMode.TEXT_TO_VIDEO,
+                    image=image,
+                    camera=item.camera,
+                    seed=(base_seed + 7919 * index) % 2**32,
+                    caption=item.caption if draft.captions else None,
+                )
+            )
+        planner = f"{self.prompts['version']}:{self.model_name}" if self.model_name else self.prompts["version"]
+        return ShotPlan(
+            skill=draft.skill,
+            request=text,
+            title=draft.title,
+            platforms=list(request.platforms) or draft.platforms,
+            shots=shots,
+            total_duration_s=round(sum(shot.duration_s for shot in shots), 2),
+            style=draft.style,
+            captions=draft.captions,
+            planner=planner[:80],
+        )
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A short, stable, secret-free reason: "timeout", "rate limited", ... (kept in ShotPlan.planner)."""
+    names = " ".join(cls.__name__ for cls in type(exc).__mro__)
+    for marker, reason in (
+        ("Timeout", "timeout"),
+        ("RateLimit", "rate limited"),
+        ("Authentication", "authentication failed"),
+        ("PermissionDenied", "authentication failed"),
+        ("NotFound", "model not found"),
+        ("Connection", "connection failed"),
+    ):
+        if marker in names:
+            return reason
+    return f"model error ({type(exc).__name__})"
+
+
+def _raw_text(raw: object) -> str:
+    """The model's previous answer as text, so the repair request can quote it."""
+    if isinstance(raw, AIMessage):
+        if raw.tool_calls:
+            return json.dumps(raw.tool_calls[0].get("args", {}))[:4_000]
+        invalid = getattr(raw, "invalid_tool_calls", None)
+        if invalid:
+            return str(invalid[0].get("args", ""))[:4_000]
+        return str(raw.content)[:4_000]
+    return ""
+
+
+def _short_error(error: object) -> str:
+    if isinstance(error, ValidationError):
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'plan'}: {e['msg']}" for e in error.errors()[:5]]
+        return "; ".join(parts)
+    return f"{type(error).__name__}: {error}"[:500]
