@@ -132,19 +132,21 @@ def render_options(pipe: Any, options: RenderOptions, *, steps: int) -> Iterator
     vae = getattr(pipe, "vae", None)
     denoisers = _denoisers(pipe)
     try:
-        if vae is not None and options.vae_tiling:
-            vae.enable_tiling()
-        if vae is not None and options.vae_slicing:
-            vae.enable_slicing()
-        if options.attention_backend:
-            for module in denoisers:
-                module.set_attention_backend(options.attention_backend)
-        if options.cache is not None:
-            for module in denoisers:
-                module.enable_cache(_cache_config(options.cache, steps))
+        try:
+            if vae is not None and options.vae_tiling:
+                vae.enable_tiling()
+            if vae is not None and options.vae_slicing:
+                vae.enable_slicing()
+            if options.attention_backend:
+                for module in denoisers:
+                    module.set_attention_backend(options.attention_backend)
+            if options.cache is not None:
+                for module in denoisers:
+                    module.enable_cache(_cache_config(options.cache, steps))
+        except (ValueError, RuntimeError, NotImplementedError, AttributeError) as exc:
+            shown = options.model_dump(exclude_defaults=True)
+            raise EngineError(f"could not apply engine options {shown}: {exc}") from exc
         yield
-    except (ValueError, RuntimeError, NotImplementedError) as exc:
-        raise EngineError(f"could not apply engine options {options.model_dump(exclude_defaults=True)}: {exc}") from exc
     finally:
         if options.cache is not None:
             for module in denoisers:

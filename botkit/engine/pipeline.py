@@ -72,6 +72,7 @@ class PipelineEngine:
             multiple=self.entry.size_multiple,
             max_frames=self.entry.max_frames,
             max_side=self.entry.max_side,
+            fixed_size=self.native_size if self.entry.fixed_size else None,
         )
 
     def generate(

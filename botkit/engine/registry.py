@@ -56,6 +56,8 @@ class ModelEntry(BaseModel):
     frames: str = "any"
     max_frames: int | None = Field(default=None, ge=1)
     size_multiple: int = Field(default=16, ge=1)
+    fixed_size: bool = False
+    """The model renders only at ``size`` (CogVideoX-5b-I2V's learned positional embeddings)."""
     max_side: int = Field(default=2048, ge=8)
     dtype: str = "bfloat16"
     steps: int = Field(default=30, ge=1, le=200)

@@ -107,13 +107,15 @@ def snap_shape(
     multiple: int,
     max_frames: int | None = None,
     max_side: int = 4096,
+    fixed_size: tuple[int, int] | None = None,
 ) -> Shape:
     if width > max_side or height > max_side:
         raise InputError(f"size {width}x{height} is larger than this model's limit of {max_side} per side")
+    snapped_width, snapped_height = fixed_size or (snap_size(width, multiple), snap_size(height, multiple))
     return Shape(
         num_frames=rule.snap(num_frames, max_frames),
-        width=snap_size(width, multiple),
-        height=snap_size(height, multiple),
+        width=snapped_width,
+        height=snapped_height,
         asked_frames=num_frames,
         asked_width=width,
         asked_height=height,

@@ -21,8 +21,15 @@ def arguments(
         kwargs.setdefault("guidance_scale_2", guidance)  # the low-noise expert; the entry's call may override
     if task == "i2v":
         kwargs["image"] = conditioning.image
+        if conditioning.last_image is None and _needs_last_image(pipe):
+            raise InputError("this Wan first-last-frame model needs a last image (request.last_image)")
         if conditioning.last_image is not None:
             kwargs["last_image"] = conditioning.last_image
     elif conditioning.last_image is not None:
         raise InputError("last_image needs an image-to-video shot (task 'i2v')")
     return kwargs
+
+
+def _needs_last_image(pipe: Any) -> bool:
+    """FLF2V checkpoints embed two images as one sequence (``pos_embed_seq_len`` set)."""
+    return getattr(pipe.transformer.config, "pos_embed_seq_len", None) is not None

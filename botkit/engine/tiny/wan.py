@@ -64,14 +64,21 @@ def build_t2v(seed: int = 0):
     )
 
 
-def build_i2v(seed: int = 0):
-    """Wan 2.1 image-to-video (``WanImageToVideoPipeline`` with a CLIP image encoder); takes ``last_image``."""
+def build_flf2v(seed: int = 0):
+    """Wan 2.1 FLF2V shape: image-to-video from a first and a last frame (two CLIP embeddings in one sequence)."""
+    return build_i2v(seed, first_last=True)
+
+
+def build_i2v(seed: int = 0, *, first_last: bool = False):
+    """Wan 2.1 image-to-video (``WanImageToVideoPipeline`` with a CLIP image encoder)."""
     from diffusers import WanImageToVideoPipeline
     from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
 
     torch.manual_seed(seed)
     vae = _vae()
-    transformer = _transformer(in_channels=36, image_dim=4)
+    # FLF2V checkpoints lay both images' CLIP tokens (32 * 32 + 1 each here) out as one sequence.
+    extra = {"pos_embed_seq_len": 2 * (32 * 32 + 1)} if first_last else {}
+    transformer = _transformer(in_channels=36, image_dim=4, **extra)
     image_encoder = CLIPVisionModelWithProjection(
         CLIPVisionConfig(
             hidden_size=4,
@@ -151,7 +158,7 @@ def build_ti2v_5b(seed: int = 0):
         patch_size=2,
         latents_mean=[0.0] * 48,
         latents_std=[1.0] * 48,
-        scale_factor_spatial=32,
+        scale_factor_spatial=16,
         scale_factor_temporal=4,
     )
     transformer = _transformer(in_channels=48, out_channels=48)
