@@ -1,4 +1,8 @@
-"""Keeps secrets out of replies: the API key and the system prompt never appear in a plan."""
+"""Keeps secrets out of replies: API keys and the system prompt never appear in a plan or an answer.
+
+Secrets (keys) are caught as exact substrings; instructions (the system prompt) as any run of
+``SHINGLE_WORDS`` consecutive words, so a partial or re-punctuated echo is caught too.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +11,38 @@ from collections.abc import Iterable
 
 from botkit.domain import ShotPlan
 
-MIN_FRAGMENT_CHARS = 24  # shorter overlaps with the system prompt are ordinary words, not a leak
+SHINGLE_WORDS = 7  # shorter runs are ordinary phrases ("plan, render and find videos"), not a leak
 
 
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
-def secret_fragments(secrets: Iterable[str]) -> list[str]:
-    """What must never be echoed: each secret whole, and every sentence or line of a long one."""
-    fragments: list[str] = []
-    for secret in secrets:
-        if not secret:
-            continue
-        fragments.append(_normalise(secret))
-        for piece in re.split(r"[\n.:!?]", secret):
-            piece = _normalise(piece)
-            if len(piece) >= MIN_FRAGMENT_CHARS:
-                fragments.append(piece)
-    return [f for f in dict.fromkeys(fragments) if f]
+class Guard:
+    def __init__(self, secrets: Iterable[str] = (), instructions: Iterable[str] = ()) -> None:
+        self.secrets = [secret for secret in secrets if secret]
+        self.shingles: set[tuple[str, ...]] = set()
+        for text in instructions:
+            tokens = _words(text)
+            for start in range(max(0, len(tokens) - SHINGLE_WORDS + 1)):
+                self.shingles.add(tuple(tokens[start : start + SHINGLE_WORDS]))
 
+    def leaks(self, text: str) -> bool:
+        if any(secret in text for secret in self.secrets):
+            return True
+        tokens = _words(text)
+        return any(
+            tuple(tokens[start : start + SHINGLE_WORDS]) in self.shingles
+            for start in range(max(0, len(tokens) - SHINGLE_WORDS + 1))
+        )
 
-def leaked(text: str, fragments: list[str]) -> bool:
-    folded = _normalise(text)
-    return any(fragment in folded for fragment in fragments)
+    def plan_leaks(self, plan: ShotPlan) -> bool:
+        return self.leaks(plan_text(plan))
 
 
 def plan_text(plan: ShotPlan) -> str:
-    """Every string a user could be shown from a plan."""
-    parts = [plan.title, plan.style, plan.summary()]
+    """Every string of a plan a user could be shown, except the request (the user's own words)."""
+    parts = [plan.title, plan.style]
     for shot in plan.shots:
         parts += [shot.prompt, shot.negative_prompt, shot.caption or "", shot.camera or ""]
     return "\n".join(parts)
-
-
-def plan_leaks(plan: ShotPlan, fragments: list[str]) -> bool:
-    return leaked(plan_text(plan), fragments)

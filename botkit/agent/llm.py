@@ -96,7 +96,7 @@ class LLMPlanner:
     def plan(self, request: PlanRequest) -> ShotPlan:
         text = check_request(request, self.skills.names())  # limits are the user's problem: no fallback
         system = self.system_prompt(len(request.images))
-        fragments = guard.secret_fragments([*self._secrets, system])
+        checker = guard.Guard(self._secrets, [system])
         messages: list[BaseMessage] = [
             SystemMessage(system),
             HumanMessage(self.prompts["user"].format(request=text)),
@@ -110,7 +110,7 @@ class LLMPlanner:
                 logger.warning("llm planner failed, using the offline planner: %s", reason)
                 break
             try:
-                return self._to_plan(result, request, text, fragments)
+                return self._to_plan(result, request, text, checker)
             except PlanInvalid as exc:
                 reason = f"invalid output: {exc}"[:300]
                 logger.info("llm plan invalid (attempt %d): %s", attempt + 1, reason)
@@ -124,7 +124,7 @@ class LLMPlanner:
         note = f"{plan.planner} (llm fallback: {reason.split(':')[0]})"
         return plan.model_copy(update={"planner": note[:80]})
 
-    def _to_plan(self, result: Any, request: PlanRequest, text: str, fragments: list[str]) -> ShotPlan:
+    def _to_plan(self, result: Any, request: PlanRequest, text: str, checker: guard.Guard) -> ShotPlan:
         if not isinstance(result, dict):
             raise PlanInvalid(f"unexpected result {type(result).__name__}")
         if result.get("parsing_error") is not None or result.get("parsed") is None:
@@ -145,7 +145,7 @@ class LLMPlanner:
             plan = self._build(draft, request, text)
         except ValidationError as exc:
             raise PlanInvalid(_short_error(exc)) from None
-        if guard.plan_leaks(plan, fragments):
+        if checker.plan_leaks(plan):
             raise PlanInvalid("the plan repeats the instructions or a secret; plan only the video")
         # a bad argument or a failing skill hook is answered as such, not hidden by a fallback
         return self.offline.refine(plan, request, text, parse_args(skill, request), parse_config(skill, request))

@@ -156,6 +156,9 @@ def find_subject(text: str) -> str:
     subject = first[match.start(2) :] if match and len(folded) == len(first) else first
     if not match:
         subject = re.sub(words.FILLER_PATTERN, "", subject, flags=re.IGNORECASE)
+    # what follows a comma is usually another instruction ("..., 2 shots, slow push in")
+    head = re.split(r"[,;]\s|\s[-–]\s", subject, maxsplit=1)[0]
+    subject = head if len(head.strip()) >= 3 else subject
     subject = re.sub(r"[\"'`]+", "", subject).strip(" .!?")
     return subject[:200] or "the product"
 
