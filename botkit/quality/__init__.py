@@ -1,6 +1,6 @@
 """Quality signals of rendered clips and the checks that decide whether a clip is shown."""
 
-from botkit.quality.checks import Thresholds, failed_checks, verdict
+from botkit.quality.checks import Thresholds, failed_checks, quality_entry, verdict
 from botkit.quality.signals import QualityReport, measure
 
-__all__ = ["QualityReport", "Thresholds", "failed_checks", "measure", "verdict"]
+__all__ = ["QualityReport", "Thresholds", "failed_checks", "measure", "quality_entry", "verdict"]

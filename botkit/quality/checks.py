@@ -88,3 +88,15 @@ def failed_checks(report: QualityReport, thresholds: Thresholds | None = None) -
 def verdict(report: QualityReport, thresholds: Thresholds | None = None) -> list[str]:
     """The problems of a clip as sentences a user can read; empty when the clip passes."""
     return [f"{CHECKS[check]}: {detail}" for check, detail in failed_checks(report, thresholds).items()]
+
+
+def quality_entry(shot: int, report: QualityReport, thresholds: Thresholds | None = None, *, attempt: int = 1) -> dict:
+    """What to keep in an asset's ``metrics["quality"]`` list for one shot: JSON only."""
+    problems = verdict(report, thresholds)
+    return {
+        "shot": shot,
+        "attempt": attempt,
+        "passed": not problems,
+        "problems": problems,
+        "report": report.model_dump(mode="json"),
+    }
