@@ -1,38 +1,47 @@
 """The composition root: one chat turn from request to stored, planned, rendered MP4s.
 
 ``Bot.plan`` validates the request and its images before writing anything, then stores the
-conversation, message, images and plan in one transaction. ``Bot.render`` runs a render job:
-every shot through the engine, the shots assembled, each platform reframed and encoded; files are
-made in a staging folder and moved into place only when all succeeded, then recorded in SQL.
+conversation, message, images and plan in one transaction. ``Bot.submit`` queues a durable render
+job (see ``botkit.jobs``); ``Bot.render`` runs one in the caller's thread (the CLI does this).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import math
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from botkit.agent import OfflinePlanner, PlanRequest
-from botkit.domain import Clip, Output, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
+from botkit.domain import Output, ProgressListener, ShotPlan
+from botkit.domain.jobs import JobState
 from botkit.engine import Engine, load_engine
-from botkit.errors import BotkitError, InputError
-from botkit.post.assemble import assemble
-from botkit.post.encode import ReframeMode, encode_platforms
-from botkit.post.presets import preset_for
+from botkit.errors import BotkitError
+from botkit.jobs.render import RenderContext, RenderWorker, worker_name
+from botkit.jobs.service import JobService, NoDispatch
+from botkit.post.encode import ReframeMode
 from botkit.settings import Settings
 from botkit.store.assets import AssetStore
 from botkit.store.db import make_engine, session_factory
+from botkit.store.jobs import JobRepository
 from botkit.store.migrate import upgrade
 from botkit.store.models import new_id
 from botkit.store.repo import NewAsset, Repository
 from botkit.uploads import ImageLimits, check_image, normalise_image
 
 logger = logging.getLogger(__name__)
+
+
+def render_context(settings: Settings, db=None) -> RenderContext:  # type: ignore[no-untyped-def]
+    """Everything a worker needs besides its engine, from settings (any process can build it)."""
+    sessions = session_factory(db if db is not None else make_engine(settings.resolved_database_url()))
+    return RenderContext(
+        repo=Repository(sessions),
+        jobs=JobRepository(sessions),
+        assets=AssetStore(settings.data_dir / "assets"),
+        steps=settings.steps,
+        heartbeat_s=settings.heartbeat_s,
+        stale_after_s=settings.job_stale_s,
+    )
 
 
 @dataclass
@@ -46,31 +55,19 @@ class Turn:
     outputs: list[Output] = field(default_factory=list)
 
 
-def render_key(engine_name: str, request: ShotRequest, image_checksum: str | None) -> str:
-    """Hash of everything that decides a shot's pixels: a clip is re-used when this matches."""
-    fields = {
-        "model": engine_name,
-        "prompt": request.prompt,
-        "negative_prompt": request.negative_prompt,
-        "image": image_checksum,
-        "seed": request.seed,
-        "frames": request.num_frames,
-        "size": [request.width, request.height],
-        "steps": request.steps,
-        "guidance": request.guidance,
-        "camera": request.camera,
-    }
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
-
-
 class Bot:
     def __init__(self, settings: Settings, *, engine: Engine | None = None, planner: OfflinePlanner | None = None):
         self.settings = settings
         self.db = make_engine(settings.resolved_database_url())
-        self.repo = Repository(session_factory(self.db))
-        self.assets = AssetStore(settings.data_dir / "assets")
+        self.context = render_context(settings, self.db)
+        self.repo = self.context.repo
+        self.assets = self.context.assets
+        self.jobs = JobService(
+            self.context.jobs, NoDispatch(), max_attempts=settings.max_attempts, stale_after_s=settings.job_stale_s
+        )
         self.planner = planner or OfflinePlanner()
         self._engine = engine
+        self._runner = None
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
 
     @classmethod
@@ -123,27 +120,39 @@ class Bot:
         logger.info("planned", extra={"conversation_id": conversation_id, "plan_id": plan_id})
         return Turn(conversation_id=conversation_id, plan_id=plan_id, plan=plan)
 
-    def shot_requests(self, plan: ShotPlan) -> list[ShotRequest]:
-        engine = self.engine
-        width, height = engine.native_size
-        requests = []
-        for shot in plan.shots:
-            image = self.assets.path(shot.image) if shot.mode is ShotMode.IMAGE_TO_VIDEO and shot.image else None
-            requests.append(
-                ShotRequest(
-                    task=shot.mode.value,
-                    prompt=f"{shot.prompt}, {plan.style}" if plan.style else shot.prompt,
-                    negative_prompt=shot.negative_prompt,
-                    image=image,
-                    num_frames=max(1, math.ceil(shot.duration_s * engine.native_fps)),
-                    width=width,
-                    height=height,
-                    fps=engine.native_fps,
-                    seed=shot.seed,
-                    camera=shot.camera,
-                )
-            )
-        return requests
+    def start_workers(self) -> None:
+        """Serve queued jobs: worker threads here (embedded) or a Celery fleet (``BOTKIT_JOBS=celery``)."""
+        if self.settings.jobs == "celery":
+            from botkit.jobs.celery_app import CeleryDispatcher
+
+            self.jobs.dispatcher = CeleryDispatcher(self.settings)
+            return
+        from botkit.jobs.embedded import EmbeddedRunner
+
+        engines = iter([self._engine] if self._engine is not None else [])
+        runner = EmbeddedRunner(
+            self.context,
+            lambda: next(engines, None) or load_engine(self.settings.engine),
+            workers=self.settings.workers,
+        )
+        self.jobs.dispatcher = runner
+        runner.start()
+        self._runner = runner
+
+    def stop_workers(self) -> None:
+        if self._runner is not None:
+            self._runner.stop()
+            self._runner = None
+
+    def submit(self, turn: Turn, *, idempotency_key: str | None = None) -> str:
+        """Queue the turn's plan for rendering; returns the job id (the same one for a repeated key)."""
+        turn.job_id = self.jobs.submit(
+            turn.conversation_id,
+            turn.plan_id,
+            self.settings.engine if self._engine is None else self._engine.name,
+            idempotency_key=idempotency_key,
+        )
+        return turn.job_id
 
     def render(
         self,
@@ -153,93 +162,24 @@ class Bot:
         mode: ReframeMode = "auto",
         idempotency_key: str | None = None,
     ) -> Turn:
-        notify = on_progress or (lambda _progress: None)
-        plan = turn.plan
-        presets = [preset_for(platform) for platform in plan.platforms]
-        engine = self.engine
-        job_id = self.repo.create_job(turn.conversation_id, turn.plan_id, engine.name, idempotency_key)
-        turn.job_id = job_id
-        started = time.perf_counter()
-        self.repo.update_job(job_id, state="running", attempts=1, started_at=datetime.now(UTC), worker="inline")
-        try:
-            clips, shot_meta = self._render_shots(plan, notify)
-            notify(Progress(stage="post", shots=len(plan.shots), detail=f"encoding {len(presets)} platform(s)"))
-            render_s = time.perf_counter() - started
-            timeline = assemble(clips, [shot.duration_s for shot in plan.shots])
-            folder = f"conversations/{turn.conversation_id}/jobs/{job_id}"
-            new_assets: list[NewAsset] = []
-            moved: list[str] = []
-            try:
-                with self.assets.staging() as staging:
-                    encoded = encode_platforms(timeline, presets, staging, mode=mode)
-                    for video in encoded:
-                        stored_video = self.assets.put(video.video, f"{folder}/{video.video.name}")
-                        moved.append(stored_video.path)
-                        stored_poster = self.assets.put(video.poster, f"{folder}/{video.poster.name}")
-                        moved.append(stored_poster.path)
-                        common = {"platform": video.platform, "width": video.width, "height": video.height}
-                        new_assets.append(
-                            NewAsset(
-                                stored_video,
-                                "video",
-                                "video/mp4",
-                                fps=video.fps,
-                                duration_s=video.duration_s,
-                                metrics={"shots": shot_meta},
-                                **common,
-                            )
-                        )
-                        new_assets.append(NewAsset(stored_poster, "poster", "image/png", **common))
-                reply = f"Done: {len(encoded)} video(s) for {', '.join(plan.platforms)}."
-                self.repo.add_outputs(turn.conversation_id, job_id, new_assets, reply)
-            except BaseException:
-                for relative in moved:
-                    self.assets.remove(relative)
-                raise
-        except BaseException as exc:
-            message = str(exc) if isinstance(exc, BotkitError) else f"internal error: {type(exc).__name__}: {exc}"
-            self.repo.update_job(job_id, state="failed", error=message, finished_at=datetime.now(UTC))
-            notify(Progress(stage="failed", detail=message))
-            raise
-        timings = {"render_s": round(render_s, 3), "total_s": round(time.perf_counter() - started, 3)}
-        self.repo.update_job(job_id, state="succeeded", finished_at=datetime.now(UTC), timings=timings)
-        turn.outputs = [
-            Output(
-                platform=asset.platform or "",
-                path=str(self.assets.path(asset.stored.path)),
-                width=asset.width or 0,
-                height=asset.height or 0,
-                fps=asset.fps or 0.0,
-                duration_s=asset.duration_s or 0.0,
-                poster=str(self.assets.path(poster.stored.path)),
-            )
-            for asset, poster in zip(new_assets[::2], new_assets[1::2], strict=True)
-        ]
-        notify(Progress(stage="done", shots=len(plan.shots), detail=f"{len(turn.outputs)} video(s)"))
+        """Submit and run the job here, in the caller's thread, with progress; returns the outputs."""
+        self.submit(turn, idempotency_key=idempotency_key)
+        assert turn.job_id is not None
+        self.context.reframe = mode
+        state = RenderWorker(self.context, self.engine, worker_name("inline")).run(turn.job_id, on_progress)
+        if state is JobState.CANCELLED:
+            raise BotkitError(f"job {turn.job_id} was cancelled")
+        turn.outputs = self.outputs(turn.conversation_id, job_id=turn.job_id)
         return turn
 
-    def _render_shots(self, plan: ShotPlan, notify: ProgressListener) -> tuple[list[Clip], list[dict]]:
-        engine = self.engine
-        clips, meta = [], []
-        for shot, request in zip(plan.shots, self.shot_requests(plan), strict=True):
-
-            def on_step(step: int, steps: int, index: int = shot.index) -> None:
-                notify(Progress(stage="rendering", shot=index, shots=len(plan.shots), step=step, steps=steps))
-
-            notify(Progress(stage="rendering", shot=shot.index, shots=len(plan.shots)))
-            clip = engine.generate(request, on_progress=on_step)
-            image_checksum = None
-            if request.image is not None:
-                image_checksum = hashlib.sha256(request.image.read_bytes()).hexdigest()
-            meta.append(
-                {
-                    "index": shot.index,
-                    "render_key": render_key(engine.name, request, image_checksum),
-                    **{k: v for k, v in clip.meta.items() if isinstance(v, (int, float, str))},
-                }
+    def outputs(self, conversation_id: str, *, job_id: str | None = None) -> list[Output]:
+        """Finished videos with absolute paths."""
+        return [
+            output.model_copy(
+                update={"path": str(self.assets.path(output.path)), "poster": str(self.assets.path(output.poster))}
             )
-            clips.append(clip)
-        return clips, meta
+            for output in self.repo.outputs(conversation_id, job_id=job_id)
+        ]
 
     def chat(
         self,
@@ -257,4 +197,4 @@ class Bot:
         return self.render(turn, on_progress=on_progress, mode=mode)
 
 
-__all__ = ["Bot", "InputError", "Turn", "render_key"]
+__all__ = ["Bot", "Turn", "render_context"]

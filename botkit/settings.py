@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,19 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite file botkit.db in the data dir."
     )
     engine: str = "embedded"
+    steps: int | None = Field(default=None, description="Override the engine's denoising steps.")
+    torch_threads: int | None = None
+
+    # render jobs
+    jobs: Literal["embedded", "celery"] = "embedded"
+    workers: int = Field(default=1, ge=1, description="Embedded worker threads (one warm engine each).")
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    visibility_timeout_s: int = 3600
+    max_attempts: int = Field(default=3, ge=1)
+    heartbeat_s: float = 2.0
+    job_stale_s: float = Field(default=30.0, description="A running job without a heartbeat this long is retried.")
+    sweep_s: float = 10.0
+    redispatch_after_s: float = 60.0
     max_upload_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     min_image_side: int = 16

@@ -69,7 +69,7 @@ def test_image_to_video_needs_an_i2v_engine_and_fails_cleanly(bot: Bot, tmp_path
     assert Image.open(stored).size == (64, 64)
     with pytest.raises(InputError, match="text-to-video only"):
         bot.render(turn)
-    job = bot.repo.get_job(turn.job_id)
+    job = bot.jobs.status(turn.job_id)
     assert job.state == "failed" and "text-to-video only" in job.error
     assert count_rows(bot)["assets"] == 1  # just the input image: no half-written outputs
     assert not list((bot.assets.root / "conversations").rglob("*.mp4"))

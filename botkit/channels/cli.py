@@ -124,6 +124,43 @@ def chat(
         )
 
 
+@app.command()
+def worker(
+    engine: Annotated[list[str] | None, typer.Option("--engine", help="Engine queue(s) to serve [settings].")] = None,
+    concurrency: Annotated[int, typer.Option(help="Worker processes (Celery) or threads (embedded).")] = 1,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve render jobs: a Celery worker when BOTKIT_JOBS=celery, else embedded worker threads
+    that take queued jobs straight from SQL (no broker needed)."""
+    settings = _settings(data_dir)
+    engines = engine or [settings.engine]
+    if settings.jobs == "celery":
+        from botkit.jobs.celery_app import run_worker
+        from botkit.store.db import make_engine
+        from botkit.store.migrate import upgrade
+
+        upgrade(make_engine(settings.resolved_database_url()))
+        run_worker(settings, engines, concurrency=concurrency)
+        return
+    import signal
+    import threading
+
+    from botkit.bot import Bot
+
+    if len(engines) != 1:
+        raise _fail("the embedded runner serves one engine; start one worker per engine")
+    bot = Bot.open(settings.model_copy(update={"engine": engines[0], "workers": concurrency}))
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    bot.start_workers()
+    Console(stderr=True).print(f"embedded worker: engine {engines[0]}, {concurrency} thread(s)", highlight=False)
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    bot.stop_workers()
+
+
 @db_app.command("upgrade")
 def db_upgrade(data_dir: DataDir = None) -> None:
     """Apply the Alembic migrations (SQLite in the data dir, or BOTKIT_DATABASE_URL)."""

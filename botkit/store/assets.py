@@ -42,8 +42,9 @@ class AssetStore:
         return full
 
     @contextmanager
-    def staging(self) -> Iterator[Path]:
-        folder = self.root / ".staging" / uuid.uuid4().hex
+    def staging(self, prefix: str = "") -> Iterator[Path]:
+        """A fresh folder under ``.staging``, removed on exit whatever happens."""
+        folder = self.root / ".staging" / f"{prefix}{uuid.uuid4().hex}"
         folder.mkdir(parents=True)
         try:
             yield folder
@@ -58,6 +59,14 @@ class AssetStore:
         size = source.stat().st_size
         os.replace(source, target)
         return StoredFile(path=relative, bytes=size, checksum=checksum)
+
+    def clear_staging(self, prefix: str) -> None:
+        """Remove staging folders left by a process that died (names start with ``prefix``)."""
+        for folder in (self.root / ".staging").glob(f"{prefix}*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def remove_tree(self, relative: str) -> None:
+        shutil.rmtree(self.path(relative), ignore_errors=True)
 
     def remove(self, relative: str) -> None:
         target = self.path(relative)

@@ -28,17 +28,6 @@ class NewAsset:
     metrics: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class JobRecord:
-    id: str
-    conversation_id: str
-    plan_id: str
-    state: str
-    engine: str
-    attempts: int
-    error: str | None
-
-
 class Repository:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -66,7 +55,7 @@ class Repository:
             session.flush()  # parents first: assets and plans reference these rows
             image_ids = {}
             for asset in inputs:
-                row = self._asset_row(conversation_id, None, asset)
+                row = self.asset_row(conversation_id, None, asset)
                 session.add(row)
                 image_ids[asset.stored.path] = row.id
             session.flush()
@@ -121,47 +110,15 @@ class Repository:
                 raise KeyError(f"no plan {plan_id!r}")
             return ShotPlan.model_validate(row.plan)
 
-    def create_job(self, conversation_id: str, plan_id: str, engine: str, idempotency_key: str | None = None) -> str:
-        with self.sessions.begin() as session:
-            row = models.RenderJob(
-                id=models.new_id(),
-                conversation_id=conversation_id,
-                plan_id=plan_id,
-                engine=engine,
-                idempotency_key=idempotency_key,
-            )
-            session.add(row)
-            return row.id
-
-    def update_job(self, job_id: str, **fields: Any) -> None:
-        with self.sessions.begin() as session:
-            row = session.get(models.RenderJob, job_id)
-            if row is None:
-                raise KeyError(f"no job {job_id!r}")
-            for name, value in fields.items():
-                setattr(row, name, value)
-
-    def get_job(self, job_id: str) -> JobRecord:
+    def outputs(self, conversation_id: str, *, job_id: str | None = None) -> list[Output]:
+        """Finished videos of a conversation (or of one job), oldest first; paths relative to the store."""
+        query = select(models.Asset).where(
+            models.Asset.conversation_id == conversation_id, models.Asset.kind.in_(["video", "poster"])
+        )
+        if job_id is not None:
+            query = query.where(models.Asset.job_id == job_id)
         with self.sessions() as session:
-            row = session.get(models.RenderJob, job_id)
-            if row is None:
-                raise KeyError(f"no job {job_id!r}")
-            return JobRecord(row.id, row.conversation_id, row.plan_id, row.state, row.engine, row.attempts, row.error)
-
-    def add_outputs(self, conversation_id: str, job_id: str, assets: list[NewAsset], reply: str) -> None:
-        with self.sessions.begin() as session:
-            for asset in assets:
-                session.add(self._asset_row(conversation_id, job_id, asset))
-            session.add(models.Message(conversation_id=conversation_id, role="assistant", text=reply))
-
-    def outputs(self, conversation_id: str) -> list[Output]:
-        """Finished videos of a conversation, newest job last."""
-        with self.sessions() as session:
-            rows = session.scalars(
-                select(models.Asset)
-                .where(models.Asset.conversation_id == conversation_id, models.Asset.kind.in_(["video", "poster"]))
-                .order_by(models.Asset.created_at)
-            ).all()
+            rows = session.scalars(query.order_by(models.Asset.created_at, models.Asset.id)).all()
         posters = {(row.job_id, row.platform): row.path for row in rows if row.kind == "poster"}
         return [
             Output(
@@ -178,7 +135,7 @@ class Repository:
         ]
 
     @staticmethod
-    def _asset_row(conversation_id: str, job_id: str | None, asset: NewAsset) -> models.Asset:
+    def asset_row(conversation_id: str, job_id: str | None, asset: NewAsset) -> models.Asset:
         return models.Asset(
             id=models.new_id(),
             conversation_id=conversation_id,

@@ -1,0 +1,127 @@
+"""The Celery runner (``BOTKIT_JOBS=celery``): render jobs on a worker fleet. The only module that
+imports celery.
+
+Tasks carry just a job id; the job row is the truth. ``acks_late`` + ``reject_on_worker_lost``
+put a task back on its queue when the process running it dies; claiming in SQL makes a redelivered
+or duplicated task harmless. Each engine has its own queue (``botkit.render.<engine>``) so GPU
+workers for different models never thrash; a worker keeps its engine warm between jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cache
+
+from celery import Celery, signals
+
+from botkit.engine import Engine, load_engine
+from botkit.jobs.render import RenderContext, RenderWorker, worker_name
+from botkit.jobs.service import JobService
+from botkit.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+app = Celery("botkit")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_default_queue="botkit.render.default",
+    worker_hijack_root_logger=False,
+    broker_connection_retry_on_startup=True,
+)
+
+
+def queue_for(engine: str) -> str:
+    return f"botkit.render.{engine}"
+
+
+def configure(settings: Settings) -> Celery:
+    app.conf.update(
+        broker_url=settings.broker_url,
+        broker_transport_options={"visibility_timeout": settings.visibility_timeout_s},
+    )
+    return app
+
+
+class CeleryDispatcher:
+    def __init__(self, settings: Settings) -> None:
+        self.app = configure(settings)
+
+    def dispatch(self, job_id: str, engine: str) -> None:
+        self.app.send_task("botkit.render", args=[job_id], queue=queue_for(engine))
+
+
+@cache
+def _context() -> RenderContext:
+    from botkit.bot import render_context
+
+    return render_context(Settings())
+
+
+_engines: dict[str, Engine] = {}
+
+
+def _warm_engine(name: str) -> Engine:
+    if name not in _engines:
+        _engines[name] = load_engine(name)
+    return _engines[name]
+
+
+@app.task(name="botkit.render", acks_late=True, reject_on_worker_lost=True)
+def render(job_id: str) -> str | None:
+    context = _context()
+    engine = _warm_engine(context.jobs.engine_of(job_id))
+    try:
+        state = RenderWorker(context, engine, worker_name("celery")).run(job_id)
+    except Exception:  # already recorded on the job row with a readable message
+        return "failed"
+    return state.value if state else None
+
+
+def _sweep_forever(settings: Settings, stop: threading.Event) -> None:
+    from botkit.bot import render_context
+
+    context = render_context(settings)
+    service = JobService(context.jobs, CeleryDispatcher(settings), stale_after_s=settings.job_stale_s)
+    while True:
+        try:
+            service.sweep(redispatch_after_s=settings.redispatch_after_s)
+        except Exception:
+            logger.exception("sweep failed")
+        if stop.wait(settings.sweep_s):
+            return
+
+
+def run_worker(settings: Settings, engines: list[str], *, concurrency: int = 1, hostname: str | None = None) -> None:
+    """Start a worker consuming the engines' queues; blocks until it is stopped."""
+    configure(settings)
+    stop = threading.Event()
+
+    @signals.worker_ready.connect(weak=False)
+    def _start_sweeper(**_kwargs) -> None:  # type: ignore[no-untyped-def]
+        threading.Thread(target=_sweep_forever, args=(settings, stop), daemon=True, name="botkit-sweeper").start()
+
+    @signals.worker_process_init.connect(weak=False)
+    def _warm(**_kwargs) -> None:  # type: ignore[no-untyped-def]
+        import torch
+
+        torch.set_num_threads(settings.torch_threads or torch.get_num_threads())
+        for name in engines:
+            _warm_engine(name)
+
+    argv = [
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={concurrency}",
+        "--pool=prefork",
+        "-Q",
+        ",".join(queue_for(name) for name in engines),
+    ]
+    if hostname:
+        argv.append(f"--hostname={hostname}")
+    try:
+        app.worker_main(argv)
+    finally:
+        stop.set()

@@ -1,0 +1,223 @@
+"""Executes one render job: claim it, render every shot, post-process, record the outputs.
+
+Durable by construction: the job row says who owns it; a heartbeat thread keeps the claim fresh
+and carries cancel requests back; files are made in a staging folder and moved into the job's
+folder; outputs and success are recorded in one guarded transaction, so a job completes once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+from botkit.domain import Clip, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
+from botkit.domain.jobs import JobState
+from botkit.engine import Engine
+from botkit.errors import BotkitError, Cancelled
+from botkit.post.assemble import assemble
+from botkit.post.encode import ReframeMode, encode_platforms
+from botkit.post.presets import preset_for
+from botkit.store.assets import AssetStore
+from botkit.store.jobs import JobRepository
+from botkit.store.repo import NewAsset, Repository
+
+logger = logging.getLogger(__name__)
+
+
+def worker_name(kind: str) -> str:
+    return f"{kind}:{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def render_key(engine_name: str, request: ShotRequest, image_checksum: str | None) -> str:
+    """Hash of everything that decides a shot's pixels: a clip is re-used when this matches."""
+    fields = {
+        "model": engine_name,
+        "prompt": request.prompt,
+        "negative_prompt": request.negative_prompt,
+        "image": image_checksum,
+        "seed": request.seed,
+        "frames": request.num_frames,
+        "size": [request.width, request.height],
+        "steps": request.steps,
+        "guidance": request.guidance,
+        "camera": request.camera,
+    }
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+def shot_requests(plan: ShotPlan, engine: Engine, assets: AssetStore, steps: int | None = None) -> list[ShotRequest]:
+    width, height = engine.native_size
+    requests = []
+    for shot in plan.shots:
+        image = assets.path(shot.image) if shot.mode is ShotMode.IMAGE_TO_VIDEO and shot.image else None
+        requests.append(
+            ShotRequest(
+                task=shot.mode.value,
+                prompt=f"{shot.prompt}, {plan.style}" if plan.style else shot.prompt,
+                negative_prompt=shot.negative_prompt,
+                image=image,
+                num_frames=max(1, math.ceil(shot.duration_s * engine.native_fps)),
+                width=width,
+                height=height,
+                fps=engine.native_fps,
+                steps=steps,
+                seed=shot.seed,
+                camera=shot.camera,
+            )
+        )
+    return requests
+
+
+@dataclass
+class RenderContext:
+    """What a worker needs besides its engine; cheap to build in any process."""
+
+    repo: Repository
+    jobs: JobRepository
+    assets: AssetStore
+    steps: int | None = None
+    heartbeat_s: float = 2.0
+    stale_after_s: float = 30.0
+    reframe: ReframeMode = "auto"
+    event_interval_s: float = 0.25
+
+
+class _Heartbeat(threading.Thread):
+    def __init__(self, jobs: JobRepository, job_id: str, worker: str, every_s: float) -> None:
+        super().__init__(daemon=True, name=f"heartbeat-{job_id[:8]}")
+        self.jobs, self.job_id, self.worker, self.every_s = jobs, job_id, worker, every_s
+        self.stop_requested = threading.Event()
+        self.cancelled = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop_requested.wait(self.every_s):
+            try:
+                if self.jobs.heartbeat(self.job_id, self.worker):
+                    self.cancelled.set()
+            except Exception:  # a missed beat is retried; the job is not lost for one
+                logger.warning("heartbeat failed", exc_info=True, extra={"job_id": self.job_id})
+
+
+class RenderWorker:
+    """One engine, one job at a time (pipelines are not thread-safe)."""
+
+    def __init__(self, context: RenderContext, engine: Engine, name: str | None = None) -> None:
+        self.context = context
+        self.engine = engine
+        self.name = name or worker_name("inline")
+
+    def run(self, job_id: str, on_progress: ProgressListener | None = None) -> JobState | None:
+        """Claim and execute ``job_id``. Returns its final state, or None if it was not ours to run."""
+        ctx = self.context
+        if not ctx.jobs.claim(job_id, self.name, stale_after_s=ctx.stale_after_s):
+            return None
+        status = ctx.jobs.status(job_id)
+        folder = f"conversations/{status.conversation_id}/jobs/{job_id}"
+        # leftovers of an attempt whose worker died: never recorded, so never visible
+        ctx.assets.clear_staging(f"{job_id}-")
+        ctx.assets.remove_tree(folder)
+        heartbeat = _Heartbeat(ctx.jobs, job_id, self.name, ctx.heartbeat_s)
+        heartbeat.start()
+        started = time.perf_counter()
+        try:
+            plan = ctx.repo.get_plan(status.plan_id)
+            clips, shot_meta = self._render_shots(job_id, status.conversation_id, plan, heartbeat, on_progress)
+            render_s = time.perf_counter() - started
+            self._event(status.conversation_id, job_id, Progress(stage="post", shots=len(plan.shots)), on_progress)
+            presets = [preset_for(platform) for platform in plan.platforms]
+            timeline = assemble(clips, [shot.duration_s for shot in plan.shots])
+            moved: list[str] = []
+            with ctx.assets.staging(prefix=f"{job_id}-") as staging:
+                encoded = encode_platforms(timeline, presets, staging, mode=ctx.reframe)
+                if heartbeat.cancelled.is_set():
+                    raise Cancelled("cancelled before the outputs were saved")
+                new_assets = []
+                for video in encoded:
+                    stored_video = ctx.assets.put(video.video, f"{folder}/{video.video.name}")
+                    stored_poster = ctx.assets.put(video.poster, f"{folder}/{video.poster.name}")
+                    moved += [stored_video.path, stored_poster.path]
+                    common = {"platform": video.platform, "width": video.width, "height": video.height}
+                    new_assets.append(
+                        NewAsset(
+                            stored_video,
+                            "video",
+                            "video/mp4",
+                            fps=video.fps,
+                            duration_s=video.duration_s,
+                            metrics={"shots": shot_meta},
+                            **common,
+                        )
+                    )
+                    new_assets.append(NewAsset(stored_poster, "poster", "image/png", **common))
+            timings = {"render_s": round(render_s, 3), "total_s": round(time.perf_counter() - started, 3)}
+            reply = f"Done: {len(encoded)} video(s) for {', '.join(plan.platforms)}."
+            if not ctx.jobs.complete(job_id, self.name, new_assets, reply, timings):
+                for relative in moved:
+                    ctx.assets.remove(relative)
+                logger.warning("job taken over by another worker; outputs dropped", extra={"job_id": job_id})
+                return None
+            if on_progress:
+                on_progress(Progress(stage="done", shots=len(plan.shots), detail=reply))
+            return JobState.SUCCEEDED
+        except Cancelled as exc:
+            ctx.assets.remove_tree(folder)
+            ctx.jobs.finish(job_id, self.name, JobState.CANCELLED, str(exc))
+            return JobState.CANCELLED
+        except Exception as exc:
+            ctx.assets.remove_tree(folder)
+            if isinstance(exc, BotkitError):
+                message = str(exc)
+            else:
+                logger.exception("render failed", extra={"job_id": job_id})
+                message = f"internal error while rendering ({type(exc).__name__}); the team has the details in the log"
+            ctx.jobs.finish(job_id, self.name, JobState.FAILED, message)
+            if on_progress:
+                on_progress(Progress(stage="failed", detail=message))
+            raise
+        finally:
+            heartbeat.stop_requested.set()
+
+    def _render_shots(
+        self,
+        job_id: str,
+        conversation_id: str,
+        plan: ShotPlan,
+        heartbeat: _Heartbeat,
+        on_progress: ProgressListener | None,
+    ) -> tuple[list[Clip], list[dict]]:
+        ctx = self.context
+        clips, meta = [], []
+        last_event = 0.0
+        for shot, request in zip(plan.shots, shot_requests(plan, self.engine, ctx.assets, ctx.steps), strict=True):
+
+            def on_step(step: int, steps: int, index: int = shot.index) -> None:
+                nonlocal last_event
+                if heartbeat.cancelled.is_set():
+                    raise Cancelled("cancelled while rendering")
+                progress = Progress(stage="rendering", shot=index, shots=len(plan.shots), step=step, steps=steps)
+                if on_progress:
+                    on_progress(progress)
+                if step == steps or time.monotonic() - last_event >= ctx.event_interval_s:
+                    last_event = time.monotonic()
+                    ctx.jobs.add_event(conversation_id, job_id, "rendering", progress.model_dump(exclude={"stage"}))
+
+            clip = self.engine.generate(request, on_progress=on_step)
+            checksum = hashlib.sha256(request.image.read_bytes()).hexdigest() if request.image else None
+            scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
+            meta.append({"index": shot.index, "render_key": render_key(self.engine.name, request, checksum), **scalars})
+            clips.append(clip)
+        return clips, meta
+
+    def _event(
+        self, conversation_id: str, job_id: str, progress: Progress, on_progress: ProgressListener | None
+    ) -> None:
+        self.context.jobs.add_event(conversation_id, job_id, progress.stage, progress.model_dump(exclude={"stage"}))
+        if on_progress:
+            on_progress(progress)

@@ -1,0 +1,74 @@
+"""The one job API every channel uses: submit, status, cancel, events.
+
+A ``Dispatcher`` tells workers that a job is waiting: the embedded runner wakes its threads, the
+Celery dispatcher sends a task to the engine's queue. Dispatching twice is harmless (a job is
+claimed once), so ``sweep`` can re-dispatch anything that looks forgotten.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Protocol
+
+from botkit.domain.jobs import JobEvent, JobState, JobStatus
+from botkit.store.jobs import JobRepository, now
+
+logger = logging.getLogger(__name__)
+
+
+class Dispatcher(Protocol):
+    def dispatch(self, job_id: str, engine: str) -> None: ...
+
+
+class NoDispatch:
+    """The caller runs jobs itself (the CLI renders inline)."""
+
+    def dispatch(self, job_id: str, engine: str) -> None:
+        return None
+
+
+class JobService:
+    def __init__(
+        self, jobs: JobRepository, dispatcher: Dispatcher, *, max_attempts: int = 3, stale_after_s: float = 30.0
+    ) -> None:
+        self.jobs = jobs
+        self.dispatcher = dispatcher
+        self.max_attempts = max_attempts
+        self.stale_after_s = stale_after_s
+
+    def submit(self, conversation_id: str, plan_id: str, engine: str, *, idempotency_key: str | None = None) -> str:
+        """Queue a render; the same idempotency key always gives the same job."""
+        job_id, created = self.jobs.create(
+            conversation_id, plan_id, engine, idempotency_key=idempotency_key, max_attempts=self.max_attempts
+        )
+        if created:
+            self._dispatch([job_id])
+        return job_id
+
+    def status(self, job_id: str) -> JobStatus:
+        return self.jobs.status(job_id)
+
+    def cancel(self, job_id: str) -> JobState:
+        return self.jobs.request_cancel(job_id)
+
+    def events(
+        self, *, conversation_id: str | None = None, job_id: str | None = None, after: int = 0
+    ) -> list[JobEvent]:
+        return self.jobs.events(conversation_id=conversation_id, job_id=job_id, after=after)
+
+    def sweep(self, *, redispatch_after_s: float = 60.0) -> list[str]:
+        """Requeue jobs whose worker died, and re-dispatch queued jobs nobody picked up."""
+        self.jobs.recover(stale_after_s=self.stale_after_s)
+        forgotten = self.jobs.queued(dispatched_before=now() - timedelta(seconds=redispatch_after_s), limit=100)
+        self._dispatch(forgotten)
+        return forgotten
+
+    def _dispatch(self, job_ids: list[str]) -> None:
+        for job_id in job_ids:
+            try:
+                self.dispatcher.dispatch(job_id, self.jobs.engine_of(job_id))
+            except Exception:  # the job stays queued; sweep() dispatches it again
+                logger.exception("dispatch failed", extra={"job_id": job_id})
+                continue
+        self.jobs.mark_dispatched(job_ids)

@@ -1,0 +1,297 @@
+"""Render job rows and the event log: the source of truth for every job's state.
+
+Every state change is one conditional UPDATE, so two workers can never both claim or both
+complete a job: ``claim`` takes a queued job (or a running one whose worker stopped sending
+heartbeats), ``complete`` records outputs and success only while the caller still owns the job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from botkit.domain.jobs import JobEvent, JobState, JobStatus
+from botkit.store import models
+from botkit.store.repo import NewAsset, Repository
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class JobRepository:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    # -- submit / read ---------------------------------------------------------------------------
+
+    def create(
+        self,
+        conversation_id: str,
+        plan_id: str,
+        engine: str,
+        *,
+        idempotency_key: str | None = None,
+        max_attempts: int = 3,
+    ) -> tuple[str, bool]:
+        """Insert a queued job; returns (job id, created). A repeated idempotency key returns the
+        existing job instead of creating a second one."""
+        if idempotency_key is not None:
+            existing = self.find_by_key(idempotency_key)
+            if existing is not None:
+                return existing, False
+        job_id = models.new_id()
+        try:
+            with self.sessions.begin() as session:
+                session.add(
+                    models.RenderJob(
+                        id=job_id,
+                        conversation_id=conversation_id,
+                        plan_id=plan_id,
+                        engine=engine,
+                        idempotency_key=idempotency_key,
+                        max_attempts=max_attempts,
+                        state=JobState.QUEUED.value,
+                    )
+                )
+                session.flush()
+                self._event(session, conversation_id, job_id, "queued", {"engine": engine})
+        except IntegrityError:
+            existing = self.find_by_key(idempotency_key) if idempotency_key else None
+            if existing is None:
+                raise
+            return existing, False  # lost a race with an identical submit
+        return job_id, True
+
+    def find_by_key(self, idempotency_key: str) -> str | None:
+        with self.sessions() as session:
+            return session.scalar(
+                select(models.RenderJob.id).where(models.RenderJob.idempotency_key == idempotency_key)
+            )
+
+    def status(self, job_id: str) -> JobStatus:
+        with self.sessions() as session:
+            row = session.get(models.RenderJob, job_id)
+            if row is None:
+                raise KeyError(f"no job {job_id!r}")
+            return JobStatus(
+                id=row.id,
+                conversation_id=row.conversation_id,
+                plan_id=row.plan_id,
+                state=JobState(row.state),
+                engine=row.engine,
+                attempts=row.attempts,
+                max_attempts=row.max_attempts,
+                error=row.error,
+                worker=row.worker,
+                cancel_requested=row.cancel_requested,
+                created_at=row.created_at,
+                started_at=row.started_at,
+                finished_at=row.finished_at,
+                timings=row.timings or {},
+            )
+
+    def queued(
+        self, *, engine: str | None = None, limit: int = 10, dispatched_before: datetime | None = None
+    ) -> list[str]:
+        """Oldest queued jobs first."""
+        query = select(models.RenderJob.id).where(models.RenderJob.state == JobState.QUEUED.value)
+        if engine is not None:
+            query = query.where(models.RenderJob.engine == engine)
+        if dispatched_before is not None:
+            query = query.where(
+                or_(models.RenderJob.dispatched_at.is_(None), models.RenderJob.dispatched_at < dispatched_before)
+            )
+        with self.sessions() as session:
+            return list(session.scalars(query.order_by(models.RenderJob.created_at).limit(limit)))
+
+    def engine_of(self, job_id: str) -> str:
+        return self.status(job_id).engine
+
+    def mark_dispatched(self, job_ids: Iterable[str]) -> None:
+        ids = list(job_ids)
+        if ids:
+            with self.sessions.begin() as session:
+                session.execute(
+                    update(models.RenderJob).where(models.RenderJob.id.in_(ids)).values(dispatched_at=now())
+                )
+
+    # -- a worker's life cycle -------------------------------------------------------------------
+
+    def claim(self, job_id: str, worker: str, *, stale_after_s: float) -> bool:
+        """Take the job for ``worker``: queued, or running with a stale heartbeat (its worker died)."""
+        stale = now() - timedelta(seconds=stale_after_s)
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            claimed = session.execute(
+                update(job)
+                .where(
+                    job.id == job_id,
+                    job.attempts < job.max_attempts,
+                    job.cancel_requested.is_(False),
+                    or_(
+                        job.state == JobState.QUEUED.value,
+                        and_(job.state == JobState.RUNNING.value, job.heartbeat_at < stale),
+                    ),
+                )
+                .values(
+                    state=JobState.RUNNING.value,
+                    attempts=job.attempts + 1,
+                    worker=worker,
+                    started_at=now(),
+                    heartbeat_at=now(),
+                    error=None,
+                )
+            ).rowcount
+            if claimed:
+                row = session.get(job, job_id)
+                assert row is not None
+                self._event(
+                    session, row.conversation_id, job_id, "started", {"attempt": row.attempts, "worker": worker}
+                )
+            return bool(claimed)
+
+    def heartbeat(self, job_id: str, worker: str) -> bool:
+        """Refresh the heartbeat; returns True when a cancel was requested (or the job was lost)."""
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            touched = session.execute(
+                update(job)
+                .where(job.id == job_id, job.worker == worker, job.state == JobState.RUNNING.value)
+                .values(heartbeat_at=now())
+            ).rowcount
+            if not touched:
+                return True  # someone else owns it now: stop
+            return bool(session.scalar(select(job.cancel_requested).where(job.id == job_id)))
+
+    def complete(self, job_id: str, worker: str, assets: list[NewAsset], reply: str, timings: dict[str, Any]) -> bool:
+        """Record outputs and success atomically, only if ``worker`` still owns the running job."""
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            owned = session.execute(
+                update(job)
+                .where(job.id == job_id, job.worker == worker, job.state == JobState.RUNNING.value)
+                .values(state=JobState.SUCCEEDED.value, finished_at=now(), timings=timings)
+            ).rowcount
+            if not owned:
+                session.rollback()
+                return False
+            row = session.get(job, job_id)
+            assert row is not None
+            for asset in assets:
+                session.add(Repository.asset_row(row.conversation_id, job_id, asset))
+            session.add(models.Message(conversation_id=row.conversation_id, role="assistant", text=reply))
+            outputs = [
+                {"platform": a.platform, "path": a.stored.path, "kind": a.kind, "width": a.width, "height": a.height}
+                for a in assets
+            ]
+            self._event(session, row.conversation_id, job_id, "done", {"outputs": outputs, "reply": reply})
+            return True
+
+    def finish(self, job_id: str, worker: str | None, state: JobState, error: str | None = None) -> bool:
+        """End a job as failed or cancelled (only while ``worker`` owns it, or any worker if None)."""
+        job = models.RenderJob
+        conditions = [job.id == job_id, job.state.in_([JobState.RUNNING.value, JobState.QUEUED.value])]
+        if worker is not None:
+            conditions.append(job.worker == worker)
+        with self.sessions.begin() as session:
+            changed = session.execute(
+                update(job).where(*conditions).values(state=state.value, error=error, finished_at=now())
+            ).rowcount
+            if changed:
+                row = session.get(job, job_id)
+                assert row is not None
+                data = {"error": error} if error else {}
+                self._event(session, row.conversation_id, job_id, state.value, data)
+            return bool(changed)
+
+    def request_cancel(self, job_id: str) -> JobState:
+        """Cancel a queued job at once; ask a running one to stop. Returns the state after."""
+        job = models.RenderJob
+        self.finish_queued(job_id)
+        with self.sessions.begin() as session:
+            session.execute(
+                update(job).where(job.id == job_id, job.state == JobState.RUNNING.value).values(cancel_requested=True)
+            )
+        return self.status(job_id).state
+
+    def finish_queued(self, job_id: str) -> None:
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            changed = session.execute(
+                update(job)
+                .where(job.id == job_id, job.state == JobState.QUEUED.value)
+                .values(state=JobState.CANCELLED.value, finished_at=now(), cancel_requested=True)
+            ).rowcount
+            if changed:
+                row = session.get(job, job_id)
+                assert row is not None
+                self._event(session, row.conversation_id, job_id, "cancelled", {})
+
+    def recover(self, *, stale_after_s: float) -> list[str]:
+        """Running jobs whose worker stopped: back to queued while attempts remain, else failed."""
+        stale = now() - timedelta(seconds=stale_after_s)
+        job = models.RenderJob
+        requeued = []
+        with self.sessions.begin() as session:
+            rows = session.scalars(
+                select(job).where(job.state == JobState.RUNNING.value, job.heartbeat_at < stale).with_for_update()
+            ).all()
+            for row in rows:
+                if row.cancel_requested:
+                    row.state, row.finished_at = JobState.CANCELLED.value, now()
+                    self._event(session, row.conversation_id, row.id, "cancelled", {})
+                elif row.attempts >= row.max_attempts:
+                    row.state, row.finished_at = JobState.FAILED.value, now()
+                    row.error = (
+                        f"the render stopped {row.attempts} time(s) because its worker died "
+                        f"(last: {row.worker}); giving up after {row.max_attempts} attempts"
+                    )
+                    self._event(session, row.conversation_id, row.id, "failed", {"error": row.error})
+                else:
+                    row.state, row.dispatched_at = JobState.QUEUED.value, None
+                    self._event(
+                        session, row.conversation_id, row.id, "retrying", {"reason": f"worker {row.worker} stopped"}
+                    )
+                    requeued.append(row.id)
+        return requeued
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def add_event(self, conversation_id: str, job_id: str | None, kind: str, data: dict[str, Any]) -> int:
+        with self.sessions.begin() as session:
+            return self._event(session, conversation_id, job_id, kind, data)
+
+    def events(
+        self, *, conversation_id: str | None = None, job_id: str | None = None, after: int = 0, limit: int = 1000
+    ) -> list[JobEvent]:
+        query = select(models.JobEvent).where(models.JobEvent.id > after)
+        if conversation_id is not None:
+            query = query.where(models.JobEvent.conversation_id == conversation_id)
+        if job_id is not None:
+            query = query.where(models.JobEvent.job_id == job_id)
+        with self.sessions() as session:
+            rows = session.scalars(query.order_by(models.JobEvent.id).limit(limit)).all()
+            return [
+                JobEvent(
+                    id=r.id,
+                    conversation_id=r.conversation_id,
+                    job_id=r.job_id,
+                    kind=r.kind,
+                    data=r.data,
+                    created_at=r.created_at,
+                )
+                for r in rows
+            ]
+
+    @staticmethod
+    def _event(session: Session, conversation_id: str, job_id: str | None, kind: str, data: dict[str, Any]) -> int:
+        row = models.JobEvent(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
+        session.add(row)
+        session.flush()
+        return row.id

@@ -1,0 +1,182 @@
+"""kill -9 a worker in the middle of a render, again and again (embedded and Celery): every job
+ends succeeded or failed with a reason, none stays running, none completes twice, no orphan files."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from botkit.bot import Bot
+from botkit.domain.jobs import JobState
+from botkit.settings import Settings
+from botkit.store import models
+
+JOBS = 3
+KILLS = 3
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def worker_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "BOTKIT_DATA_DIR": str(data_dir),
+        "BOTKIT_ENGINE": "tiny-wan",
+        "BOTKIT_STEPS": "60",
+        "BOTKIT_HEARTBEAT_S": "0.3",
+        "BOTKIT_JOB_STALE_S": "2",
+        "BOTKIT_SWEEP_S": "0.5",
+        "BOTKIT_REDISPATCH_AFTER_S": "3",
+        "BOTKIT_MAX_ATTEMPTS": "4",
+        "BOTKIT_TORCH_THREADS": "1",
+        **extra,
+    }
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "botkit", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def running_job(bot: Bot, job_ids: list[str], timeout: float = 60) -> str | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for job_id in job_ids:
+            status = bot.jobs.status(job_id)
+            started = [e for e in bot.jobs.events(job_id=job_id) if e.kind == "rendering"]
+            if status.state is JobState.RUNNING and started:
+                return job_id
+        if all(bot.jobs.status(j).state.finished for j in job_ids):
+            return None
+        time.sleep(0.05)
+    raise AssertionError("no job started rendering")
+
+
+def wait_all_finished(bot: Bot, job_ids: list[str], timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(bot.jobs.status(j).state.finished for j in job_ids):
+            return
+        time.sleep(0.2)
+    states = {j: bot.jobs.status(j).state for j in job_ids}
+    raise AssertionError(f"jobs did not finish: {states}")
+
+
+def check_outcome(bot: Bot, job_ids: list[str]) -> dict[str, int]:
+    counts = {"succeeded": 0, "failed": 0, "retried": 0}
+    with bot.repo.sessions() as session:
+        for job_id in job_ids:
+            status = bot.jobs.status(job_id)
+            assert status.state in (JobState.SUCCEEDED, JobState.FAILED), status
+            counts[status.state.value] += 1
+            counts["retried"] += status.attempts > 1
+            assets = session.scalar(select(func.count()).select_from(models.Asset).where(models.Asset.job_id == job_id))
+            done_events = [e for e in bot.jobs.events(job_id=job_id) if e.kind == "done"]
+            folder = bot.assets.root / f"conversations/{status.conversation_id}/jobs/{job_id}"
+            files = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
+            if status.state is JobState.SUCCEEDED:
+                assert assets == 2 and len(done_events) == 1  # completed exactly once
+                assert files == ["video-x.mp4", "video-x.png"]
+            else:
+                assert status.error and assets == 0 and files == []
+    assert not list((bot.assets.root / ".staging").glob("*")), "orphan staging folders"
+    return counts
+
+
+def kill_cycle(bot: Bot, job_ids: list[str], env: dict[str, str], kill) -> tuple[int, dict[str, int]]:
+    kills = 0
+    worker = start_worker(env)
+    try:
+        for _ in range(KILLS):
+            if running_job(bot, job_ids) is None:
+                break
+            time.sleep(random.uniform(0.05, 0.3))
+            worker = kill(worker)
+            kills += 1
+        wait_all_finished(bot, job_ids)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    return kills, check_outcome(bot, job_ids)
+
+
+def submit_jobs(bot: Bot) -> list[str]:
+    return [bot.submit(bot.plan(f"a 1 second teaser for product {i}", platforms=["x"])) for i in range(JOBS)]
+
+
+def test_kill_embedded_worker_repeatedly(tmp_path: Path) -> None:
+    env = worker_env(tmp_path / "data")
+    bot = Bot.open(Settings(data_dir=tmp_path / "data", engine="tiny-wan"))
+    job_ids = submit_jobs(bot)
+
+    def kill(worker: subprocess.Popen) -> subprocess.Popen:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        return start_worker(env)  # the restarted process recovers the orphaned job
+
+    kills, counts = kill_cycle(bot, job_ids, env, kill)
+    print(f"\nembedded: {kills} kills, {counts}")
+    assert kills >= 1 and counts["retried"] >= 1
+    bot.db.dispose()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    redis = pytest.importorskip("redis")
+    url = f"redis://127.0.0.1:6379/{random.randint(8, 15)}"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return url
+
+
+def test_kill_celery_worker_repeatedly(tmp_path: Path, redis_url: str) -> None:
+    env = worker_env(
+        tmp_path / "data", BOTKIT_JOBS="celery", BOTKIT_BROKER_URL=redis_url, BOTKIT_VISIBILITY_TIMEOUT_S="5"
+    )
+    bot = Bot.open(Settings(data_dir=tmp_path / "data", engine="tiny-wan", jobs="celery", broker_url=redis_url))
+    bot.start_workers()  # Celery dispatcher
+    job_ids = submit_jobs(bot)
+    whole_process_next = [False]
+
+    def kill(worker: subprocess.Popen) -> subprocess.Popen:
+        # alternate: the pool process doing the render (Celery requeues: reject_on_worker_lost),
+        # and the whole worker (a fresh worker's sweeper recovers the job)
+        whole_process_next[0] = not whole_process_next[0]
+        children = children_of(worker.pid)
+        if not whole_process_next[0] and children:
+            for child in children:
+                os.kill(child, signal.SIGKILL)
+            return worker
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        return start_worker(env)
+
+    kills, counts = kill_cycle(bot, job_ids, env, kill)
+    print(f"\ncelery: {kills} kills, {counts}")
+    assert kills >= 1 and counts["retried"] >= 1
+    bot.db.dispose()
