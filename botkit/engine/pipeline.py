@@ -24,7 +24,7 @@ from botkit.domain import Clip, ProgressFn, ShotRequest
 from botkit.engine.backends import Conditioning, backend_for
 from botkit.engine.options import RenderOptions, apply_load_options
 from botkit.engine.registry import ModelEntry
-from botkit.engine.snapping import Shape, snap_shape
+from botkit.engine.snapping import FrameRule, Shape, snap_shape
 from botkit.errors import BotkitError, EngineError, InputError
 
 logger = logging.getLogger(__name__)
@@ -75,6 +75,10 @@ class PipelineEngine:
             fixed_size=self.native_size if self.entry.fixed_size else None,
         )
 
+    @property
+    def frame_rule(self) -> FrameRule:
+        return self.entry.frame_rule
+
     def generate(
         self, request: ShotRequest, on_progress: ProgressFn | None = None, options: RenderOptions | None = None
     ) -> Clip:
@@ -83,22 +87,19 @@ class PipelineEngine:
             from botkit.engine.longvideo import generate_long
 
             return generate_long(self, request, on_progress=on_progress, options=options)
-        image = last_image = None
+        return self.render(request, self.first_conditioning(request), on_progress=on_progress, options=options)
+
+    def first_conditioning(self, request: ShotRequest) -> Conditioning:
+        """The request's images, loaded and checked (a missing or unreadable file is an ``InputError``)."""
         if request.task == "i2v" and not {"i2v", "condition"} & set(self.pipes):
             raise InputError(f"model {self.name!r} does text-to-video only; got task {request.task!r}")
-        if request.task == "i2v":
-            if request.image is None:
-                raise InputError("an image-to-video shot needs an image")
-            image = load_image(request.image)
-        elif request.image is not None:
+        if request.task == "i2v" and request.image is None:
+            raise InputError("an image-to-video shot needs an image")
+        if request.task != "i2v" and request.image is not None:
             raise InputError(f"task {request.task!r} takes no image; use task 'i2v'")
-        if request.last_image is not None:
-            last_image = load_image(request.last_image)
-        return self.render(
-            request,
-            Conditioning(image=image, last_image=last_image),
-            on_progress=on_progress,
-            options=options,
+        return Conditioning(
+            image=None if request.image is None else load_image(request.image),
+            last_image=None if request.last_image is None else load_image(request.last_image),
         )
 
     def render(
