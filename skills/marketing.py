@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from botkit.domain import Shot, ShotMode, ShotPlan
 from botkit.skills import PlanDefaults, Skill, SkillArgs, SkillConfig, SkillRequest, fold
@@ -30,10 +30,13 @@ class BrandKit(SkillConfig):
     cta: str | None = Field(default=None, max_length=60, description="Default call to action.")
     end_card: bool = Field(default=True, description="End on a call-to-action card when a CTA is known.")
 
-    def model_post_init(self, context: object) -> None:
-        bad = [colour for colour in self.colours if not re.match(_HEX, colour)]
+    @field_validator("colours")
+    @classmethod
+    def _hex_colours(cls, value: list[str]) -> list[str]:
+        bad = [colour for colour in value if not re.match(_HEX, colour)]
         if bad:
             raise ValueError(f"colours must look like #1A2B3C, got {bad}")
+        return value
 
 
 class MarketingSkill(Skill):
