@@ -15,7 +15,15 @@ class RecipeSkill(Skill):
     description = "Cooking videos: one shot per step of a recipe."
     priority = 1
     keywords = (r"\brecipe\b|\breceta\b|\brecette\b|\brezept\b",)
-    defaults = PlanDefaults(platforms=("reels",), total_s=None, shot_s=2.5, shots=4, captions=True, shot_per="step")
+    defaults = PlanDefaults(
+        platforms=("reels",),
+        total_s=None,
+        shot_s=2.5,
+        shots=4,
+        captions=True,
+        shot_per="step",
+        caption_style="numbered",
+    )
     Args = RecipeArgs
 
     def plan(self, draft: ShotPlan, args: RecipeArgs) -> ShotPlan:  # a subset of the spec's arguments
