@@ -122,7 +122,12 @@ def encode_platforms(
                 path = computed[window]
             logger.debug("follow camera", extra={"platform": preset.id, "modes": path.modes()})
         reframe = reframe_filter(concrete, preset.width, preset.height, path=path, label=str(i))
-        chain = [f"[in{i}]fps={preset.fps},tpad=stop_mode=clone:stop_duration=1,{reframe}[r{i}_0]"]
+        # Reframe at whichever frame rate is lower, so no frame is reframed only to be dropped or
+        # duplicated; the 2 cloned frames at the end cover the rounding of the frame-rate change.
+        if timeline.fps > preset.fps:
+            chain = [f"[in{i}]fps={preset.fps},{reframe},tpad=stop_mode=clone:stop=2[r{i}_0]"]
+        else:
+            chain = [f"[in{i}]{reframe},fps={preset.fps},tpad=stop_mode=clone:stop=2[r{i}_0]"]
         for k, overlay in enumerate(overlays.get(preset.id, [])):
             inputs += ["-i", str(overlay.image)]
             enable = f"gte(t\\,{overlay.start_s:.6f})*lt(t\\,{overlay.end_s:.6f})"
