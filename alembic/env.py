@@ -4,6 +4,7 @@ BOTKIT_DATABASE_URL (default: sqlite file in ./botkit-data)."""
 from alembic import context
 from botkit.settings import Settings
 from botkit.store.db import make_engine
+from botkit.store.migrate import include_object
 from botkit.store.models import Base
 
 config = context.config
@@ -15,6 +16,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,14 +8,17 @@ job (see ``botkit.jobs``); ``Bot.render`` runs one in the caller's thread (the C
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from botkit.agent import OfflinePlanner, PlanRequest
+from botkit.agent.offline import clean_request
+from botkit.agent.revise import UnclearRevision, revise
 from botkit.domain import Output, ProgressListener, ShotPlan
 from botkit.domain.jobs import JobState
 from botkit.engine import Engine, load_engine
-from botkit.errors import BotkitError
+from botkit.errors import BotkitError, InputError
 from botkit.jobs.render import RenderContext, RenderWorker, worker_name
 from botkit.jobs.service import JobService, NoDispatch
 from botkit.post.encode import ReframeMode
@@ -92,14 +95,70 @@ class Bot:
         skill: str | None = None,
         seed: int | None = None,
         channel: str = "python",
+        external_key: str | None = None,
+        owner: str | None = None,
     ) -> Turn:
-        images = images or []
-        checked = [check_image(Path(path), self.image_limits) for path in images]
-        conversation_id = new_id()
-        image_paths = [f"conversations/{conversation_id}/inputs/{i + 1:02d}.png" for i in range(len(checked))]
-        plan = self.planner.plan(
-            PlanRequest(text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
+        """Start a conversation: plan the request and store it (nothing is stored if it is refused)."""
+
+        def make_plan(image_paths: list[str]) -> ShotPlan:
+            return self.planner.plan(
+                PlanRequest(text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
+            )
+
+        return self._turn(
+            new_id(), text, images or [], make_plan, channel=channel, external_key=external_key, owner=owner
         )
+
+    def follow_up(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        images: list[Path] | None = None,
+        platforms: list[str] | None = None,
+        skill: str | None = None,
+        seed: int | None = None,
+    ) -> Turn:
+        """A later message: revise the latest plan ("make it 5 seconds", "vertical for TikTok too",
+        "shot 2 should pan left", "another take") into a new revision; a message that is not a
+        revision (or brings images) is planned afresh. Unchanged shots re-use their clips."""
+        try:
+            _plan_id, latest = self.repo.latest_plan(conversation_id)
+        except KeyError:
+            raise InputError(f"no conversation {conversation_id!r}") from None
+
+        def make_plan(image_paths: list[str]) -> ShotPlan:
+            if not image_paths and not platforms and not skill:
+                try:
+                    return revise(latest, text)
+                except UnclearRevision:
+                    pass
+            return self.planner.plan(
+                PlanRequest(
+                    text=text, images=image_paths, platforms=platforms or [], skill=skill or latest.skill, seed=seed
+                )
+            )
+
+        return self._turn(conversation_id, text, images or [], make_plan)
+
+    def find_conversation(self, external_key: str) -> str | None:
+        return self.repo.find_conversation(external_key)
+
+    def _turn(
+        self,
+        conversation_id: str,
+        text: str,
+        images: list[Path],
+        make_plan: Callable[[list[str]], ShotPlan],
+        *,
+        channel: str | None = None,
+        external_key: str | None = None,
+        owner: str | None = None,
+    ) -> Turn:
+        checked = [check_image(Path(path), self.image_limits) for path in images]
+        batch = new_id()[:8]
+        image_paths = [f"conversations/{conversation_id}/inputs/{batch}-{i + 1:02d}.png" for i in range(len(checked))]
+        plan = make_plan(image_paths)
         moved: list[str] = []
         try:
             inputs = []
@@ -110,8 +169,14 @@ class Bot:
                     stored = self.assets.put(staged, relative)
                     moved.append(relative)
                     inputs.append(NewAsset(stored, "input_image", "image/png", width=image.width, height=image.height))
-            plan_id = self.repo.start_conversation(
-                conversation_id=conversation_id, channel=channel, text=plan.request, plan=plan, inputs=inputs
+            plan_id = self.repo.record_turn(
+                conversation_id=conversation_id,
+                text=clean_request(text),
+                plan=plan,
+                inputs=inputs,
+                channel=channel,
+                external_key=external_key,
+                owner=owner,
             )
         except BaseException:
             for relative in moved:

@@ -67,6 +67,9 @@ class Clip:
 class Output(BaseModel):
     """One finished video for one platform."""
 
+    id: str | None = None  # asset id of the video
+    poster_id: str | None = None
+    job_id: str | None = None
     platform: str
     path: str
     width: int

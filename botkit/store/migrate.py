@@ -10,6 +10,12 @@ from sqlalchemy import Engine
 from alembic import command
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Tables that live in botkit's database but belong to libraries (slack-sdk's installation and
+    OAuth state stores create and own ``slack_*`` tables) are not ours to migrate."""
+    return not (type_ == "table" and reflected and compare_to is None and str(name).startswith("slack_"))
+
+
 def script_location() -> Path:
     """The migrations folder. It has no ``__init__.py`` (it must not shadow the ``alembic``
     library), so it is a namespace package: take its directory that holds ``env.py``."""

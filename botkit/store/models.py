@@ -50,6 +50,7 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     channel: Mapped[str] = mapped_column(String(32))  # cli | web | slack | python
     external_key: Mapped[str | None] = mapped_column(String(255), index=True)  # e.g. slack team:channel:thread
+    owner: Mapped[str | None] = mapped_column(String(255), index=True)  # who may read it, e.g. site:<key>:user:<id>
     skill: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -156,4 +157,29 @@ class JobEvent(Base):
     job_id: Mapped[str | None] = mapped_column(ForeignKey("render_jobs.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Site(Base):
+    """A website that embeds the widget: public site key, secret for minting user tokens, origins."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    site_key: Mapped[str] = mapped_column(String(64), unique=True)
+    secret: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(120))
+    allowed_origins: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"origins": [...]}
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)  # skill config, limits, theme
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InboundEvent(Base):
+    """Deliveries already handled (a Slack event id, a web idempotency key): retries are no-ops."""
+
+    __tablename__ = "inbound_events"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from botkit.domain import Output, ShotPlan
@@ -18,7 +19,7 @@ class NewAsset:
     """A file already moved into the asset store, to be recorded."""
 
     stored: StoredFile
-    kind: str  # input_image | video | poster
+    kind: str  # input_image | clip | video | poster
     mime: str
     platform: str | None = None
     width: int | None = None
@@ -26,25 +27,35 @@ class NewAsset:
     fps: float | None = None
     duration_s: float | None = None
     metrics: dict[str, Any] | None = None
+    render_key: str | None = None
 
 
 class Repository:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def start_conversation(
+    def record_turn(
         self,
         *,
         conversation_id: str,
-        channel: str,
         text: str,
         plan: ShotPlan,
         inputs: list[NewAsset],
+        channel: str | None = None,
+        external_key: str | None = None,
+        owner: str | None = None,
     ) -> str:
-        """Write conversation, user message, input images and plan revision 1 in one transaction.
-        Returns the plan id."""
+        """Write a user turn in one transaction: the conversation (when ``channel`` is given, a new
+        one), the user message, its input images and the next plan revision. Returns the plan id."""
         with self.sessions.begin() as session:
-            session.add(models.Conversation(id=conversation_id, channel=channel, skill=plan.skill))
+            if channel is not None:
+                session.add(
+                    models.Conversation(
+                        id=conversation_id, channel=channel, skill=plan.skill, external_key=external_key, owner=owner
+                    )
+                )
+            elif session.get(models.Conversation, conversation_id) is None:
+                raise KeyError(f"no conversation {conversation_id!r}")
             message = models.Message(
                 conversation_id=conversation_id,
                 role="user",
@@ -60,6 +71,85 @@ class Repository:
                 image_ids[asset.stored.path] = row.id
             session.flush()
             return self._add_plan(session, conversation_id, plan, message.id, image_ids)
+
+    def find_conversation(self, external_key: str) -> str | None:
+        """The conversation of a channel's thread (e.g. Slack team:channel:thread_ts)."""
+        with self.sessions() as session:
+            return session.scalar(
+                select(models.Conversation.id)
+                .where(models.Conversation.external_key == external_key)
+                .order_by(models.Conversation.created_at)
+                .limit(1)
+            )
+
+    def latest_plan(self, conversation_id: str) -> tuple[str, ShotPlan]:
+        with self.sessions() as session:
+            row = session.scalars(
+                select(models.ShotPlanRow)
+                .where(models.ShotPlanRow.conversation_id == conversation_id)
+                .order_by(models.ShotPlanRow.revision.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                raise KeyError(f"no conversation {conversation_id!r}")
+            return row.id, ShotPlan.model_validate(row.plan)
+
+    def messages(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The conversation's messages, oldest first: role, text, attachments, created_at."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(models.Message)
+                .where(models.Message.conversation_id == conversation_id)
+                .order_by(models.Message.id)
+            ).all()
+            return [
+                {"id": r.id, "role": r.role, "text": r.text, "attachments": r.attachments, "created_at": r.created_at}
+                for r in rows
+            ]
+
+    def asset(self, asset_id: str) -> dict[str, Any] | None:
+        """One asset's row as a dict (path relative to the store), or None."""
+        with self.sessions() as session:
+            row = session.get(models.Asset, asset_id)
+            if row is None:
+                return None
+            return {c.name: getattr(row, c.name) for c in models.Asset.__table__.columns}
+
+    def conversation(self, conversation_id: str) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            row = session.get(models.Conversation, conversation_id)
+            if row is None:
+                return None
+            return {c.name: getattr(row, c.name) for c in models.Conversation.__table__.columns}
+
+    def claim_inbound(self, key: str, channel: str) -> bool:
+        """Record a delivery key; False when it was seen before (a retry or a duplicate)."""
+        try:
+            with self.sessions.begin() as session:
+                session.add(models.InboundEvent(key=key, channel=channel))
+        except IntegrityError:
+            return False
+        return True
+
+    def set_inbound_result(self, key: str, result: dict[str, Any]) -> None:
+        with self.sessions.begin() as session:
+            row = session.get(models.InboundEvent, key)
+            if row is not None:
+                row.result = result
+
+    def inbound_result(self, key: str) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            row = session.get(models.InboundEvent, key)
+            return None if row is None else dict(row.result or {})
+
+    def find_clip(self, render_key: str) -> str | None:
+        """The stored clip of a render key (any conversation): its path in the asset store."""
+        with self.sessions() as session:
+            return session.scalar(
+                select(models.Asset.path)
+                .where(models.Asset.render_key == render_key, models.Asset.kind == "clip")
+                .limit(1)
+            )
 
     def add_plan_revision(self, conversation_id: str, plan: ShotPlan, message_id: int | None = None) -> str:
         with self.sessions.begin() as session:
@@ -120,8 +210,12 @@ class Repository:
         with self.sessions() as session:
             rows = session.scalars(query.order_by(models.Asset.created_at, models.Asset.id)).all()
         posters = {(row.job_id, row.platform): row.path for row in rows if row.kind == "poster"}
+        poster_ids = {(row.job_id, row.platform): row.id for row in rows if row.kind == "poster"}
         return [
             Output(
+                id=row.id,
+                poster_id=poster_ids.get((row.job_id, row.platform)),
+                job_id=row.job_id,
                 platform=row.platform or "",
                 path=row.path,
                 width=row.width or 0,
@@ -150,5 +244,6 @@ class Repository:
             fps=asset.fps,
             duration_s=asset.duration_s,
             checksum=asset.stored.checksum,
+            render_key=asset.render_key,
             metrics=asset.metrics or {},
         )

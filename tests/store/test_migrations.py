@@ -7,10 +7,20 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from botkit.store.db import make_engine
-from botkit.store.migrate import current_revision, upgrade
+from botkit.store.migrate import current_revision, include_object, upgrade
 from botkit.store.models import Base
 
-TABLES = {"conversations", "messages", "shot_plans", "shots", "render_jobs", "assets"}
+TABLES = {
+    "conversations",
+    "messages",
+    "shot_plans",
+    "shots",
+    "render_jobs",
+    "assets",
+    "job_events",
+    "sites",
+    "inbound_events",
+}
 
 
 def test_upgrade_creates_tables_without_drift(database_url: str) -> None:
@@ -19,7 +29,7 @@ def test_upgrade_creates_tables_without_drift(database_url: str) -> None:
     assert TABLES <= set(inspect(engine).get_table_names())
     assert current_revision(engine) is not None
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
     upgrade(engine)  # idempotent
