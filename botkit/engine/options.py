@@ -16,7 +16,7 @@ from typing import Any, Literal
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
-from botkit.errors import EngineError, InputError
+from botkit.errors import BotkitError, EngineError, InputError
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +143,8 @@ def render_options(pipe: Any, options: RenderOptions, *, steps: int) -> Iterator
             if options.cache is not None:
                 for module in denoisers:
                     module.enable_cache(_cache_config(options.cache, steps))
+        except BotkitError:
+            raise
         except (ValueError, RuntimeError, NotImplementedError, AttributeError) as exc:
             shown = options.model_dump(exclude_defaults=True)
             raise EngineError(f"could not apply engine options {shown}: {exc}") from exc
