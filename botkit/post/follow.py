@@ -1,7 +1,7 @@
 """Subject-following crop (AutoFlip's idea on CPU): where the interest is, per shot, as a smooth path.
 
 Each analysed frame (low resolution, a few per second) gets an interest map from motion (difference
-to the previous frame) and spectral-residual saliency; its weighted centre along the crop's free
+to the previous frame), spectral-residual saliency and colour distinctiveness; its weighted centre along the crop's free
 axis is the focus. Per shot the camera is *steady* (the focus stays within half the crop: hold the
 median), *sweeping* (a straight line fits: constant pan) or *tracking* (a polynomial of degree <= 4
 through the focus). The path is written as an ffmpeg expression of ``t`` for the ``crop`` filter.
@@ -24,6 +24,7 @@ ANALYSIS_WIDTH = 160
 ANALYSIS_FPS = 8.0
 SALIENCY_SIZE = 64
 MOTION_WEIGHT = 0.7  # moving things are what a viewer follows; saliency decides when nothing moves
+SPECTRAL_WEIGHT = 0.4  # of the still-picture interest; the rest is colour distinctiveness
 STEADY_SPAN = 0.5  # of the crop: AutoFlip holds the camera when the focus moves less than this
 SWEEP_RESIDUAL = 0.1  # of the crop: a line this close to every focus point is a pan
 MAX_DEGREE = 4
@@ -116,6 +117,16 @@ def spectral_residual(gray: np.ndarray) -> np.ndarray:
     return saliency / peak if peak > 0 else saliency
 
 
+def distinctiveness(rgb: np.ndarray) -> np.ndarray:
+    """How far each pixel's colour is from the frame's median colour, blurred and scaled to 0..1:
+    a centred object on a plain ground is found where spectral residual favours its edges."""
+    pixels = rgb.astype(np.float32)
+    distance = np.linalg.norm(pixels - np.median(pixels.reshape(-1, 3), axis=0), axis=2)
+    distance = cv2.GaussianBlur(distance, (0, 0), 2.0)
+    peak = distance.max()
+    return distance / peak if peak > 0 else distance
+
+
 def focus_track(frames: np.ndarray, fps: float, axis: Axis) -> tuple[np.ndarray, np.ndarray]:
     """Times (s) and focus positions (0..1 along ``axis``) of frames sampled at ~``ANALYSIS_FPS``."""
     count, height, width = frames.shape[:3]
@@ -124,12 +135,13 @@ def focus_track(frames: np.ndarray, fps: float, axis: Axis) -> tuple[np.ndarray,
     small_h = max(2, round(height * small_w / width))
     times, focus = [], []
     for index in range(0, count, step):
-        grey = cv2.cvtColor(frames[index], cv2.COLOR_RGB2GRAY)
-        small = cv2.resize(grey, (small_w, small_h), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
-        saliency = cv2.resize(
+        rgb = cv2.resize(frames[index], (small_w, small_h), interpolation=cv2.INTER_AREA)
+        small = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
+        spectral = cv2.resize(
             spectral_residual(cv2.resize(small, (SALIENCY_SIZE, SALIENCY_SIZE), interpolation=cv2.INTER_AREA)),
             (small_w, small_h),
         )
+        saliency = SPECTRAL_WEIGHT * spectral + (1 - SPECTRAL_WEIGHT) * distinctiveness(rgb)
         interest = saliency
         if index > 0:
             previous = cv2.cvtColor(frames[index - 1], cv2.COLOR_RGB2GRAY)
