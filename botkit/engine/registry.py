@@ -29,7 +29,7 @@ REGISTRY_ENV = "BOTKIT_MODEL_REGISTRY"
 DEFAULT_MODELS_DIR = "~/botkit-models"
 """Where ``$BOTKIT_MODELS_DIR`` points when that variable is not set."""
 
-Family = Literal["wan", "ltx", "cogvideox", "skyreels", "hunyuan15", "sana", "svd", "animatediff", "custom"]
+Family = Literal["wan", "ltx", "cogvideox", "skyreels", "hunyuan15", "sana", "svd", "animatediff", "image", "custom"]
 TaskName = Literal["t2v", "i2v", "condition", "t2i"]
 
 
@@ -51,6 +51,10 @@ class ModelEntry(BaseModel):
     """``module:function`` returning a pipeline (tiny models built in code)."""
     loader: str | None = None
     """``module:callable`` returning a ready engine (the embedded model, the animatic)."""
+    keyframe_model: str | None = None
+    """Factorized text-to-video: the registry name painting key frames (a ``t2i`` model, or a t2v model's first frame)."""
+    video_model: str | None = None
+    """Factorized text-to-video: the registry name animating them (must do i2v)."""
     fps: int = Field(default=16, ge=1, le=120)
     size: tuple[int, int] = (832, 480)
     frames: str = "any"
@@ -83,10 +87,12 @@ class ModelEntry(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelEntry:
-        given = [key for key in ("path", "builder", "loader") if getattr(self, key)]
+        given = [key for key in ("path", "builder", "loader", "video_model") if getattr(self, key)]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of path, builder, loader (got {given or 'none'})")
-        if not self.loader and not self.pipelines:
+            raise ValueError(f"give exactly one of path, builder, loader, video_model (got {given or 'none'})")
+        if bool(self.keyframe_model) != bool(self.video_model):
+            raise ValueError("a factorized entry needs both keyframe_model and video_model")
+        if not self.loader and not self.video_model and not self.pipelines:
             raise ValueError("a path or builder entry needs pipelines = {t2v = '...'} (task -> pipeline class)")
         return self
 

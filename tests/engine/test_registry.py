@@ -92,7 +92,7 @@ def test_missing_weights_name_the_file_expected(wan_folder: Path, tmp_path: Path
 def test_bad_entries_are_refused_with_the_reason(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="frame rule '5k'"):
         read_registry_file(write_registry(tmp_path / "a.toml", "x", tmp_path, frames='"5k"'))
-    with pytest.raises(InputError, match="exactly one of path, builder, loader"):
+    with pytest.raises(InputError, match="exactly one of path, builder, loader, video_model"):
         read_registry_file(write_registry(tmp_path / "b.toml", "x", tmp_path, builder='"a:b"'))
     (tmp_path / "c.toml").write_text("[models.x\n")
     with pytest.raises(InputError, match="not valid TOML"):
