@@ -27,7 +27,8 @@ class SocialSkill(Skill):
     )
     priority = 30
     keywords = (
-        r"\btik\s?tok\b|\breels?\b|\bshorts\b|\bsocial\b|\bviral\b|\bhook\b|\binstagram\b|\binsta\b|\bstor(y|ies)\b",
+        r"\btik\s?tok\b|\breels?\b|\bshorts\b|\bshort youtube\b|\bsocial\b|\bviral\b|\bhook\b",
+        r"\b(instagram|insta) (post|posts|stor(y|ies)|feed)\b",
         r"\bredes sociales\b|\bredes\b|\bgancho\b",
         r"\breseaux sociaux\b|\baccroche\b",
         r"\bsoziale\w*|\bsocial media\b",

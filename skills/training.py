@@ -27,7 +27,7 @@ class TrainingSkill(Skill):
     keywords = (
         r"\btraining\b|\btutorial\w*|\bhow[- ]to\b|\bonboarding\b|\bstep[- ]by[- ]step\b|\binstructions?\b|\bsteps\b",
         r"\bformacion\b|\bcapacitacion\b|\bpaso a paso\b|\bpasos\b|\bcomo (hacer|usar|instalar|cambiar)\b",
-        r"\bformation\b|\betape par etape\b|\betapes\b|\bcomment (faire|utiliser|installer|changer)\b",
+        r"\btutoriel\w*|\bformation\b|\betape par etape\b|\betapes\b|\bcomment (faire|utiliser|installer|changer)\b",
         r"\bschulung\w*|\banleitung\w*|\bschritt fur schritt\b|\bschritte\b|\beinarbeitung\b|\bwie man\b",
     )
     defaults = PlanDefaults(

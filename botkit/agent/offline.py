@@ -91,18 +91,30 @@ def _number(token: str) -> float | None:
 _NUM = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(words.NUMBER_WORDS, key=len, reverse=True)) + r")"
 
 
+_UNITS = "|".join(sorted(words.DURATION_UNITS, key=len, reverse=True))
+
+
+def _durations(folded: str) -> list[tuple[float, bool]]:
+    """(seconds, per shot?) for every length in the text."""
+    found = []
+    for match in re.finditer(rf"\b{_NUM}\s*-?\s*({_UNITS})\b", folded):
+        value = _number(match.group(1))
+        if value is not None:
+            each = re.match(words.EACH_PATTERN, folded[match.end() : match.end() + 20]) is not None
+            found.append((value * words.DURATION_UNITS[match.group(2)], each))
+    return found
+
+
 def find_duration(folded: str) -> float | None:
     """Total seconds asked for ("15 second", "30s", "1 minute", "10 segundos", "2-hour")."""
-    units = "|".join(sorted(words.DURATION_UNITS, key=len, reverse=True))
-    total = 0.0
-    found = False
-    for match in re.finditer(rf"\b{_NUM}\s*-?\s*({units})\b", folded):
-        value = _number(match.group(1))
-        if value is None:
-            continue
-        total += value * words.DURATION_UNITS[match.group(2)]
-        found = True
-    return total if found else None
+    totals = [seconds for seconds, each in _durations(folded) if not each]
+    return sum(totals) if totals else None
+
+
+def find_each_duration(folded: str) -> float | None:
+    """Seconds per shot ("2 seconds each", "3 segundos cada uno", "3 Sekunden pro Bild")."""
+    each = [seconds for seconds, per_shot in _durations(folded) if per_shot]
+    return each[0] if each else None
 
 
 def find_counts(folded: str) -> dict[str, int]:
@@ -117,6 +129,7 @@ def find_counts(folded: str) -> dict[str, int]:
 
 
 def find_platforms(folded: str) -> list[str]:
+    """Named platforms, then aspect words ("vertical") for aspects no named platform covers."""
     found: list[str] = []
     remaining = folded
     for pattern, platform in words.PLATFORM_PATTERNS:
@@ -124,7 +137,25 @@ def find_platforms(folded: str) -> list[str]:
             if platform not in found:
                 found.append(platform)
             remaining = re.sub(pattern, " ", remaining)
+    instagram = re.search(words.INSTAGRAM_PATTERN, remaining) is not None
+    remaining = re.sub(words.INSTAGRAM_PATTERN, " ", remaining)
+    for pattern, platform in words.ASPECT_PATTERNS:
+        if re.search(pattern, remaining) and words.ASPECTS[platform] not in {words.ASPECTS[p] for p in found}:
+            found.append(platform)
+    if instagram and not {"reels", "instagram-feed", "instagram-portrait"} & set(found):
+        found.append("instagram-feed")
     return found
+
+
+def steps_start(folded: str) -> int:
+    """Where a list of steps begins (the end of the text when there is none): lengths inside
+    steps ("2. wait ten seconds") are not the video's length."""
+    numbered = re.search(r"(?:^|\s)\d{1,2}[.)]\s+", folded)
+    if numbered and len(re.findall(r"(?:^|\s)\d{1,2}[.)]\s+", folded)) >= 2:
+        return numbered.start()
+    if len([line for line in folded.splitlines()[1:] if line.strip("-*• ").strip()]) >= 2:
+        return folded.find("\n")
+    return len(folded)
 
 
 def find_camera(folded: str) -> str | None:
@@ -252,7 +283,9 @@ class OfflinePlanner:
         defaults = skill.defaults
         template, version = self.template_for(skill)
 
-        total = args.duration_s if args.duration_s is not None else find_duration(folded)
+        head = folded[: steps_start(folded)] if defaults.shot_per == "step" else folded
+        total = args.duration_s if args.duration_s is not None else find_duration(head)
+        each = find_each_duration(head)
         if total is not None and total > Limits.MAX_TOTAL_S:
             raise PlanLimitError(
                 f"the request asks for {total:g} s of video; a video may be at most "
@@ -268,6 +301,12 @@ class OfflinePlanner:
         count = self._shot_count(skill, counts, steps, request.images, total)
         if count > Limits.MAX_SHOTS:
             raise PlanLimitError(f"the request needs {count} shots; a plan holds at most {Limits.MAX_SHOTS}.")
+        if total is None and each is not None:
+            total = each * count
+            if total > Limits.MAX_TOTAL_S:
+                raise PlanLimitError(
+                    f"{count} shots of {each:g} s make {total:g} s; a video may be at most {Limits.MAX_TOTAL_S:g} s."
+                )
         if total is None:
             total = defaults.total_s if defaults.total_s is not None else defaults.shot_s * count
             total = min(total, Limits.MAX_TOTAL_S)

@@ -10,23 +10,41 @@ from botkit.skills.text import fold
 __all__ = ["fold"]
 
 
-# Order matters: more specific first ("youtube shorts" before "youtube").
+# Platforms named in the request. Order matters: more specific first ("youtube shorts" before "youtube").
 PLATFORM_PATTERNS: list[tuple[str, str]] = [
-    (r"\byoutube\s+shorts?\b|\bshorts\b", "shorts"),
+    (r"\byoutube\s+shorts?\b|\bshorts?\s+(de\s+|auf\s+|en\s+|on\s+)?youtube\b|\bshorts\b", "shorts"),
     (r"\btik\s?tok\b", "tiktok"),
     (r"\b(instagram|insta|ig)\s+reels?\b|\breels?\b", "reels"),
-    (r"\b4\s*[:x/]\s*5\b|\bportrait\b|\bretrato\b", "instagram-portrait"),
-    (
-        r"\b(instagram|insta)\s+(feed|post)\b|\bsquare\b|\b1\s*[:x/]\s*1\b|\bcuadrad[oa]\b|\bcarre\b|\bquadratisch\w*",
-        "instagram-feed",
-    ),
-    (r"\binstagram\b|\binsta\b", "instagram-feed"),
-    (r"\byoutube\b", "youtube"),
     (r"\blinked\s?in\b", "linkedin"),
     (r"\btwitter\b|\bx\s+(post|video)\b|\bon\s+x\b|\bfor\s+x\b|\bpara\s+x\b|\bpour\s+x\b|\bfur\s+x\b", "x"),
-    (r"\bvertical\w*\b|\b9\s*[:x/]\s*16\b|\bhochformat\b", "tiktok"),
-    (r"\blandscape\b|\bwidescreen\b|\b16\s*[:x/]\s*9\b|\bhorizontal\w*\b|\bquerformat\b|\bpaysage\b", "youtube"),
+    (r"\byoutube\b", "youtube"),
 ]
+# "Instagram" alone means the feed, unless Reels or a 4:5 post was asked for
+INSTAGRAM_PATTERN = r"\b(instagram|insta)(\s+(feed|post|posts))?\b"
+
+# Aspect words -> the default platform of that aspect, used only when no named platform has it.
+ASPECT_PATTERNS: list[tuple[str, str]] = [
+    (r"\b4\s*[:x/]\s*5\b|\bportrait\b|\bretrato\b", "instagram-portrait"),
+    (r"\bsquare\b|\b1\s*[:x/]\s*1\b|\bcuadrad[oa]\b|\bcarre\b|\bquadratisch\w*", "instagram-feed"),
+    (r"\bvertical\w*\b|\b9\s*[:x/]\s*16\b|\bhochformat\w*", "tiktok"),
+    (r"\blandscape\b|\bwidescreen\b|\b16\s*[:x/]\s*9\b|\bhorizontal\w*\b|\bquerformat\w*|\bpaysage\b", "youtube"),
+]
+ASPECTS: dict[str, str] = {
+    "tiktok": "9:16",
+    "reels": "9:16",
+    "shorts": "9:16",
+    "youtube": "16:9",
+    "linkedin": "16:9",
+    "x": "16:9",
+    "instagram-feed": "1:1",
+    "instagram-portrait": "4:5",
+}
+
+# "2 seconds each": a length per shot, not the total
+EACH_PATTERN = (
+    r"\s*(each|apiece|per (shot|panel|scene|step|image|clip|board)|cada (uno|una|panel|escena|imagen|plano|paso)|por (panel|escena|imagen|plano|paso|toma)"
+    r"|chacun(e)?|par (plan|vignette|image|scene|etape|planche)|jeweils|pro (bild|szene|einstellung|schritt|panel))\b"
+)
 
 # unit word -> seconds
 DURATION_UNITS: dict[str, float] = {

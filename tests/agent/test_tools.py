@@ -30,7 +30,7 @@ class BotHost:
 
     def render(self, plan: ShotPlan) -> list[Output]:
         conversation_id = new_id()
-        plan_id = self.bot.repo.start_conversation(
+        plan_id = self.bot.repo.record_turn(
             conversation_id=conversation_id, channel="agent", text=plan.request, plan=plan, inputs=[]
         )
         return self.bot.render(Turn(conversation_id=conversation_id, plan_id=plan_id, plan=plan)).outputs
