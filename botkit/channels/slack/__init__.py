@@ -1,0 +1,1 @@
+"""botkit in Slack: mentions, DMs, ``/video``, progress in the thread, videos and buttons back."""

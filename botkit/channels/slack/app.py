@@ -1,0 +1,274 @@
+"""The Slack adapter: the Bolt app and its listeners, HTTP endpoints in FastAPI, and Socket Mode.
+
+The only module that imports ``slack_bolt``. Listeners translate Slack payloads into
+``SlackService`` calls; events are acknowledged at once (Bolt runs event listeners after the ack),
+commands and buttons call ``ack()`` before any work. Each event id is claimed in SQL before it is
+handled, so Slack's retries (``X-Slack-Retry-Num``) and duplicate deliveries never plan twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from botkit.bot import Bot
+from botkit.channels.slack import blocks as ids
+from botkit.channels.slack import messages
+from botkit.channels.slack.service import Place, SlackService
+from botkit.channels.slack.settings import SlackSettings
+from botkit.errors import BotkitError, InputError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+logger = logging.getLogger(__name__)
+
+
+class SlackSetupError(BotkitError):
+    """Slack is configured inconsistently; the message names the missing setting."""
+
+
+@dataclass
+class SlackChannel:
+    """A built Slack app and the service behind it (its job watchers)."""
+
+    app: App
+    service: SlackService
+
+    def close(self) -> None:
+        self.service.watchers.stop()
+
+
+def slack_settings(settings: Any = None) -> SlackSettings:
+    """``SlackSettings`` as given, else read from the ``SLACK_*`` environment."""
+    return settings if isinstance(settings, SlackSettings) else SlackSettings()
+
+
+def web_client(settings: SlackSettings, token: str | None = None) -> WebClient:
+    client = WebClient(token=token, base_url=settings.api_base())
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def build_channel(bot: Bot, settings: Any = None) -> SlackChannel:
+    slack = slack_settings(settings)
+    if slack.oauth:
+        from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+        from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+        if not slack.signing_secret:
+            raise SlackSetupError("SLACK_SIGNING_SECRET is needed for an OAuth (multi-workspace) install")
+        installations = SQLAlchemyInstallationStore(client_id=slack.client_id, engine=bot.db, logger=logger)
+        states = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=bot.db, logger=logger)
+        # slack-sdk's own tables (slack_installations, slack_bots, slack_oauth_states)
+        installations.metadata.create_all(bot.db, checkfirst=True)
+        states.metadata.create_all(bot.db, checkfirst=True)
+        app = App(
+            signing_secret=slack.signing_secret,
+            client=web_client(slack),
+            installation_store=installations,
+            oauth_settings=OAuthSettings(
+                client_id=slack.client_id,
+                client_secret=slack.client_secret,
+                scopes=slack.scopes,
+                redirect_uri=slack.redirect_uri,
+                authorization_url=slack.authorize_url,
+                install_page_rendering_enabled=False,
+                installation_store=installations,
+                state_store=states,
+            ),
+        )
+
+        def client_for(team: str) -> WebClient:
+            found = installations.find_bot(enterprise_id=None, team_id=team)
+            if found is None or not found.bot_token:
+                raise SlackSetupError(f"botkit is not installed in Slack workspace {team}")
+            return web_client(slack, found.bot_token)
+
+    else:
+        if not slack.bot_token:
+            raise SlackSetupError(
+                "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth install)"
+            )
+        single = web_client(slack, slack.bot_token)
+        app = App(signing_secret=slack.signing_secret or "", token=slack.bot_token, client=single)
+
+        def client_for(team: str) -> WebClient:
+            return single
+
+    service = SlackService(bot, slack, client_for)
+    _listen(app, service)
+    return SlackChannel(app=app, service=service)
+
+
+def build_app(bot: Bot, settings: Any = None) -> App:
+    """The Bolt app with botkit's listeners (``settings``: ``SlackSettings``, default from the env)."""
+    return build_channel(bot, settings).app
+
+
+def _place(client: WebClient, context: Any, channel: str, thread_ts: str, user: str | None, files: Any = None) -> Place:
+    return Place(
+        client=client, team=context.team_id or "", channel=channel, thread_ts=thread_ts, user=user, files=files or []
+    )
+
+
+def _listen(app: App, service: SlackService) -> None:
+    bot = service.bot
+
+    @app.middleware
+    def deliver_once(body: dict[str, Any], next: Any) -> Any:  # Bolt passes arguments by name
+        event_id = body.get("event_id")
+        if body.get("type") == "event_callback" and event_id:
+            if not bot.repo.claim_inbound(f"slack:{event_id}", "slack"):
+                logger.info("duplicate slack delivery", extra={"event_id": event_id})
+                return BoltResponse(status=200, body="")
+        return next()
+
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
+        if event.get("bot_id"):
+            return
+        thread = event.get("thread_ts") or event["ts"]
+        place = _place(client, context, event["channel"], thread, event.get("user"), event.get("files"))
+        service.handle_message(place, event.get("text") or "", delivery=body["event_id"])
+
+    @app.event("message")
+    def on_message(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
+        if event.get("subtype") not in (None, "file_share") or event.get("bot_id"):
+            return
+        text = event.get("text") or ""
+        thread = event.get("thread_ts")
+        if event.get("channel_type") != "im":
+            mentioned = context.bot_user_id and f"<@{context.bot_user_id}" in text
+            if not thread or mentioned:  # top-level chatter is not for us; mentions come as app_mention
+                return
+        place = _place(client, context, event["channel"], thread or event["ts"], event.get("user"), event.get("files"))
+        if event.get("channel_type") != "im" and service.conversation_of(place) is None:
+            return
+        service.handle_message(place, text, delivery=body["event_id"])
+
+    @app.command("/video")
+    def on_video(ack: Any, command: dict[str, Any], context: Any, client: WebClient, respond: Any) -> None:
+        text = (command.get("text") or "").strip()
+        first = text.split(maxsplit=1)[0].lower() if text else ""
+        if first in ("", "help"):
+            ack(messages.HELP)
+            return
+        if first == "approve":
+            ack(service.set_approval(context.team_id or "", text))
+            return
+        ack()
+        skill, request = service.split_command(text)
+        user = command.get("user_id")
+        try:
+            root = client.chat_postMessage(
+                channel=command["channel_id"], text=f"<@{user}> asked for a video: {request or skill}"
+            )
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            logger.info("slash command could not post", extra={"error": error})
+            known = error in ("not_in_channel", "channel_not_found")
+            respond(messages.NOT_IN_CHANNEL if known else messages.TROUBLE.format(error=error))
+            return
+        place = _place(client, context, command["channel_id"], root["ts"], user)
+        service.handle_message(place, request, delivery=f"command:{command.get('trigger_id')}", skill=skill)
+
+    @app.action(re.compile(r"^botkit_"))
+    def on_action(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any, client: WebClient) -> None:
+        ack()
+        message = body.get("message") or {}
+        container = body.get("container") or {}
+        message_ts = container.get("message_ts") or message.get("ts")
+        thread = message.get("thread_ts") or container.get("thread_ts") or message_ts
+        place = _place(client, context, body["channel"]["id"], thread, (body.get("user") or {}).get("id"))
+        value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+        delivery = f"action:{action.get('action_ts')}"
+        try:
+            if action["action_id"] == ids.APPROVE:
+                service.approve(place, value, message_ts=message_ts, blocks=message.get("blocks") or [])
+            elif action["action_id"] == ids.CANCEL:
+                service.cancel(place, value, message_ts=message_ts, blocks=message.get("blocks") or [])
+            elif action["action_id"] == ids.TAKE:
+                service.another_take(place, value, delivery=delivery)
+            elif action["action_id"] == ids.PLATFORM:
+                service.other_platform(place, value, delivery=delivery)
+        except InputError as exc:
+            service.say(place, messages.REFUSED.format(reason=exc))
+        except Exception as exc:
+            logger.exception("slack action failed", extra={"action_id": action.get("action_id")})
+            service.say(place, messages.TROUBLE.format(error=type(exc).__name__))
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        logger.error("slack listener error: %s", error, extra={"type": body.get("type")})
+
+
+def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel | None:
+    """Add ``/slack/events`` (and ``/slack/install``, ``/slack/oauth_redirect`` with OAuth) to a
+    FastAPI app; nothing is mounted unless ``SLACK_SIGNING_SECRET`` is set. Resumes job watchers."""
+    slack = slack_settings(settings)
+    if not slack.http_enabled:
+        logger.info("SLACK_SIGNING_SECRET is not set: the Slack endpoints are not mounted")
+        return None
+    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    channel = build_channel(bot, slack)
+    app = channel.app
+
+    async def events(request: Request) -> Response:
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
+
+    fastapi_app.add_api_route("/slack/events", events, methods=["POST"], include_in_schema=False)
+    flow = app.oauth_flow
+    if flow is not None:
+
+        async def install(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, await request.body())
+            return to_starlette_response(await run_in_threadpool(flow.handle_installation, bolt_request))
+
+        async def oauth_redirect(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, await request.body())
+            return to_starlette_response(await run_in_threadpool(flow.handle_callback, bolt_request))
+
+        fastapi_app.add_api_route("/slack/install", install, methods=["GET"], include_in_schema=False)
+        fastapi_app.add_api_route("/slack/oauth_redirect", oauth_redirect, methods=["GET"], include_in_schema=False)
+    channel.service.watchers.resume()
+    return channel
+
+
+def socket_mode_handler(bot: Bot, settings: Any = None) -> tuple[SlackChannel, SocketModeHandler]:
+    """A Socket Mode connection for the app (``connect()`` to run in the background, ``close()``)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    slack = slack_settings(settings)
+    if not slack.app_token:
+        raise SlackSetupError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)")
+    channel = build_channel(bot, slack)
+    handler = SocketModeHandler(channel.app, slack.app_token, web_client=web_client(slack), logger=logger)
+    return channel, handler
+
+
+def run_socket_mode(bot: Bot, settings: Any = None) -> None:
+    """Serve Slack over Socket Mode until interrupted, with the embedded job runner (blocks)."""
+    channel, handler = socket_mode_handler(bot, settings)
+    bot.start_workers()
+    channel.service.watchers.resume()
+    try:
+        handler.start()
+    finally:
+        handler.close()
+        channel.close()
+        bot.stop_workers()

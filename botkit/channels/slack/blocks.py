@@ -1,0 +1,104 @@
+"""Block Kit payloads for plans, job status and results (plain dicts; no Slack library needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botkit.domain import Output, ShotPlan
+from botkit.domain.plan import PLATFORM_IDS, ShotMode
+
+Block = dict[str, Any]
+
+APPROVE = "botkit_approve"
+TAKE = "botkit_take"
+PLATFORM = "botkit_platform"
+CANCEL = "botkit_cancel"
+ACTION_IDS = (APPROVE, TAKE, PLATFORM, CANCEL)
+
+_MAX_TEXT = 2900  # a section's text may hold 3000 characters
+
+
+def _text(value: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": value[:_MAX_TEXT]}
+
+
+def _button(action_id: str, label: str, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def plan_blocks(plan: ShotPlan, plan_id: str, conversation_id: str, *, approval: bool) -> list[Block]:
+    """The plan as a header, a summary line and one line per shot; Approve/Cancel when it waits."""
+    head = (
+        f"*{len(plan.shots)} shot(s), {plan.total_duration_s:g} s* for {', '.join(plan.platforms)}"
+        f" · skill `{plan.skill}`" + (" · captions" if plan.captions else "")
+    )
+    lines = []
+    for shot in plan.shots:
+        how = "from image" if shot.mode is ShotMode.IMAGE_TO_VIDEO else "from text"
+        camera = f", _{shot.camera}_" if shot.camera else ""
+        lines.append(f"{shot.index + 1}. {shot.duration_s:g} s {how}{camera}: {shot.prompt}")
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": plan.title[:150]}},
+        {"type": "section", "text": _text(head)},
+        {"type": "section", "text": _text("\n".join(lines))},
+    ]
+    if approval:
+        value = f"{conversation_id}:{plan_id}"
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "botkit_plan_actions",
+                "elements": [
+                    _button(APPROVE, "Approve and render", value, "primary"),
+                    _button(CANCEL, "Cancel", value),
+                ],
+            }
+        )
+    return blocks
+
+
+def status_blocks(text: str, *, job_id: str, running: bool) -> list[Block]:
+    """The one status message of a job; a Cancel button while it can still be stopped."""
+    blocks: list[Block] = [{"type": "section", "text": _text(text)}]
+    if running:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "botkit_job_actions",
+                "elements": [_button(CANCEL, "Cancel", job_id, "danger")],
+            }
+        )
+    return blocks
+
+
+def result_blocks(text: str, conversation_id: str, platforms: list[str]) -> list[Block]:
+    """The finished status: another take, or the same video for another platform."""
+    others = [p for p in PLATFORM_IDS if p not in platforms]
+    elements: list[Block] = [_button(TAKE, "Another take", conversation_id)]
+    if others:
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": PLATFORM,
+                "placeholder": {"type": "plain_text", "text": "Other platform"},
+                "options": [
+                    {"text": {"type": "plain_text", "text": p}, "value": f"{conversation_id}:{p}"} for p in others
+                ],
+            }
+        )
+    return [
+        {"type": "section", "text": _text(text)},
+        {"type": "actions", "block_id": "botkit_result_actions", "elements": elements},
+    ]
+
+
+def describe_outputs(outputs: list[Output]) -> str:
+    return ", ".join(f"{o.platform} {o.width}x{o.height} {o.duration_s:.1f} s" for o in outputs) or "no videos"
