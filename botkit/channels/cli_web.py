@@ -1,0 +1,91 @@
+"""``botkit serve`` (web API + widget on uvicorn, embedded job runner) and ``botkit sites`` admin."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from botkit.errors import InputError
+from botkit.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+sites_app = typer.Typer(help="Websites that embed the chat widget (site keys, secrets, origins).", no_args_is_help=True)
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, workers: bool = True) -> None:
+    """Run the web API and widget until interrupted; the embedded job runner serves renders
+    in this process unless ``workers`` is False or ``BOTKIT_JOBS=celery``."""
+    import uvicorn
+
+    from botkit.bot import Bot
+    from botkit.channels.web import create_app
+
+    bot = Bot.open(settings)
+    if workers:
+        bot.start_workers()
+    try:
+        uvicorn.run(create_app(bot, settings), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    finally:
+        bot.stop_workers()
+
+
+def _bot(settings: Settings):  # type: ignore[no-untyped-def]
+    from botkit.bot import Bot
+
+    return Bot.open(settings)
+
+
+@sites_app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="A name for the site, e.g. 'Trail shoes shop'.")],
+    origin: Annotated[
+        list[str] | None,
+        typer.Option("--origin", "-o", help="Allowed origin, e.g. https://shop.example.com (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    data_dir: Annotated[
+        str | None, typer.Option("--data-dir", help="Where the database lives [./botkit-data].")
+    ] = None,
+) -> None:
+    """Create a site; prints its public site key and its secret (keep the secret on your backend)."""
+    from botkit.channels.web import create_site
+
+    settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
+    try:
+        site = create_site(_bot(settings).repo.sessions, name, origin or [])
+    except InputError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"site_key": site.site_key, "secret": site.secret, "name": site.name, "origins": list(site.origins)}
+            )
+        )
+        return
+    typer.echo(f"site key: {site.site_key}")
+    typer.echo(f"secret:   {site.secret}")
+    typer.echo(f"origins:  {', '.join(site.origins) or '(none: only same-origin pages and server-side clients)'}")
+    typer.echo(f'embed:    <script src="https://YOUR-BOTKIT-HOST/widget.js" data-site-key="{site.site_key}"></script>')
+
+
+@sites_app.command("list")
+def list_(
+    data_dir: Annotated[
+        str | None, typer.Option("--data-dir", help="Where the database lives [./botkit-data].")
+    ] = None,
+) -> None:
+    """List sites (keys and origins; secrets are not shown)."""
+    from botkit.channels.web import list_sites
+
+    settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
+    table = Table("site key", "name", "origins")
+    for site in list_sites(_bot(settings).repo.sessions):
+        table.add_row(site.site_key, site.name, ", ".join(site.origins))
+    Console().print(table)

@@ -1,0 +1,354 @@
+"""The HTTP API routes: conversations, messages (multipart), the SSE event stream, cancel, assets."""
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi.responses import FileResponse, StreamingResponse
+from PIL import Image, UnidentifiedImageError
+from starlette.concurrency import run_in_threadpool
+
+from botkit.bot import Bot, Turn
+from botkit.domain.plan import PLATFORM_IDS, Limits
+from botkit.errors import InputError
+from botkit.uploads import ALLOWED_FORMATS
+
+from .auth import Principal, authenticate, check_origin
+from .options import WebOptions
+from .ratelimit import RateLimiter
+from .schemas import CancelOut, ConversationOut, ErrorOut, GuestTokenIn, TokenOut, TurnOut
+from .sites import SiteDirectory
+from .tokens import AuthError, ForbiddenError, check_asset_signature, mint_user_token, new_guest_id
+from .views import Views
+
+logger = logging.getLogger(__name__)
+
+
+class NotFound(ForbiddenError):
+    """Not there, or not yours: the API answers 404 either way, so ids cannot be probed."""
+
+
+class UploadTooLarge(InputError):
+    """An upload over the size limit (HTTP 413)."""
+
+
+class UnsupportedUpload(InputError):
+    """An upload whose bytes are not an allowed image type, whatever its name says (HTTP 415)."""
+
+
+class Busy(InputError):
+    """The same Idempotency-Key is still being handled (HTTP 409)."""
+
+
+ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+class WebApi:
+    def __init__(self, bot: Bot, sites: SiteDirectory, options: WebOptions) -> None:
+        self.bot = bot
+        self.sites = sites
+        self.options = options
+        self.views = Views(bot, options.asset_ttl_s)
+        self.guest_tokens = RateLimiter(options.guest_tokens_per_window, options.window_s, what="guest sessions")
+        self.guest_messages = RateLimiter(options.guest_messages_per_window, options.window_s, what="messages")
+        self.user_messages = RateLimiter(options.user_messages_per_window, options.window_s, what="messages")
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def base_url(self, request: Request) -> str:
+        return self.options.public_url or str(request.base_url)
+
+    def principal(self, request: Request) -> Principal:
+        return authenticate(request, self.sites)
+
+    def owned_conversation(self, principal: Principal, conversation_id: str) -> dict:
+        row = self.bot.repo.conversation(conversation_id) if len(conversation_id) <= 64 else None
+        if row is None or row["owner"] != principal.owner:
+            raise NotFound(f"no conversation {conversation_id!r} for this user")
+        return row
+
+    def count_message(self, principal: Principal) -> None:
+        if principal.claims.kind == "guest":
+            self.guest_messages.hit(principal.owner)
+        else:
+            self.user_messages.hit(principal.owner)
+
+    def save_uploads(self, uploads: list[UploadFile], folder: Path) -> list[Path]:
+        """Write uploads to ``folder``, refusing oversized files and bytes that are not an allowed image."""
+        if len(uploads) > self.options.max_images:
+            raise InputError(f"{len(uploads)} images sent; at most {self.options.max_images} are allowed")
+        limit = self.bot.image_limits.max_bytes
+        paths = []
+        for index, upload in enumerate(uploads):
+            name = SAFE_NAME.sub("_", Path(upload.filename or "image").name)[:80] or "image"
+            target = folder / f"{index:02d}" / name
+            target.parent.mkdir(parents=True)
+            size = 0
+            with target.open("wb") as out:
+                for block in iter(lambda upload=upload: upload.file.read(1 << 20), b""):
+                    size += len(block)
+                    if size > limit:
+                        raise UploadTooLarge(
+                            f"image {name!r} is over {limit / 2**20:.0f} MiB; at most {limit / 2**20:.0f} MiB per image is allowed"
+                        )
+                    out.write(block)
+            try:  # the bytes decide, not the name or the declared content type
+                with Image.open(target) as image:
+                    kind = image.format
+            except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+                kind = None
+            if kind not in ALLOWED_FORMATS:
+                declared = upload.content_type or "no type"
+                raise UnsupportedUpload(
+                    f"file {name!r} (sent as {declared}) is not a PNG, JPEG or WebP image; allowed types: "
+                    + ", ".join(ALLOWED_FORMATS)
+                )
+            paths.append(target)
+        return paths
+
+    def turn_out(self, turn: Turn) -> TurnOut:
+        assert turn.job_id is not None
+        return TurnOut(
+            conversation_id=turn.conversation_id,
+            plan_id=turn.plan_id,
+            job_id=turn.job_id,
+            summary=turn.plan.summary(),
+            plan=turn.plan.model_dump(mode="json"),
+        )
+
+    def once(self, principal: Principal, idempotency_key: str | None, work) -> TurnOut:  # type: ignore[no-untyped-def]
+        """Run ``work`` once per Idempotency-Key (durably, in SQL): a retry gets the first answer."""
+        if idempotency_key is None:
+            return work(None)
+        if not IDEMPOTENCY_KEY.match(idempotency_key):
+            raise InputError("Idempotency-Key must be 1-200 visible ASCII characters")
+        key = "web:" + hashlib.sha256(f"{principal.owner}\n{idempotency_key}".encode()).hexdigest()
+        if self.bot.repo.claim_inbound(key, "web"):
+            try:
+                out = work(key)
+            except InputError as exc:
+                self.bot.repo.set_inbound_result(key, {"error": str(exc), "type": type(exc).__name__})
+                raise
+            self.bot.repo.set_inbound_result(key, out.model_dump(mode="json"))
+            return out
+        deadline = time.monotonic() + self.options.idempotency_wait_s
+        while time.monotonic() < deadline:
+            result = self.bot.repo.inbound_result(key)
+            if result and "error" in result:
+                raise InputError(result["error"])
+            if result:
+                return TurnOut.model_validate(result)
+            time.sleep(0.05)
+        raise Busy("a request with this Idempotency-Key is still being handled; retry in a moment")
+
+    # -- routes ------------------------------------------------------------------------------------
+
+    def router(self) -> APIRouter:
+        router = APIRouter(prefix="/api", responses=ERRORS)
+        current = Annotated[Principal, Depends(self.principal)]
+        Text = Annotated[str, Form(min_length=1, max_length=Limits.MAX_REQUEST_CHARS, description="The message.")]
+        Images = Annotated[list[UploadFile], File(description="Images (PNG, JPEG, WebP), e.g. storyboard panels.")]
+        Platforms = Annotated[
+            list[str], Form(description="Target platforms: " + ", ".join(PLATFORM_IDS) + " (repeatable).")
+        ]
+        Skill = Annotated[str | None, Form(max_length=40, description="marketing | social | storyboard | training")]
+        Seed = Annotated[int | None, Form(ge=0, lt=2**32)]
+        IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+        def check_platforms(platforms: list[str]) -> list[str]:
+            unknown = [p for p in platforms if p not in PLATFORM_IDS]
+            if unknown:
+                raise InputError(
+                    f"unknown platform(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(PLATFORM_IDS)}"
+                )
+            return platforms
+
+        @router.post("/tokens/guest", response_model=TokenOut, summary="A rate-limited guest token for a site")
+        def guest_token(body: GuestTokenIn, request: Request) -> TokenOut:
+            site = self.sites.get(body.site_key)
+            if site is None:
+                raise AuthError(f"unknown site key {body.site_key!r}")
+            check_origin(request, site)
+            self.guest_tokens.hit(f"{site.site_key}:{request.client.host if request.client else '?'}")
+            user_id = new_guest_id()
+            token = mint_user_token(site.secret, site.site_key, user_id, self.options.guest_ttl_s, kind="guest")
+            return TokenOut(token=token, user_id=user_id, expires_at=int(time.time()) + self.options.guest_ttl_s)
+
+        @router.post("/conversations", response_model=TurnOut, status_code=201, summary="Start a conversation")
+        def create_conversation(
+            principal: current,
+            text: Text,
+            images: Images = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+            platforms: Platforms = [],  # noqa: B006
+            skill: Skill = None,
+            seed: Seed = None,
+            idempotency_key: IdemKey = None,
+        ) -> TurnOut:
+            check_platforms(platforms)
+            self.count_message(principal)
+
+            def work(key: str | None) -> TurnOut:
+                with tempfile.TemporaryDirectory(prefix="botkit-upload-") as folder:
+                    paths = self.save_uploads(images, Path(folder))
+                    turn = self.bot.plan(
+                        text,
+                        images=paths,
+                        platforms=platforms,
+                        skill=skill or None,
+                        seed=seed,
+                        channel="web",
+                        owner=principal.owner,
+                    )
+                self.bot.submit(turn, idempotency_key=key)
+                return self.turn_out(turn)
+
+            return self.once(principal, idempotency_key, work)
+
+        @router.post(
+            "/conversations/{conversation_id}/messages",
+            response_model=TurnOut,
+            status_code=201,
+            summary="Send a follow-up (revises the latest plan) and render it",
+        )
+        def post_message(
+            conversation_id: str,
+            principal: current,
+            text: Text,
+            images: Images = [],  # noqa: B006
+            platforms: Platforms = [],  # noqa: B006
+            skill: Skill = None,
+            seed: Seed = None,
+            idempotency_key: IdemKey = None,
+        ) -> TurnOut:
+            self.owned_conversation(principal, conversation_id)
+            check_platforms(platforms)
+            self.count_message(principal)
+
+            def work(key: str | None) -> TurnOut:
+                with tempfile.TemporaryDirectory(prefix="botkit-upload-") as folder:
+                    paths = self.save_uploads(images, Path(folder))
+                    turn = self.bot.follow_up(
+                        conversation_id, text, images=paths, platforms=platforms, skill=skill or None, seed=seed
+                    )
+                self.bot.submit(turn, idempotency_key=key)
+                return self.turn_out(turn)
+
+            return self.once(principal, idempotency_key, work)
+
+        @router.get("/conversations/{conversation_id}", response_model=ConversationOut, summary="History and assets")
+        def get_conversation(conversation_id: str, principal: current, request: Request) -> ConversationOut:
+            row = self.owned_conversation(principal, conversation_id)
+            return self.views.conversation(self.base_url(request), principal.site, row)
+
+        @router.get(
+            "/conversations/{conversation_id}/events",
+            summary="Server-sent events: queued (with the plan), started, rendering, post, done, failed, cancelled",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}},
+        )
+        def conversation_events(
+            conversation_id: str,
+            principal: current,
+            request: Request,
+            last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
+            after: Annotated[int | None, Query(ge=0, lt=2**62, description="Resume after this event id.")] = None,
+            wait_s: Annotated[
+                float | None, Query(gt=0, le=3600, description="Close the stream after this long.")
+            ] = None,
+        ) -> StreamingResponse:
+            self.owned_conversation(principal, conversation_id)
+            start = after or 0
+            if last_event_id is not None:
+                if not last_event_id.isdigit():
+                    raise InputError(f"Last-Event-ID must be an event id (a number), got {last_event_id!r}")
+                start = max(start, int(last_event_id))
+            stream = self.stream(
+                conversation_id, principal, self.base_url(request), start, wait_s or self.options.sse_max_s
+            )
+            return StreamingResponse(
+                stream,
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            )
+
+        @router.post("/jobs/{job_id}/cancel", response_model=CancelOut, summary="Cancel a queued or running job")
+        def cancel_job(job_id: str, principal: current) -> CancelOut:
+            try:
+                status = self.bot.jobs.status(job_id) if len(job_id) <= 64 else None
+            except KeyError:
+                status = None
+            if status is None:
+                raise NotFound(f"no job {job_id!r} for this user")
+            self.owned_conversation(principal, status.conversation_id)
+            state = self.bot.jobs.cancel(job_id)
+            return CancelOut(job_id=job_id, state=state.value)
+
+        @router.get(
+            "/assets/{asset_id}",
+            summary="A video, poster or image by signed URL (HTTP Range supported)",
+            response_class=FileResponse,
+            responses={200: {"content": {"video/mp4": {}, "image/png": {}}}, 206: {"description": "Partial content"}},
+        )
+        def get_asset(
+            asset_id: str,
+            site: Annotated[str, Query(max_length=64)],
+            exp: Annotated[int, Query(ge=0, lt=2**40)],
+            sig: Annotated[str, Query(max_length=128)],
+            download: Annotated[bool, Query()] = False,
+        ) -> FileResponse:
+            site_info = self.sites.get(site)
+            if site_info is None:
+                raise ForbiddenError("the asset link names an unknown site")
+            check_asset_signature(site_info.secret, site_info.site_key, asset_id, exp, sig)
+            asset = self.bot.repo.asset(asset_id) if len(asset_id) <= 64 else None
+            conversation = self.bot.repo.conversation(asset["conversation_id"]) if asset else None
+            if asset is None or conversation is None or not (conversation["owner"] or "").startswith(f"site:{site}:"):
+                raise NotFound(f"no asset {asset_id!r}")
+            path = self.bot.assets.path(asset["path"])
+            if not path.is_file():
+                raise NotFound(f"asset {asset_id!r} is gone from the store")
+            filename = path.name if download else None
+            return FileResponse(
+                path,
+                media_type=asset["mime"],
+                filename=filename,
+                content_disposition_type="attachment" if download else "inline",
+                headers={
+                    "Cache-Control": "private, max-age=3600",
+                    "Cross-Origin-Resource-Policy": "cross-origin",
+                },
+            )
+
+        return router
+
+    async def stream(
+        self, conversation_id: str, principal: Principal, base: str, after: int, max_s: float
+    ) -> AsyncIterator[str]:
+        """The conversation's event log as SSE, from ``after`` on, polling SQL; pings keep proxies open."""
+        yield "retry: 1000\n\n"
+        deadline = time.monotonic() + max_s
+        last_sent = time.monotonic()
+        while True:
+            events = await run_in_threadpool(self.bot.jobs.events, conversation_id=conversation_id, after=after)
+            for event in events:
+                payload = await run_in_threadpool(self.views.event, base, principal.site, event)
+                after = event.id
+                last_sent = time.monotonic()
+                yield f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(payload, separators=(',', ':'))}\n\n"
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            if now - last_sent >= self.options.sse_ping_s:
+                last_sent = now
+                yield ": ping\n\n"
+            await asyncio.sleep(self.options.sse_poll_s)

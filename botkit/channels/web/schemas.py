@@ -1,0 +1,82 @@
+"""What the web API accepts and returns (pydantic): the OpenAPI schema is built from these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="What was wrong and what is allowed, readable by a person.")
+
+
+class GuestTokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site_key: str = Field(min_length=1, max_length=64)
+
+
+class TokenOut(BaseModel):
+    token: str
+    user_id: str
+    expires_at: int
+
+
+class TurnOut(BaseModel):
+    """The immediate reply to a message: the plan, and the job that renders it."""
+
+    conversation_id: str
+    plan_id: str
+    job_id: str
+    summary: str
+    plan: dict[str, Any]
+
+
+class MessageOut(BaseModel):
+    id: int
+    role: str
+    text: str
+    images: list[str] = Field(default_factory=list, description="Signed URLs of the message's images.")
+    created_at: datetime
+
+
+class JobOut(BaseModel):
+    id: str
+    plan_id: str
+    state: str
+    attempts: int
+    error: str | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class OutputOut(BaseModel):
+    id: str
+    job_id: str | None
+    platform: str
+    width: int
+    height: int
+    fps: float
+    duration_s: float
+    url: str = Field(description="Signed, expiring URL of the MP4 (supports HTTP Range).")
+    download_url: str
+    poster_url: str | None = None
+
+
+class ConversationOut(BaseModel):
+    id: str
+    channel: str
+    created_at: datetime
+    messages: list[MessageOut]
+    plan: dict[str, Any] | None
+    summary: str | None
+    jobs: list[JobOut]
+    outputs: list[OutputOut]
+    last_event_id: int = Field(description="Resume the event stream after this id.")
+
+
+class CancelOut(BaseModel):
+    job_id: str
+    state: str

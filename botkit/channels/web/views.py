@@ -1,0 +1,134 @@
+"""Domain objects -> API responses, with signed, expiring asset URLs."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+
+from botkit.bot import Bot
+from botkit.domain import ShotPlan
+from botkit.domain.jobs import JobEvent
+from botkit.store import models
+
+from .schemas import ConversationOut, JobOut, MessageOut, OutputOut
+from .sites import SiteInfo
+from .tokens import sign_asset
+
+
+class Views:
+    def __init__(self, bot: Bot, asset_ttl_s: int) -> None:
+        self.bot = bot
+        self.asset_ttl_s = asset_ttl_s
+
+    def asset_url(self, base: str, site: SiteInfo, asset_id: str, *, download: bool = False) -> str:
+        # expiry rounded to a window so a page reload gets the same URL (browser caches keep working)
+        expires = (int(time.time()) // self.asset_ttl_s + 2) * self.asset_ttl_s
+        query = {
+            "site": site.site_key,
+            "exp": expires,
+            "sig": sign_asset(site.secret, site.site_key, asset_id, expires),
+        }
+        if download:
+            query["download"] = 1
+        return f"{base.rstrip('/')}/api/assets/{asset_id}?{urlencode(query)}"
+
+    def outputs(self, base: str, site: SiteInfo, conversation_id: str, job_id: str | None = None) -> list[OutputOut]:
+        return [
+            OutputOut(
+                id=output.id,
+                job_id=output.job_id,
+                platform=output.platform,
+                width=output.width,
+                height=output.height,
+                fps=output.fps,
+                duration_s=output.duration_s,
+                url=self.asset_url(base, site, output.id),
+                download_url=self.asset_url(base, site, output.id, download=True),
+                poster_url=self.asset_url(base, site, output.poster_id) if output.poster_id else None,
+            )
+            for output in self.bot.repo.outputs(conversation_id, job_id=job_id)
+        ]
+
+    def jobs(self, conversation_id: str) -> list[JobOut]:
+        job_ids: list[str] = []
+        for event in self.bot.jobs.events(conversation_id=conversation_id):
+            if event.job_id and event.job_id not in job_ids:
+                job_ids.append(event.job_id)
+        out = []
+        for job_id in job_ids:
+            status = self.bot.jobs.status(job_id)
+            out.append(
+                JobOut(
+                    id=status.id,
+                    plan_id=status.plan_id,
+                    state=status.state.value,
+                    attempts=status.attempts,
+                    error=status.error,
+                    created_at=status.created_at,
+                    finished_at=status.finished_at,
+                )
+            )
+        return out
+
+    def conversation(self, base: str, site: SiteInfo, row: dict[str, Any]) -> ConversationOut:
+        conversation_id = row["id"]
+        image_ids = self._image_ids(conversation_id)
+        messages = [
+            MessageOut(
+                id=message["id"],
+                role=message["role"],
+                text=message["text"],
+                images=[
+                    self.asset_url(base, site, image_ids[path])
+                    for path in (message["attachments"] or {}).get("images", [])
+                    if path in image_ids
+                ],
+                created_at=message["created_at"],
+            )
+            for message in self.bot.repo.messages(conversation_id)
+        ]
+        try:
+            _plan_id, plan = self.bot.repo.latest_plan(conversation_id)
+        except KeyError:
+            plan = None
+        events = self.bot.jobs.events(conversation_id=conversation_id)
+        return ConversationOut(
+            id=conversation_id,
+            channel=row["channel"],
+            created_at=row["created_at"],
+            messages=messages,
+            plan=None if plan is None else plan.model_dump(mode="json"),
+            summary=None if plan is None else plan.summary(),
+            jobs=self.jobs(conversation_id),
+            outputs=self.outputs(base, site, conversation_id),
+            last_event_id=events[-1].id if events else 0,
+        )
+
+    def _image_ids(self, conversation_id: str) -> dict[str, str]:
+        with self.bot.repo.sessions() as session:
+            rows = session.execute(
+                select(models.Asset.path, models.Asset.id).where(
+                    models.Asset.conversation_id == conversation_id, models.Asset.kind == "input_image"
+                )
+            ).all()
+        return {path: asset_id for path, asset_id in rows}
+
+    def event(self, base: str, site: SiteInfo, event: JobEvent) -> dict[str, Any]:
+        """One log entry as the stream sends it: the plan rides on ``queued``, signed outputs on ``done``."""
+        data = dict(event.data)
+        if event.kind == "queued" and event.job_id:
+            plan: ShotPlan = self.bot.repo.get_plan(self.bot.jobs.status(event.job_id).plan_id)
+            data["plan"] = plan.model_dump(mode="json")
+            data["summary"] = plan.summary()
+        elif event.kind == "done":
+            data["outputs"] = [o.model_dump() for o in self.outputs(base, site, event.conversation_id, event.job_id)]
+        return {
+            "id": event.id,
+            "job_id": event.job_id,
+            "kind": event.kind,
+            "data": data,
+            "created_at": event.created_at.isoformat(),
+        }
