@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,8 +69,8 @@ class Live:
         return httpx.Client(base_url=self.url, timeout=30)
 
 
-def make_live(tmp_path: Path, engine, *, workers: bool, options: WebOptions | None = None):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path / "data", engine="tiny-wan", heartbeat_s=0.5)
+def make_live(tmp_path: Path, engine, *, workers: bool, options: WebOptions | None = None, **settings_overrides):  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir=tmp_path / "data", engine="tiny-wan", heartbeat_s=0.5, **settings_overrides)
     bot = Bot.open(settings, engine=engine)
     page_origin = PAGE_ORIGIN.format(port=free_port())
     site = create_site(bot.repo.sessions, "Shoe shop", [page_origin])
@@ -80,22 +81,28 @@ def make_live(tmp_path: Path, engine, *, workers: bool, options: WebOptions | No
     return bot, app, Live("", bot, site, other, page_origin)
 
 
-@pytest.fixture
-def live(tmp_path: Path, tiny_engine) -> Iterator[Live]:
-    """API server without workers: jobs stay queued (fast, deterministic API tests)."""
-    _bot, app, live = make_live(tmp_path, tiny_engine, workers=False)
-    with ThreadServer(app, free_port()) as server:
-        live.url = server.url
-        yield live
-
-
-@pytest.fixture
-def live_rendering(tmp_path: Path, tiny_engine) -> Iterator[Live]:
-    """API server with the embedded runner rendering jobs with the tiny engine."""
-    bot, app, live = make_live(tmp_path, tiny_engine, workers=True)
+@contextmanager
+def live_server(
+    tmp_path: Path, engine, *, workers: bool, options: WebOptions | None = None, **settings_overrides
+) -> Iterator[Live]:  # type: ignore[no-untyped-def]
+    bot, app, live = make_live(tmp_path, engine, workers=workers, options=options, **settings_overrides)
     try:
         with ThreadServer(app, free_port()) as server:
             live.url = server.url
             yield live
     finally:
         bot.stop_workers()
+
+
+@pytest.fixture
+def live(tmp_path: Path, tiny_engine) -> Iterator[Live]:
+    """API server without workers: jobs stay queued (fast, deterministic API tests)."""
+    with live_server(tmp_path, tiny_engine, workers=False) as server:
+        yield server
+
+
+@pytest.fixture
+def live_rendering(tmp_path: Path, tiny_engine) -> Iterator[Live]:
+    """API server with the embedded runner rendering jobs with the tiny engine."""
+    with live_server(tmp_path, tiny_engine, workers=True) as server:
+        yield server

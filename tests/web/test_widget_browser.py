@@ -1,0 +1,185 @@
+"""The widget in real headless Chromium, embedded by a page on another origin: send, progress,
+play the video, upload a panel, reload and find the history; phone layout; screenshots."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from .conftest import Live, live_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)"
+)
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Trail shoes</title>
+<style>
+  /* hostile page CSS: must not reach inside the widget */
+  button {{ background: red !important; font-size: 40px !important; }}
+  * {{ font-family: serif; }}
+  botkit-chat {{ --botkit-accent: #0f766e; }}
+  body {{ margin: 0; padding: 40px; background: #f5f5f4; }}
+</style></head>
+<body><h1>Trail shoes</h1><p>Our new shoes. Ask the bot for a teaser.</p>
+<script src="{api}/widget.js" data-site-key="{site_key}" data-title="Shoe video bot"></script>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def i2v_engine():  # type: ignore[no-untyped-def]
+    from botkit.engine import load_engine
+
+    return load_engine("tiny-ltx")  # tiny random LTX: text- and image-to-video (panels)
+
+
+@pytest.fixture
+def live_rendering(tmp_path: Path, i2v_engine) -> Iterator[Live]:  # type: ignore[no-untyped-def]
+    with live_server(tmp_path, i2v_engine, workers=True) as server:
+        yield server
+
+
+@pytest.fixture
+def page_server(live_rendering: Live) -> Iterator[str]:
+    """The customer's page on a different origin (another port)."""
+    html = PAGE.format(api=live_rendering.url, site_key=live_rendering.site.site_key).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+            pass
+
+    port = int(live_rendering.page_origin.rsplit(":", 1)[1])
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield live_rendering.page_origin + "/"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def wait_for_card_state(page, index: int, timeout_s: float = 90) -> set[str]:  # type: ignore[no-untyped-def]
+    """Poll the nth job card's status label until the render ends; returns every label seen."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + timeout_s
+    label = page.locator("botkit-chat .card").nth(index).locator(".status span")
+    while time.monotonic() < deadline:
+        text = label.text_content(timeout=5000) or ""
+        seen.add(text)
+        if text == "Done" or text.startswith(("Failed", "Cancelled")):
+            return seen
+        time.sleep(0.1)
+    raise AssertionError(f"render did not finish; labels seen: {seen}")
+
+
+def video_state(page, index: int) -> dict:  # type: ignore[no-untyped-def]
+    video = page.locator("botkit-chat .card").nth(index).locator("video").first
+    video.wait_for(timeout=10_000)
+    page.wait_for_function("v => v.readyState >= 1 && isFinite(v.duration)", arg=video.element_handle(), timeout=15_000)
+    return video.evaluate(
+        """async v => { v.muted = true; await v.play(); await new Promise(r => setTimeout(r, 400));
+           return {readyState: v.readyState, duration: v.duration, currentTime: v.currentTime, width: v.videoWidth,
+                   height: v.videoHeight, error: v.error && v.error.code}; }"""
+    )
+
+
+def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(page_server)
+
+    launcher = page.locator("botkit-chat .launcher")
+    # Shadow DOM keeps the page's `button { background: red }` out
+    assert launcher.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(15, 118, 110)"
+    launcher.click()
+    page.locator("botkit-chat textarea").fill("a 1 second video for X of a red ball bouncing")
+    page.locator("botkit-chat button[aria-label=Send]").click()
+
+    card = page.locator("botkit-chat .card").first
+    card.wait_for(timeout=10_000)
+    assert "1 shot(s), 1 s, for x" in card.locator("h4").text_content()
+    assert card.locator("li").count() == 1
+    labels = wait_for_card_state(page, 0)
+    assert any(label.startswith(("Rendering", "Editing")) for label in labels), labels
+    assert "Done" in labels
+    state = video_state(page, 0)
+    assert state["readyState"] >= 1 and state["error"] is None, state
+    assert state["duration"] == pytest.approx(1.0, abs=0.1)
+    assert (state["width"], state["height"]) == (1280, 720)
+    assert state["currentTime"] > 0, "the video did not play"
+    assert card.locator("a", has_text="Download").get_attribute("href").endswith("download=1")
+    page.screenshot(path=str(ARTIFACTS / "1-desktop-video.png"))
+
+    # upload a storyboard panel (an image-to-video shot)
+    panel = tmp_path / "panel.png"
+    Image.new("RGB", (96, 64), (30, 90, 200)).save(panel)
+    page.locator("botkit-chat input[type=file]").set_input_files(str(panel))
+    assert page.locator("botkit-chat .chips span").count() == 1
+    page.locator("botkit-chat textarea").fill("animate this panel, 1 second, for X")
+    page.locator("botkit-chat button[aria-label=Send]").click()
+    page.locator("botkit-chat .card").nth(1).wait_for(timeout=10_000)
+    assert page.locator("botkit-chat .msg.user .thumbs img").count() == 1
+    assert "from image" in page.locator("botkit-chat .card").nth(1).text_content()
+    labels = wait_for_card_state(page, 1)
+    assert "Done" in labels, labels
+    page.screenshot(path=str(ARTIFACTS / "2-desktop-panel.png"))
+
+    # reload: the history comes back from the API (token + conversation id in localStorage)
+    page.reload()
+    page.locator("botkit-chat .card").nth(1).wait_for(timeout=10_000)
+    assert page.locator("botkit-chat .card").count() == 2
+    assert page.locator("botkit-chat .msg.user").count() == 2
+    assert page.locator("botkit-chat .msg.user .thumbs img").count() == 1
+    state = video_state(page, 1)
+    assert state["duration"] == pytest.approx(1.0, abs=0.1)
+    assert page.locator("botkit-chat .card").nth(0).locator(".status span").text_content() == "Done"
+    page.screenshot(path=str(ARTIFACTS / "3-after-reload.png"))
+    assert not errors, errors
+
+    # a phone: the panel takes the whole screen and stays usable
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone_page = phone.new_page()
+    phone_page.goto(page_server)
+    phone_page.locator("botkit-chat .launcher").click()
+    box = phone_page.locator("botkit-chat .panel").bounding_box()
+    assert box is not None and box["width"] == 390 and box["height"] >= 800
+    assert phone_page.locator("botkit-chat textarea").is_visible()
+    phone_page.screenshot(path=str(ARTIFACTS / "4-phone.png"))
+    phone.close()
+    context.close()
