@@ -100,7 +100,7 @@ def build_channel(bot: Bot, settings: Any = None) -> SlackChannel:
                 "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth install)"
             )
         single = web_client(slack, slack.bot_token)
-        app = App(signing_secret=slack.signing_secret or "", token=slack.bot_token, client=single)
+        app = App(signing_secret=slack.signing_secret or "", client=single)
 
         def client_for(team: str) -> WebClient:
             return single
@@ -231,7 +231,7 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
         bolt_request = to_bolt_request(request, await request.body())
         return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
 
-    fastapi_app.add_api_route("/slack/events", events, methods=["POST"], include_in_schema=False)
+    fastapi_app.add_route("/slack/events", events, methods=["POST"], include_in_schema=False)
     flow = app.oauth_flow
     if flow is not None:
 
@@ -243,8 +243,8 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
             bolt_request = to_bolt_request(request, await request.body())
             return to_starlette_response(await run_in_threadpool(flow.handle_callback, bolt_request))
 
-        fastapi_app.add_api_route("/slack/install", install, methods=["GET"], include_in_schema=False)
-        fastapi_app.add_api_route("/slack/oauth_redirect", oauth_redirect, methods=["GET"], include_in_schema=False)
+        fastapi_app.add_route("/slack/install", install, methods=["GET"], include_in_schema=False)
+        fastapi_app.add_route("/slack/oauth_redirect", oauth_redirect, methods=["GET"], include_in_schema=False)
     channel.service.watchers.resume()
     return channel
 

@@ -1,0 +1,286 @@
+"""Fixtures for the Slack scenarios: a fake Slack, a bot with workers, botkit's Slack endpoints
+served by uvicorn on 127.0.0.1, and signed deliveries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import socket
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from botkit.channels.slack.settings import SlackSettings
+from botkit.settings import Settings
+from tests.slack.fake_slack import FakeSlack
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+os.environ["NO_PROXY"] = os.environ["NO_PROXY"] + ",127.0.0.1"
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as slack:
+        slack.add_workspace("T1", "acme")
+        yield slack
+
+
+@pytest.fixture
+def bot_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", engine="tiny-wan", steps=1, job_stale_s=60)
+
+
+@pytest.fixture
+def make_bot(bot_settings: Settings, tiny_engine):
+    """Bots on one data dir (a second call is the same service after a restart)."""
+    from botkit.bot import Bot
+
+    opened = []
+
+    def make(workers: bool = False) -> Bot:
+        bot = Bot.open(bot_settings, engine=tiny_engine)
+        if workers:
+            bot.start_workers()
+        opened.append(bot)
+        return bot
+
+    yield make
+    for bot in opened:
+        bot.stop_workers()
+        bot.db.dispose()
+
+
+def slack_settings(fake: FakeSlack, **overrides: Any) -> SlackSettings:
+    values: dict[str, Any] = {
+        "bot_token": "xoxb-T1-token",
+        "signing_secret": SECRET,
+        "api_url": fake.api_url,
+        "authorize_url": f"{fake.base}/oauth/v2/authorize",
+        "update_every_s": 0.5,
+        "poll_s": 0.1,
+    }
+    values.update(overrides)
+    return SlackSettings(**values)
+
+
+class Server:
+    """uvicorn serving a FastAPI app with botkit's Slack endpoints, in a thread."""
+
+    def __init__(self, fastapi_app: Any) -> None:
+        import uvicorn
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(fastapi_app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30, trust_env=False)
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": f"v0={digest}",
+            **(headers or {}),
+        }
+        return self.http.post("/slack/events", content=body.encode(), headers=sent)
+
+    def event(self, body: dict[str, Any], **kwargs: Any) -> httpx.Response:
+        return self.post(json.dumps(body), "application/json", **kwargs)
+
+    def command(self, fields: dict[str, str], **kwargs: Any) -> httpx.Response:
+        return self.post(urllib.parse.urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
+
+    def action(self, payload: dict[str, Any], **kwargs: Any) -> httpx.Response:
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+        return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    def close(self) -> None:
+        self.http.close()
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def serve() -> Iterator[Any]:
+    """``serve(bot, slack_settings) -> (Server, SlackChannel)``: a fresh FastAPI app per call."""
+    from fastapi import FastAPI
+
+    from botkit.channels.slack.app import mount
+
+    started: list[tuple[Server, Any]] = []
+
+    def start(bot: Any, settings: SlackSettings) -> tuple[Server, Any]:
+        app = FastAPI()
+        channel = mount(app, bot, settings)
+        server = Server(app)
+        started.append((server, channel))
+        return server, channel
+
+    yield start
+    for server, channel in started:
+        server.close()
+        if channel is not None:
+            channel.close()
+
+
+# -- payloads as Slack sends them ---------------------------------------------------------------
+
+_counter = iter(range(1, 1_000_000))
+
+
+def new_ts() -> str:
+    return f"{1690000000 + next(_counter)}.000200"
+
+
+def event_callback(team: str, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team,
+        "api_app_id": "A0BOTKIT",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_counter):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True, "is_enterprise_install": False}],
+        "is_ext_shared_channel": False,
+    }
+
+
+def mention(
+    team: str,
+    channel: str,
+    text: str,
+    *,
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    files: list | None = None,
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": "UALICE",
+        "text": f"<@UBOT> {text}",
+        "ts": ts or new_ts(),
+        "channel": channel,
+        "event_ts": ts or new_ts(),
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    if files:
+        event["files"] = files
+    return event_callback(team, event)
+
+
+def message(
+    team: str,
+    channel: str,
+    text: str,
+    *,
+    thread_ts: str | None = None,
+    channel_type: str = "channel",
+    files: list | None = None,
+) -> dict[str, Any]:
+    ts = new_ts()
+    event: dict[str, Any] = {
+        "type": "message",
+        "user": "UALICE",
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": channel_type,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    if files:
+        event["subtype"] = "file_share"
+        event["files"] = files
+    return event_callback(team, event)
+
+
+def slash(team: str, channel: str, text: str, response_url: str) -> dict[str, str]:
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team,
+        "team_domain": "acme",
+        "channel_id": channel,
+        "channel_name": "general",
+        "user_id": "UALICE",
+        "user_name": "alice",
+        "command": "/video",
+        "text": text,
+        "api_app_id": "A0BOTKIT",
+        "response_url": response_url,
+        "trigger_id": f"{next(_counter)}.trigger",
+    }
+
+
+def block_action(
+    team: str,
+    channel: str,
+    message: dict[str, Any],
+    action_id: str,
+    *,
+    value: str | None = None,
+    selected: str | None = None,
+) -> dict[str, Any]:
+    action: dict[str, Any] = {"action_id": action_id, "block_id": "b", "action_ts": f"{time.time():.6f}"}
+    if selected is not None:
+        action.update(
+            type="static_select", selected_option={"text": {"type": "plain_text", "text": selected}, "value": selected}
+        )
+    else:
+        action.update(type="button", value=value)
+    return {
+        "type": "block_actions",
+        "team": {"id": team, "domain": "acme"},
+        "user": {"id": "UALICE", "team_id": team},
+        "api_app_id": "A0BOTKIT",
+        "token": "legacy-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": channel,
+            "is_ephemeral": False,
+            "thread_ts": message.get("thread_ts"),
+        },
+        "trigger_id": f"{next(_counter)}.trigger",
+        "channel": {"id": channel, "name": "general"},
+        "message": {**message, "type": "message"},
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [action],
+    }
+
+
+def find_action(message: dict[str, Any], action_id: str) -> dict[str, Any] | None:
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                return element
+    return None

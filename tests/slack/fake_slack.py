@@ -1,0 +1,387 @@
+"""A fake Slack on 127.0.0.1: the Web API (JSON and form bodies, Bearer and Basic auth), the
+upload URLs of ``files_upload_v2``, private file downloads, and a Socket Mode WebSocket server.
+
+It speaks the wire protocol the real slack-sdk uses, keeps what it was sent, and answers like Slack
+does where it matters: ``invalid_auth`` for an unknown token, ``not_in_channel``, an HTML login page
+(status 200) for a file download without a valid token.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from websockets.sync.server import ServerConnection, serve
+
+LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
+
+
+@dataclass
+class Workspace:
+    team_id: str
+    name: str
+    bot_token: str
+    bot_user_id: str = "UBOT"
+    bot_id: str = "BBOT"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    team: str | None
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeSlack:
+    """Start with ``with FakeSlack() as slack:``; point clients at ``slack.api_url``."""
+
+    def __init__(self) -> None:
+        self.workspaces: dict[str, Workspace] = {}
+        self.app_tokens: set[str] = set()
+        self.oauth_codes: dict[str, str] = {}  # code -> team id
+        self.client_id = "111.222"
+        self.client_secret = "client-secret"
+        self.not_in_channel: set[str] = set()
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id -> {filename, length, data, shared}
+        self.files: dict[str, tuple[str, bytes]] = {}  # private file path -> (content type, bytes)
+        self.downloads: list[tuple[str, str | None]] = []  # (path, token)
+        self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.http.daemon_threads = True
+        self.port = self.http.server_address[1]
+        self.sockets: SocketModeServer | None = None
+
+    # -- setup ------------------------------------------------------------------------------
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    def add_workspace(self, team_id: str, name: str | None = None, *, oauth_code: str | None = None) -> Workspace:
+        workspace = Workspace(team_id, name or team_id.lower(), f"xoxb-{team_id}-token")
+        self.workspaces[workspace.bot_token] = workspace
+        if oauth_code:
+            self.oauth_codes[oauth_code] = team_id
+        return workspace
+
+    def add_file(self, name: str, data: bytes, content_type: str = "image/png") -> dict[str, Any]:
+        """A private file as Slack lists it in a message's ``files``."""
+        file_id = f"F{next(self._ids):06d}"
+        path = f"/files-pri/{file_id}/{name}"
+        self.files[path] = (content_type, data)
+        return {
+            "id": file_id,
+            "name": name,
+            "mimetype": content_type,
+            "size": len(data),
+            "url_private": self.base + path,
+            "url_private_download": self.base + path + "?download=1",
+        }
+
+    def response_url(self) -> str:
+        return f"{self.base}/respond/{next(self._ids)}"
+
+    def start_socket_mode(self, app_token: str) -> SocketModeServer:
+        self.app_tokens.add(app_token)
+        self.sockets = SocketModeServer()
+        return self.sockets
+
+    def __enter__(self) -> FakeSlack:
+        threading.Thread(target=self.http.serve_forever, name="fake-slack", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+        if self.sockets is not None:
+            self.sockets.close()
+
+    # -- what was sent ----------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """Messages of a thread, root first, in posting order."""
+        with self._lock:
+            found = [
+                m
+                for (c, ts), m in self.messages.items()
+                if c == channel and (ts == thread_ts or m.get("thread_ts") == thread_ts)
+            ]
+        return sorted(found, key=lambda m: float(m["ts"]))
+
+    def wait_for(self, predicate: Any, timeout: float = 60.0, what: str = "condition") -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    # -- the Web API ------------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        return f"{1700000000 + next(self._ts)}.000100"
+
+    def api(
+        self, method: str, params: dict[str, Any], token: str | None, basic: tuple[str, str] | None
+    ) -> dict[str, Any]:
+        workspace = self.workspaces.get(token or "")
+        with self._lock:
+            self.calls.append(Call(method, params, token, workspace.team_id if workspace else None))
+        if method == "oauth.v2.access":
+            return self._oauth(params, basic)
+        if method == "apps.connections.open":
+            if token not in self.app_tokens or self.sockets is None:
+                return {"ok": False, "error": "invalid_auth"}
+            return {"ok": True, "url": self.sockets.url}
+        if workspace is None:
+            return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        return handler(workspace, params)
+
+    def _auth_test(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": f"https://{ws.name}.slack.com/",
+            "team": ws.name,
+            "user": "botkit",
+            "team_id": ws.team_id,
+            "user_id": ws.bot_user_id,
+            "bot_id": ws.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _chat_postMessage(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = params.get("channel")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel in self.not_in_channel:
+            return {"ok": False, "error": "not_in_channel"}
+        if not params.get("text") and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        blocks = params.get("blocks")
+        message = {
+            "ts": self._next_ts(),
+            "team": ws.team_id,
+            "text": params.get("text", ""),
+            "blocks": json.loads(blocks) if isinstance(blocks, str) else blocks or [],
+            "thread_ts": params.get("thread_ts"),
+            "bot_id": ws.bot_id,
+            "edits": 0,
+        }
+        with self._lock:
+            self.messages[(channel, message["ts"])] = message
+        return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+    def _chat_update(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        key = (params.get("channel"), params.get("ts"))
+        with self._lock:
+            message = self.messages.get(key)  # type: ignore[arg-type]
+            if message is None or message["team"] != ws.team_id:
+                return {"ok": False, "error": "message_not_found"}
+            blocks = params.get("blocks")
+            message["text"] = params.get("text", message["text"])
+            message["blocks"] = json.loads(blocks) if isinstance(blocks, str) else blocks or []
+            message["edits"] += 1
+            message.setdefault("history", []).append(message["text"])
+        return {"ok": True, "channel": key[0], "ts": key[1], "text": message["text"]}
+
+    def _files_getUploadURLExternal(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("filename") or not str(params.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ids):06d}"
+        with self._lock:
+            self.uploads[file_id] = {
+                "filename": params["filename"],
+                "length": int(params["length"]),
+                "data": None,
+                "team": ws.team_id,
+            }
+        return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+
+    def _files_completeUploadExternal(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        files = json.loads(params.get("files") or "[]")  # a JSON string inside the form
+        shared = []
+        with self._lock:
+            for entry in files:
+                upload = self.uploads.get(entry.get("id"))
+                if upload is None or upload["data"] is None or upload["team"] != ws.team_id:
+                    return {"ok": False, "error": "file_not_found"}
+                upload.update(
+                    title=entry.get("title"),
+                    channel=params.get("channel_id"),
+                    thread_ts=params.get("thread_ts"),
+                    comment=params.get("initial_comment"),
+                )
+                shared.append({"id": entry["id"], "title": entry.get("title"), "name": upload["filename"]})
+        return {"ok": True, "files": shared}
+
+    def _files_info(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        upload = self.uploads.get(params.get("file", ""))
+        if upload is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": {"id": params["file"], "name": upload["filename"], "title": upload.get("title")}}
+
+    def _oauth(self, params: dict[str, Any], basic: tuple[str, str] | None) -> dict[str, Any]:
+        client_id, secret = basic or (params.get("client_id"), params.get("client_secret"))
+        if (client_id, secret) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        team_id = self.oauth_codes.pop(params.get("code", ""), None)
+        if team_id is None:
+            return {"ok": False, "error": "invalid_code"}
+        ws = next(w for w in self.workspaces.values() if w.team_id == team_id)
+        return {
+            "ok": True,
+            "app_id": "A0BOTKIT",
+            "authed_user": {"id": "UINSTALLER"},
+            "scope": "chat:write,commands,files:read,files:write,app_mentions:read",
+            "token_type": "bot",
+            "access_token": ws.bot_token,
+            "bot_user_id": ws.bot_user_id,
+            "team": {"id": ws.team_id, "name": ws.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, body: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _bearer(self) -> str | None:
+                header = self.headers.get("Authorization", "")
+                return header[7:] if header.startswith("Bearer ") else None
+
+            def do_GET(self) -> None:
+                path = urllib.parse.urlsplit(self.path).path
+                if path in fake.files:
+                    token = self._bearer()
+                    fake.downloads.append((path, token))
+                    if token in fake.workspaces:
+                        content_type, data = fake.files[path]
+                        self._send(200, data, content_type)
+                    else:  # what Slack does: a login page, status 200
+                        self._send(200, LOGIN_PAGE, "text/html; charset=utf-8")
+                    return
+                self._send(404, b"not found", "text/plain")
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                path = urllib.parse.urlsplit(self.path).path
+                if path.startswith("/respond/"):
+                    fake.responses.append(json.loads(raw or b"{}"))
+                    self._send(200, b"ok", "text/plain")
+                    return
+                if path.startswith("/upload/"):
+                    file_id = path.removeprefix("/upload/")
+                    with fake._lock:
+                        upload = fake.uploads.get(file_id)
+                        if upload is None or upload["length"] != len(raw):
+                            self._send(400, b"bad upload", "text/plain")
+                            return
+                        upload["data"] = raw
+                    self._send(200, b"OK - " + str(len(raw)).encode(), "text/plain")
+                    return
+                if not path.startswith("/api/"):
+                    self._send(404, b"not found", "text/plain")
+                    return
+                content_type = self.headers.get("Content-Type", "")
+                if content_type.startswith("application/json"):
+                    params = json.loads(raw or b"{}")
+                else:
+                    params = {k: v[-1] for k, v in urllib.parse.parse_qs(raw.decode(), keep_blank_values=True).items()}
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                params.update({k: v[-1] for k, v in query.items()})
+                token = self._bearer() or params.pop("token", None)
+                basic = None
+                header = self.headers.get("Authorization", "")
+                if header.startswith("Basic "):
+                    user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+                    basic = (user, password)
+                answer = fake.api(path.removeprefix("/api/"), params, token, basic)
+                self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
+
+        return Handler
+
+
+class SocketModeServer:
+    """A Socket Mode endpoint: says hello, pushes envelopes, collects acks by envelope id."""
+
+    def __init__(self) -> None:
+        self.connections: list[ServerConnection] = []
+        self.acks: dict[str, dict[str, Any]] = {}
+        self._ids = itertools.count(1)
+        self._server = serve(self._serve, "127.0.0.1", 0)
+        self.port = self._server.socket.getsockname()[1]
+        threading.Thread(target=self._server.serve_forever, name="fake-socket-mode", daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/link/?ticket=test"
+
+    def _serve(self, connection: ServerConnection) -> None:
+        self.connections.append(connection)
+        connection.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0BOTKIT"}}))
+        try:
+            for raw in connection:
+                message = json.loads(raw)
+                if "envelope_id" in message:
+                    self.acks[message["envelope_id"]] = message
+        except Exception:
+            pass
+        finally:
+            self.connections.remove(connection)
+
+    def push(self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0) -> str:
+        envelope_id = f"env-{next(self._ids)}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": retry_attempt,
+            "retry_reason": "timeout" if retry_attempt else "",
+        }
+        self.connections[-1].send(json.dumps(envelope))
+        return envelope_id
+
+    def close(self) -> None:
+        for connection in list(self.connections):
+            connection.close()
+        self._server.shutdown()
