@@ -134,9 +134,7 @@ class Bot:
                 except UnclearRevision:
                     pass
             return self.planner.plan(
-                PlanRequest(
-                    text=text, images=image_paths, platforms=platforms or [], skill=skill or latest.skill, seed=seed
-                )
+                PlanRequest(text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
             )
 
         return self._turn(conversation_id, text, images or [], make_plan)

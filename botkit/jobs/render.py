@@ -16,6 +16,9 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
 
 from botkit.domain import Clip, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
 from botkit.domain.jobs import JobState
@@ -50,6 +53,17 @@ def render_key(engine_name: str, request: ShotRequest, image_checksum: str | Non
         "camera": request.camera,
     }
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+def save_clip(clip: Clip, path: Path) -> None:
+    """Frames losslessly (compressed numpy), with fps and metadata, for re-use by render key."""
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, frames=clip.frames, fps=np.float64(clip.fps), meta=json.dumps(clip.meta))
+
+
+def load_clip(path: Path) -> Clip:
+    with np.load(path) as data:
+        return Clip(frames=data["frames"], fps=float(data["fps"]), meta=json.loads(str(data["meta"])))
 
 
 def shot_requests(plan: ShotPlan, engine: Engine, assets: AssetStore, steps: int | None = None) -> list[ShotRequest]:
@@ -128,17 +142,34 @@ class RenderWorker:
         started = time.perf_counter()
         try:
             plan = ctx.repo.get_plan(status.plan_id)
-            clips, shot_meta = self._render_shots(job_id, status.conversation_id, plan, heartbeat, on_progress)
-            render_s = time.perf_counter() - started
-            self._event(status.conversation_id, job_id, Progress(stage="post", shots=len(plan.shots)), on_progress)
-            presets = [preset_for(platform) for platform in plan.platforms]
-            timeline = assemble(clips, [shot.duration_s for shot in plan.shots])
             moved: list[str] = []
             with ctx.assets.staging(prefix=f"{job_id}-") as staging:
+                clips, shot_meta, new_clips = self._render_shots(
+                    job_id, status.conversation_id, plan, heartbeat, on_progress, staging
+                )
+                render_s = time.perf_counter() - started
+                self._event(status.conversation_id, job_id, Progress(stage="post", shots=len(plan.shots)), on_progress)
+                presets = [preset_for(platform) for platform in plan.platforms]
+                timeline = assemble(clips, [shot.duration_s for shot in plan.shots])
                 encoded = encode_platforms(timeline, presets, staging, mode=ctx.reframe)
                 if heartbeat.cancelled.is_set():
                     raise Cancelled("cancelled before the outputs were saved")
                 new_assets = []
+                for key, staged, clip in new_clips:
+                    stored = ctx.assets.put(staged, f"clips/{key[:2]}/{key}.npz")
+                    width, height = clip.size
+                    new_assets.append(
+                        NewAsset(
+                            stored,
+                            "clip",
+                            "application/x-npz",
+                            width=width,
+                            height=height,
+                            fps=clip.fps,
+                            duration_s=clip.duration_s,
+                            render_key=key,
+                        )
+                    )
                 for video in encoded:
                     stored_video = ctx.assets.put(video.video, f"{folder}/{video.video.name}")
                     stored_poster = ctx.assets.put(video.poster, f"{folder}/{video.poster.name}")
@@ -191,9 +222,12 @@ class RenderWorker:
         plan: ShotPlan,
         heartbeat: _Heartbeat,
         on_progress: ProgressListener | None,
-    ) -> tuple[list[Clip], list[dict]]:
+        staging: Path,
+    ) -> tuple[list[Clip], list[dict], list[tuple[str, Path, Clip]]]:
+        """Every shot's clip: re-used when a clip with the same render key is stored, else rendered
+        (and staged for storing). Returns clips, per-shot metadata and the newly rendered clips."""
         ctx = self.context
-        clips, meta = [], []
+        clips, meta, new_clips = [], [], []
         last_event = 0.0
         for shot, request in zip(plan.shots, shot_requests(plan, self.engine, ctx.assets, ctx.steps), strict=True):
 
@@ -208,12 +242,21 @@ class RenderWorker:
                     last_event = time.monotonic()
                     ctx.jobs.add_event(conversation_id, job_id, "rendering", progress.model_dump(exclude={"stage"}))
 
-            clip = self.engine.generate(request, on_progress=on_step)
             checksum = hashlib.sha256(request.image.read_bytes()).hexdigest() if request.image else None
+            key = render_key(self.engine.name, request, checksum)
+            cached = ctx.repo.find_clip(key)
+            if cached is not None and ctx.assets.path(cached).is_file():
+                clip = load_clip(ctx.assets.path(cached))
+                on_step(1, 1)
+            else:
+                clip = self.engine.generate(request, on_progress=on_step)
+                staged = staging / f"clip-{shot.index:02d}.npz"
+                save_clip(clip, staged)
+                new_clips.append((key, staged, clip))
             scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
-            meta.append({"index": shot.index, "render_key": render_key(self.engine.name, request, checksum), **scalars})
+            meta.append({"index": shot.index, "render_key": key, "reused": cached is not None, **scalars})
             clips.append(clip)
-        return clips, meta
+        return clips, meta, new_clips
 
     def _event(
         self, conversation_id: str, job_id: str, progress: Progress, on_progress: ProgressListener | None

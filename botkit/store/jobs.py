@@ -189,6 +189,7 @@ class JobRepository:
             outputs = [
                 {"platform": a.platform, "path": a.stored.path, "kind": a.kind, "width": a.width, "height": a.height}
                 for a in assets
+                if a.kind in ("video", "poster")
             ]
             self._event(session, row.conversation_id, job_id, "done", {"outputs": outputs, "reply": reply})
             return True

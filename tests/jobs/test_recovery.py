@@ -93,7 +93,11 @@ def check_outcome(bot: Bot, job_ids: list[str]) -> dict[str, int]:
             assert status.state in (JobState.SUCCEEDED, JobState.FAILED), status
             counts[status.state.value] += 1
             counts["retried"] += status.attempts > 1
-            assets = session.scalar(select(func.count()).select_from(models.Asset).where(models.Asset.job_id == job_id))
+            assets = session.scalar(
+                select(func.count())
+                .select_from(models.Asset)
+                .where(models.Asset.job_id == job_id, models.Asset.kind.in_(["video", "poster"]))
+            )
             done_events = [e for e in bot.jobs.events(job_id=job_id) if e.kind == "done"]
             folder = bot.assets.root / f"conversations/{status.conversation_id}/jobs/{job_id}"
             files = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
