@@ -12,7 +12,6 @@ from botkit.skills import PlanDefaults, Skill, SkillArgs, SkillRequest, fold
 
 _PANEL = r"(?:panel|panneau|vignette|bild|paneles|vineta)"
 _SECONDS = r"(\d+(?:[.,]\d+)?)\s*(?:s|sec|secs|seconds?|segundos?|secondes?|sekunden?)\b"
-_EACH = r"\b(each|per panel|cada uno|cada panel|chacun[e]?|par vignette|jeweils|pro bild)\b"
 # camera words per panel clause: "panel 2 pans left", "vignette 3 : zoom avant"
 _CAMERAS = (
     (r"push(es|ing)? in|zoom(s|ing)? in|dolly in|acercamiento|zoom avant|heranzoom\w*", "push in"),
@@ -66,10 +65,6 @@ class StoryboardSkill(Skill):
         count = len(draft.shots)
         durations = [shot.duration_s for shot in draft.shots]
         cameras = [shot.camera for shot in draft.shots]
-        each = re.search(rf"{_SECONDS}[^.;]{{0,12}}{_EACH}|{_EACH}[^.;]{{0,12}}{_SECONDS}", folded)
-        if each:
-            value = float((each.group(1) or each.group(3)).replace(",", "."))
-            durations = [value] * count
         for number, clause in panel_clauses(folded).items():
             if not 1 <= number <= count:
                 continue

@@ -101,6 +101,9 @@ def _durations(folded: str) -> list[tuple[float, bool]]:
         value = _number(match.group(1))
         if value is not None:
             each = re.match(words.EACH_PATTERN, folded[match.end() : match.end() + 20]) is not None
+            # "panel 2 for 5 seconds" is that shot's length: a skill's hook reads it, the total does not
+            if re.search(rf"\b{words.SHOT_NOUN_PATTERN}\s+\d{{1,2}}\b[^,.;]{{0,16}}$", folded[: match.start()]):
+                continue
             found.append((value * words.DURATION_UNITS[match.group(2)], each))
     return found
 

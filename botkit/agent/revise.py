@@ -28,9 +28,7 @@ _TAKE = (
 )
 _SLOWER = r"\b(slower|more slowly|mas lent[oa]|mas despacio|plus lent\w*|langsamer)\b"
 _FASTER = r"\b(faster|quicker|mas rapido|plus rapide\w*|schneller)\b"
-_SHOT_NOUN = (
-    r"(?:shot|scene|clip|panel|step|plano|toma|escena|paso|plan|scene|prise|etape|einstellung|szene|schritt|bild)"
-)
+_SHOT_NOUN = words.SHOT_NOUN_PATTERN
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1,
     "primer": 1, "primera": 1, "primero": 1, "segundo": 2, "segunda": 2, "tercer": 3, "tercera": 3, "ultimo": -1, "ultima": -1,

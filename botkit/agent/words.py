@@ -40,6 +40,12 @@ ASPECTS: dict[str, str] = {
     "instagram-portrait": "4:5",
 }
 
+# a shot named by number: "shot 2", "panel 3", "plano 1", "vignette 2", "Einstellung 4"
+SHOT_NOUN_PATTERN = (
+    r"(?:shot|scene|clip|panel|step|plano|toma|escena|paso|vineta|plan|prise|etape|vignette|panneau"
+    r"|einstellung|szene|schritt|bild)"
+)
+
 # "2 seconds each": a length per shot, not the total
 EACH_PATTERN = (
     r"\s*(each|apiece|per (shot|panel|scene|step|image|clip|board)|cada (uno|una|panel|escena|imagen|plano|paso)|por (panel|escena|imagen|plano|paso|toma)"
