@@ -13,6 +13,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from botkit.channels.cli_models import app as models_app
+from botkit.channels.cli_report import report_command
+from botkit.channels.cli_skills import app as skills_app
+from botkit.channels.cli_web import sites_app
 from botkit.domain import Progress as BotProgress
 from botkit.errors import BotkitError
 from botkit.settings import Settings
@@ -25,6 +29,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(models_app, name="models", help="Video models in the registry: list, check.")
+app.add_typer(skills_app, name="skills", help="Installed skills: list.")
+app.add_typer(sites_app, name="sites", help="Websites that embed the chat widget.")
+app.command("report")(report_command)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
 
@@ -159,6 +167,49 @@ def worker(
     except KeyboardInterrupt:
         pass
     bot.stop_workers()
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the web API and chat widget (and Slack when SLACK_SIGNING_SECRET is set), with the
+    embedded job runner (or Celery workers when BOTKIT_JOBS=celery)."""
+    from botkit.channels.cli_web import serve as serve_web
+
+    serve_web(_settings(data_dir), host, port)
+
+
+@app.command()
+def slack(
+    socket: Annotated[bool, typer.Option("--socket", help="Use Socket Mode (no public URL needed).")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the Slack bot over Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN). HTTP mode runs inside
+    ``botkit serve``."""
+    if not socket:
+        raise _fail("HTTP mode runs inside `botkit serve` (set SLACK_SIGNING_SECRET); use --socket for Socket Mode")
+    from botkit.bot import Bot
+    from botkit.channels.slack.app import run_socket_mode
+
+    try:
+        run_socket_mode(Bot.open(_settings(data_dir)))
+    except BotkitError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command(
+    "train-embedded",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def train_embedded(ctx: typer.Context) -> None:
+    """Train the embedded video model (all options: botkit train-embedded --help)."""
+    from botkit.engine.embedded.train import main as train_main
+
+    train_main(list(ctx.args))
 
 
 @db_app.command("upgrade")
