@@ -30,7 +30,13 @@ FAMILIES = {
     "tiny-cogvideox": "t2v",
     "tiny-cogvideox-i2v": "i2v",
     "tiny-skyreels-df": "t2v",
+    "tiny-hunyuan15": "t2v",
+    "tiny-sana-video": "t2v",
+    "tiny-svd": "i2v",
+    "tiny-animatediff": "t2v",
 }
+SLOW = {"tiny-svd", "tiny-animatediff"}
+NAMES = [pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name for name in FAMILIES]
 _ENGINES: dict[str, PipelineEngine] = {}
 
 
@@ -71,7 +77,7 @@ def request_for(name: str, panel: Path, **kwargs: object) -> ShotRequest:
     return ShotRequest(**(values | kwargs))
 
 
-@pytest.mark.parametrize("name", list(FAMILIES))
+@pytest.mark.parametrize("name", NAMES)
 def test_family_renders_snapped_seeded_frames(name: str, image: Path) -> None:
     engine = engine_named(name)
     assert isinstance(engine, Engine)
@@ -86,7 +92,7 @@ def test_family_renders_snapped_seeded_frames(name: str, image: Path) -> None:
     assert not np.array_equal(clip.frames, engine.generate(request_for(name, image, seed=4)).frames)
 
 
-@pytest.mark.parametrize("name", list(FAMILIES))
+@pytest.mark.parametrize("name", NAMES)
 def test_family_progress_and_cancel_before_decoding(name: str, image: Path) -> None:
     engine = engine_named(name)
     seen: list[tuple[int, int]] = []
@@ -154,6 +160,12 @@ def test_ltx_image_and_multi_frame_condition(image: Path) -> None:
 def test_cogvideox_fixed_frame_count_is_reported() -> None:
     clip = engine_named("tiny-cogvideox").generate(request_for("tiny-cogvideox", Path(), num_frames=30))
     assert clip.num_frames == 9 and clip.meta["requested_frames"] == 30 and clip.meta["snapped"] is True
+
+
+def test_hunyuan_guidance_goes_to_its_guider() -> None:
+    engine = engine_named("tiny-hunyuan15")
+    engine.generate(request_for("tiny-hunyuan15", Path(), guidance=2.5, steps=1))
+    assert engine.pipe.guider.guidance_scale == 2.5
 
 
 def test_skyreels_diffusion_forcing_long_video_natively() -> None:

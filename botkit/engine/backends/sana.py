@@ -14,6 +14,7 @@ def arguments(
         "complex_human_instruction": None,
         "use_resolution_binning": False,
         **text_arguments(request, entry),
+        "negative_prompt": request.negative_prompt,  # Sana lower-cases it: a string, never None
         "height": shape.height,
         "width": shape.width,
         "frames": shape.num_frames,
