@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from pydantic import Field
 
-from botkit.domain import ShotPlan
+from botkit.domain import Limits, ShotPlan
 from botkit.skills import PlanDefaults, Skill, SkillArgs, SkillConfig, SkillRequest
 
 
@@ -50,3 +52,20 @@ class SocialSkill(Skill):
             handle = config.handle if config.handle.startswith("@") else f"@{config.handle}"
             shots[-1] = shots[-1].model_copy(update={"caption": f"follow {handle}"})
         return draft.model_copy(update={"shots": shots})
+
+    def revise(self, plan: ShotPlan) -> ShotPlan | None:
+        """Keep the hook: after a length change the first shot is still the 2 s hook when it fits."""
+        hook = self.defaults.hook_s or 2.0
+        shots = list(plan.shots)
+        rest = plan.total_duration_s - hook
+        if len(shots) < 2 or shots[0].duration_s == hook or rest < Limits.MIN_SHOT_S * (len(shots) - 1):
+            return None
+        old_rest = sum(shot.duration_s for shot in shots[1:])
+        durations = [math.floor(shot.duration_s / old_rest * rest * 10) / 10 for shot in shots[1:]]
+        durations[-1] = round(rest - sum(durations[:-1]), 2)
+        if min(durations) < Limits.MIN_SHOT_S or max(durations) > Limits.MAX_SHOT_S:
+            return None
+        shots = [shots[0].model_copy(update={"duration_s": hook})] + [
+            shot.model_copy(update={"duration_s": d}) for shot, d in zip(shots[1:], durations, strict=True)
+        ]
+        return plan.model_copy(update={"shots": shots})

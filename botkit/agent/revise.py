@@ -18,6 +18,7 @@ from botkit.agent import words
 from botkit.agent.offline import clean_request, find_camera, find_duration, find_platforms
 from botkit.domain import Limits, Shot, ShotPlan
 from botkit.errors import InputError, PlanLimitError
+from botkit.skills import SkillRegistry, SkillRequest
 
 _ADD = r"\b(too|also|as well|additionally|tambien|ademas|aussi|egalement|en plus|auch|ebenfalls|zusatzlich)\b"
 _ONLY = r"\b(only|just|instead|solo|solamente|en vez|seulement|uniquement|plutot|nur|stattdessen)\b"
@@ -82,9 +83,15 @@ def rescale(shots: list[Shot], total: float) -> list[Shot]:
     return [shot.model_copy(update={"duration_s": d}) for shot, d in zip(shots, durations, strict=True)]
 
 
-def revise(plan: ShotPlan, request: str) -> ShotPlan:
+def revise(
+    plan: ShotPlan, request: str, skills: SkillRegistry | None = None, config: dict[str, Any] | None = None
+) -> ShotPlan:
     """The plan changed as a follow-up asks. Raises ``UnclearRevision`` when nothing was understood,
-    ``InputError``/``PlanLimitError`` when the change is outside the limits."""
+    ``InputError``/``PlanLimitError`` when the change is outside the limits.
+
+    With ``skills``, the plan's skill then adjusts the revision through its ``revise`` hook (with
+    its per workspace ``config``); without, this is a pure function of its arguments.
+    """
     text = clean_request(request)
     if len(text) > Limits.MAX_REQUEST_CHARS:
         raise InputError(
@@ -163,8 +170,11 @@ def revise(plan: ShotPlan, request: str) -> ShotPlan:
         raise PlanLimitError(
             f"the shots add up to {update['total_duration_s']:g} s; a video may be at most {Limits.MAX_TOTAL_S:g} s."
         )
-    revised = plan.model_copy(update=update)
-    return ShotPlan.model_validate(revised.model_dump())  # re-check every invariant
+    revised = ShotPlan.model_validate(plan.model_copy(update=update).model_dump())  # re-check every invariant
+    if skills is not None and plan.skill in skills:
+        skill = skills.get(plan.skill)
+        revised = skills.apply_revise(revised, SkillRequest(text=text), skill.parse_config(config))
+    return revised
 
 
 def render_inputs(plan: ShotPlan, shot: Shot) -> dict[str, Any]:

@@ -95,3 +95,14 @@ def test_bad_follow_ups_say_what_is_allowed(plan: ShotPlan) -> None:
     with pytest.raises(PlanLimitError, match=r"0\.5-20 s"):
         revise(plan, "shot 2 45 seconds")
     assert plan.total_duration_s == 12  # the input plan is never modified
+
+
+def test_the_skill_revise_hook_keeps_the_social_hook_shot() -> None:
+    from botkit.skills import load_skills
+
+    social = OfflinePlanner().plan(PlanRequest(text="a 10 second TikTok about our cafe", seed=1))
+    assert social.shots[0].duration_s == 2.0
+    plain = revise(social, "make it 6 seconds")
+    assert plain.shots[0].duration_s != 2.0  # the generic revision scales every shot
+    hooked = revise(social, "make it 6 seconds", skills=load_skills())
+    assert hooked.shots[0].duration_s == 2.0 and hooked.total_duration_s == 6
