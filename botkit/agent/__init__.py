@@ -1,5 +1,19 @@
-"""The agent layer: a request and its conversation -> a ShotPlan."""
+"""The agent layer: a request and its conversation -> a ShotPlan (offline or LLM planner), plan
+revisions from follow-ups, and the agent tools (``botkit.agent.tools``, LangChain)."""
 
-from botkit.agent.offline import OfflinePlanner, PlanRequest
+from botkit.agent.config import LLMSettings, Planner, make_planner
+from botkit.agent.offline import OfflinePlanner, PlanRequest, check_request
+from botkit.agent.revise import UnclearRevision, changed_shots, reusable_shots, revise
 
-__all__ = ["OfflinePlanner", "PlanRequest"]
+__all__ = [
+    "LLMSettings",
+    "OfflinePlanner",
+    "PlanRequest",
+    "Planner",
+    "UnclearRevision",
+    "changed_shots",
+    "check_request",
+    "make_planner",
+    "reusable_shots",
+    "revise",
+]
