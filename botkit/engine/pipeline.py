@@ -118,6 +118,7 @@ class PipelineEngine:
         shape = self.shape(request.num_frames, request.width, request.height)
         steps = request.steps or self.entry.steps
         guidance = self.entry.guidance if request.guidance is None else request.guidance
+        fitted = _fit_note(conditioning, shape.width, shape.height)
         conditioning = conditioning.fitted(shape.width, shape.height)
         kwargs = self.backend.arguments(pipe, task, request, shape, conditioning, entry=self.entry, guidance=guidance)
         kwargs.update(num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(request.seed))
@@ -152,6 +153,8 @@ class PipelineEngine:
             **shape.meta(),
             "seconds": round(time.perf_counter() - started, 3),
         }
+        if fitted:
+            meta["image_fitted"] = fitted
         if shape.snapped:
             logger.info("snapped request to the model's rules", extra={"model": self.name, **shape.meta()})
         return Clip(frames=frames, fps=float(request.fps), meta=meta)
@@ -169,6 +172,14 @@ class PipelineEngine:
         if "condition" in self.pipes:
             return "condition"
         raise InputError(f"model {self.name!r} does image-to-video only ({', '.join(self.pipes)}): give it an image")
+
+
+def _fit_note(conditioning: Conditioning, width: int, height: int) -> str | None:
+    """Say so when an input image is not the render size (it is scaled to cover and centre-cropped)."""
+    image = conditioning.image
+    if image is None or image.size == (width, height):
+        return None
+    return f"{image.width}x{image.height} -> {width}x{height} (scaled to cover, centre-cropped)"
 
 
 def render_options_for(pipe: Any, options: RenderOptions, *, steps: int) -> contextlib.AbstractContextManager[None]:

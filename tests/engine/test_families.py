@@ -88,6 +88,8 @@ def test_family_renders_snapped_seeded_frames(name: str, image: Path) -> None:
     assert meta["width"] % multiple == 0 and meta["height"] % multiple == 0 and meta["snapped"] is True
     assert clip.frames.shape == (meta["num_frames"], meta["height"], meta["width"], 3)
     assert meta["model"] == name and meta["task"] == FAMILIES[name] and meta["seed"] == 3
+    if FAMILIES[name] == "i2v":  # the 40x24 RGBA panel was converted and fitted, and that is reported
+        assert meta["image_fitted"].startswith(f"40x24 -> {meta['width']}x{meta['height']}")
     assert np.array_equal(clip.frames, engine.generate(request_for(name, image)).frames)
     assert not np.array_equal(clip.frames, engine.generate(request_for(name, image, seed=4)).frames)
 
