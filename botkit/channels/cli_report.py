@@ -145,7 +145,7 @@ def _plots(report: QualityReport, thresholds: Thresholds) -> str:
             offset_frames=1,
             limit=thresholds.max_luma_jitter,
         ),
-        svg_plot({"top-5 % flow": s["flow"]}, fps, title="Motion (optical flow, of frame width)", offset_frames=0.5),
+        svg_plot({"top-5 % flow": s["flow"]}, fps, title="Motion (optical flow, frame widths/s)", offset_frames=0.5),
         svg_plot({"noise": s["noise"]}, fps, title="Noise (grey levels)", limit=thresholds.max_noise),
     ]
     return "".join(f'<div class="plot">{plot}</div>' for plot in plots)

@@ -28,7 +28,7 @@ BLACK_CONTRAST = 10.0  # ... and flatter than this is a black frame, not a night
 FROZEN_PEAK = 3.0  # grey levels: when 99.9 % of pixels change less than this, the picture stood still
 CUT_RESIDUAL = 0.04  # a cut leaves at least this much change (fraction of 255) that motion cannot explain ...
 CUT_SPIKE = 4.0  # ... and this many times the clip's typical unexplained change
-DYNAMIC_FLOW = 0.01  # of the frame width per frame: top-5 % flow above this counts as motion
+DYNAMIC_FLOW = 0.03  # frame widths per second: top-5 % flow faster than this counts as motion
 
 
 class QualityReport(BaseModel):
@@ -165,7 +165,8 @@ def measure(clip: Clip, *, width: int = ANALYSIS_WIDTH) -> QualityReport:
     for i in range(count - 1):
         flow = _flow(dis, small[i], small[i + 1])
         magnitude = np.linalg.norm(flow, axis=2)
-        flow_top.append(float(np.sort(magnitude, axis=None)[int(magnitude.size * 0.95) :].mean()) / flow_w)
+        top = float(np.sort(magnitude, axis=None)[int(magnitude.size * 0.95) :].mean())
+        flow_top.append(top / flow_w * clip.fps)  # frame widths per second: comparable across sizes and rates
         residual.append(_warp_residual(small[i].astype(np.float32), small[i + 1].astype(np.float32), flow))
     flow_top, residual = np.array(flow_top), np.array(residual)
     interpolation = []

@@ -85,3 +85,12 @@ def test_too_short_or_tiny_clips_are_input_errors() -> None:
 def test_analysis_is_fast_enough() -> None:
     report = measure(good_clip(3, frames=32))
     assert report.ms_per_frame < 60  # measured ~5-12 ms per frame at 320 px on 2 busy cores
+
+
+def test_dynamic_degree_tells_moving_from_still() -> None:
+    moving = good_clip(2, frames=24)
+    still = Clip(np.repeat(moving.frames[:1], 24, axis=0), moving.fps)
+    assert measure(moving).dynamic_degree > 0.9
+    report = measure(still)
+    assert report.dynamic_degree == 0 and "frozen" in failed_checks(report)
+    assert "static" in failed_checks(report, Thresholds(min_dynamic_degree=0.5))

@@ -29,9 +29,12 @@ def stored_conversation(settings: Settings, clip: Clip) -> str:
     repo = Repository(session_factory(engine))
     plan = ShotPlan(skill="marketing", request="a lamp promo", title="Promo: lamp", platforms=["x"],
                     shots=[Shot(index=0, prompt="a lamp on a desk", duration_s=2.0, seed=1)], total_duration_s=2.0)  # fmt: skip
-    conversation_id = models.new_id()
-    plan_id = repo.start_conversation(conversation_id=conversation_id, channel="cli", text=plan.request, plan=plan,
-                                      inputs=[])  # fmt: skip
+    conversation_id, plan_id = models.new_id(), models.new_id()
+    with repo.sessions.begin() as session:  # rows written directly: only the read side is under test
+        session.add(models.Conversation(id=conversation_id, channel="cli", skill=plan.skill))
+        session.flush()
+        session.add(models.ShotPlanRow(id=plan_id, conversation_id=conversation_id, revision=1, skill=plan.skill,
+                                       planner=plan.planner, plan=plan.model_dump(mode="json")))  # fmt: skip
     store = AssetStore(settings.data_dir / "assets")
     folder = store.path(f"conversations/{conversation_id}/jobs/j1")
     folder.mkdir(parents=True)
