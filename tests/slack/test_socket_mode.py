@@ -1,0 +1,40 @@
+"""Socket Mode: the same app over a WebSocket from a local Socket Mode server (no public URL)."""
+
+from __future__ import annotations
+
+import time
+
+from botkit.channels.slack.app import socket_mode_handler
+from tests.slack.conftest import mention, slack_settings, slash
+
+
+def test_socket_mode_acks_plans_and_ignores_redeliveries(fake_slack, make_bot):
+    sockets = fake_slack.start_socket_mode("xapp-1-test")
+    bot = make_bot()
+    channel, handler = socket_mode_handler(
+        bot, slack_settings(fake_slack, signing_secret=None, app_token="xapp-1-test")
+    )
+    handler.connect()
+    try:
+        fake_slack.wait_for(lambda: sockets.connections, what="socket connection")
+        body = mention("T1", "C1", "a 10 second TikTok teaser for our trail shoes")
+        thread = body["event"]["ts"]
+        sent = time.monotonic()
+        envelope = sockets.push("events_api", body)
+        fake_slack.wait_for(lambda: envelope in sockets.acks, timeout=3, what="ack within 3 s")
+        assert time.monotonic() - sent < 3
+        conversation_id = fake_slack.wait_for(lambda: bot.find_conversation(f"slack:T1:C1:{thread}"), what="plan")
+        fake_slack.wait_for(lambda: len(fake_slack.thread("C1", thread)) == 2, what="plan and status")
+
+        again = sockets.push("events_api", body, retry_attempt=1)
+        fake_slack.wait_for(lambda: again in sockets.acks, timeout=3, what="ack of the redelivery")
+        time.sleep(0.5)
+        assert len({e.job_id for e in bot.jobs.events(conversation_id=conversation_id)}) == 1
+        assert len(fake_slack.thread("C1", thread)) == 2
+
+        command = sockets.push("slash_commands", slash("T1", "C1", "help", fake_slack.response_url()))
+        ack = fake_slack.wait_for(lambda: sockets.acks.get(command), timeout=3, what="command ack")
+        assert "/video" in ack["payload"]["text"]
+    finally:
+        handler.close()
+        channel.close()
