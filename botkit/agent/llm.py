@@ -27,6 +27,8 @@ from botkit.prompts import load_template
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "llm/v1"
+HISTORY_MESSAGES = 10
+HISTORY_CHARS = 2_000
 
 
 class DraftShot(BaseModel):
@@ -97,10 +99,14 @@ class LLMPlanner:
         text = check_request(request, self.skills.names())  # limits are the user's problem: no fallback
         system = self.system_prompt(len(request.images))
         checker = guard.Guard(self._secrets, [system])
-        messages: list[BaseMessage] = [
-            SystemMessage(system),
-            HumanMessage(self.prompts["user"].format(request=text)),
-        ]
+        messages: list[BaseMessage] = [SystemMessage(system)]
+        for earlier in request.history[-HISTORY_MESSAGES:]:  # context only; the last request decides
+            quoted = earlier.text[:HISTORY_CHARS]
+            if earlier.role == "user":
+                messages.append(HumanMessage(self.prompts["user"].format(request=quoted)))
+            else:
+                messages.append(AIMessage(quoted))
+        messages.append(HumanMessage(self.prompts["user"].format(request=text)))
         reason = ""
         for attempt in range(1 + self.repair_attempts):
             try:

@@ -14,7 +14,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -31,6 +31,15 @@ DEFAULT_SKILL = "marketing"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+class HistoryMessage(BaseModel):
+    """One earlier message of a conversation (from SQL), as context for a planner."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    text: str = Field(max_length=8_000)
+
+
 class PlanRequest(BaseModel):
     """A chat request as a planner sees it."""
 
@@ -43,6 +52,9 @@ class PlanRequest(BaseModel):
     seed: int | None = Field(default=None, ge=0, lt=2**32)
     args: dict[str, Any] | None = Field(default=None, description="Structured arguments for the skill's Args schema.")
     config: dict[str, Any] | None = Field(default=None, description="The skill's per workspace / site config.")
+    history: list[HistoryMessage] = Field(
+        default_factory=list, max_length=50, description="Earlier messages of the conversation, oldest first."
+    )
 
 
 def clean_request(text: str) -> str:

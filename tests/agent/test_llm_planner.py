@@ -64,6 +64,21 @@ def test_structured_output_becomes_a_shot_plan() -> None:
     assert "<request>\na 10 second TikTok" in body["messages"][1]["content"]
 
 
+def test_conversation_history_is_sent_as_context() -> None:
+    history = [
+        {"role": "user", "text": "a TikTok for our trail shoes"},
+        {"role": "assistant", "text": "Social clip: our trail shoes: 3 shot(s), 10 s, for tiktok"},
+    ]
+    with FakeOpenAI([tool_call("DraftPlan", good_plan())]) as server:
+        planner_for(server).plan(PlanRequest(text="now one for Reels", history=history))
+    sent = [(m["role"], m["content"]) for m in server.requests[0]["body"]["messages"]]
+    assert sent[1:] == [
+        ("user", "<request>\na TikTok for our trail shoes\n</request>"),
+        ("assistant", "Social clip: our trail shoes: 3 shot(s), 10 s, for tiktok"),
+        ("user", "<request>\nnow one for Reels\n</request>"),
+    ]
+
+
 def test_images_map_to_image_to_video_shots() -> None:
     draft = good_plan(
         skill="storyboard",
