@@ -8,6 +8,7 @@ handled, so Slack's retries (``X-Slack-Retry-Num``) and duplicate deliveries nev
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from botkit.errors import BotkitError, InputError
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 logger = logging.getLogger(__name__)
 
@@ -219,17 +222,15 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
     if not slack.http_enabled:
         logger.info("SLACK_SIGNING_SECRET is not set: the Slack endpoints are not mounted")
         return None
+    # Bolt's own Starlette adapter translates requests; botkit itself does not import Starlette
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-    from starlette.concurrency import run_in_threadpool
-    from starlette.requests import Request
-    from starlette.responses import Response
 
     channel = build_channel(bot, slack)
     app = channel.app
 
     async def events(request: Request) -> Response:
         bolt_request = to_bolt_request(request, await request.body())
-        return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
+        return to_starlette_response(await asyncio.to_thread(app.dispatch, bolt_request))
 
     fastapi_app.add_route("/slack/events", events, methods=["POST"], include_in_schema=False)
     flow = app.oauth_flow
@@ -237,11 +238,11 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
 
         async def install(request: Request) -> Response:
             bolt_request = to_bolt_request(request, await request.body())
-            return to_starlette_response(await run_in_threadpool(flow.handle_installation, bolt_request))
+            return to_starlette_response(await asyncio.to_thread(flow.handle_installation, bolt_request))
 
         async def oauth_redirect(request: Request) -> Response:
             bolt_request = to_bolt_request(request, await request.body())
-            return to_starlette_response(await run_in_threadpool(flow.handle_callback, bolt_request))
+            return to_starlette_response(await asyncio.to_thread(flow.handle_callback, bolt_request))
 
         fastapi_app.add_route("/slack/install", install, methods=["GET"], include_in_schema=False)
         fastapi_app.add_route("/slack/oauth_redirect", oauth_redirect, methods=["GET"], include_in_schema=False)

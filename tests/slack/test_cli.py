@@ -1,0 +1,28 @@
+"""``botkit slack``: refuses HTTP mode with a pointer to ``botkit serve``; names missing settings."""
+
+from __future__ import annotations
+
+import typer
+from typer.testing import CliRunner
+
+from botkit.channels.cli_slack import slack_command
+
+
+def run(args: list[str], env: dict[str, str]):
+    app = typer.Typer()
+    app.command()(slack_command)
+    app.command("unused", hidden=True)(lambda: None)  # a group, so "slack" is a sub-command
+    return CliRunner().invoke(app, ["slack-command", *args], env=env)
+
+
+def test_without_socket_points_to_serve(tmp_path):
+    result = run(["--data-dir", str(tmp_path)], {})
+    assert result.exit_code == 2
+    assert "botkit serve" in result.output and "--socket" in result.output
+
+
+def test_socket_mode_names_the_missing_token(tmp_path):
+    env = {"SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": "", "SLACK_CLIENT_ID": "", "SLACK_CLIENT_SECRET": ""}
+    result = run(["--socket", "--data-dir", str(tmp_path), "--engine", "tiny-wan"], env)
+    assert result.exit_code == 2
+    assert "SLACK_APP_TOKEN" in result.output
