@@ -15,6 +15,7 @@ import json
 import logging
 from typing import Any
 
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -111,20 +112,24 @@ class LLMPlanner:
         for attempt in range(1 + self.repair_attempts):
             try:
                 result = self.structured.invoke(messages)
+            except (ValidationError, OutputParserException, ValueError) as exc:
+                # some structured-output modes parse inside the client and raise instead of returning
+                result, invalid = None, PlanInvalid(_short_error(exc))
             except Exception as exc:  # network, timeout, 429 after retries, server error
                 reason = failure_reason(exc)
                 logger.warning("llm planner failed, using the offline planner: %s", reason)
                 break
-            try:
-                return self._to_plan(result, request, text, checker)
-            except PlanInvalid as exc:
-                reason = f"invalid output: {exc}"[:300]
-                logger.info("llm plan invalid (attempt %d): %s", attempt + 1, reason)
-                raw = result.get("raw") if isinstance(result, dict) else None
-                messages += [
-                    AIMessage(_raw_text(raw)),
-                    HumanMessage(self.prompts["repair"].format(error=str(exc)[:1_000])),
-                ]
+            else:
+                try:
+                    return self._to_plan(result, request, text, checker)
+                except PlanInvalid as exc:
+                    invalid = exc
+            reason = f"invalid output: {invalid}"[:300]
+            logger.info("llm plan invalid (attempt %d): %s", attempt + 1, reason)
+            raw = _raw_text(result.get("raw")) if isinstance(result, dict) else ""
+            if raw:
+                messages.append(AIMessage(raw))
+            messages.append(HumanMessage(self.prompts["repair"].format(error=str(invalid)[:1_000])))
         logger.warning("llm planner fell back to the offline planner: %s", reason)
         plan = self.offline.plan(request)
         note = f"{plan.planner} (llm fallback: {reason.split(':')[0]})"

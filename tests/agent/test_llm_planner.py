@@ -194,3 +194,14 @@ def test_offline_planner_is_the_default_without_settings(monkeypatch: pytest.Mon
     monkeypatch.setenv("BOTKIT_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("BOTKIT_LLM_MODEL", "qwen")
     assert isinstance(make_planner(), LLMPlanner)
+
+
+def test_json_schema_structured_output_with_repair() -> None:
+    script = [content('```json\n{"skill": "social"\n```'), content(json.dumps(good_plan()))]
+    with FakeOpenAI(script) as server:
+        plan = planner_for(server, method="json_schema").plan(REQUEST)
+    assert plan.planner == "llm/1:fake-model" and len(plan.shots) == 3
+    first = server.requests[0]["body"]
+    assert first["response_format"]["type"] == "json_schema"
+    assert first["response_format"]["json_schema"]["name"] == "DraftPlan"
+    assert "not a valid plan" in server.requests[1]["body"]["messages"][-1]["content"]
