@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from botkit.agent import words
+from botkit.agent.subject import find_subject
 from botkit.domain import PLATFORM_IDS, Limits, Shot, ShotMode, ShotPlan
 from botkit.errors import InputError, PlanLimitError
 from botkit.prompts import load_template
@@ -194,21 +195,6 @@ def find_steps(text: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
-def find_subject(text: str) -> str:
-    """The thing the video is about: "our new trail running shoes"."""
-    first = text.splitlines()[0].split(":")[0]
-    folded = words.fold(first)
-    match = re.search(r"\b(for|about|showing|of|para|sobre|pour|sur|fur|uber|zu|von|de)\s+(.{3,})$", folded)
-    subject = first[match.start(2) :] if match and len(folded) == len(first) else first
-    if not match:
-        subject = re.sub(words.FILLER_PATTERN, "", subject, flags=re.IGNORECASE)
-    # what follows a comma is usually another instruction ("..., 2 shots, slow push in")
-    head = re.split(r"[,;]\s|\s[-–]\s", subject, maxsplit=1)[0]
-    subject = head if len(head.strip()) >= 3 else subject
-    subject = re.sub(r"[\"'`]+", "", subject).strip(" .!?")
-    return subject[:200] or "the product"
-
-
 def _split_duration(total: float, count: int) -> list[float]:
     base = math.floor(total / count * 10) / 10
     durations = [base] * count
@@ -260,7 +246,9 @@ class OfflinePlanner:
     def choose_skill(self, request: PlanRequest, folded: str) -> Skill:
         if request.skill:
             return self.skills.get(request.skill)
-        return self.skills.get(self.skills.route(folded, len(request.images)) or self.default_skill)
+        routed = self.skills.route(folded, len(request.images))
+        logger.debug("request routed to skill %s", routed or f"{self.default_skill} (default)")
+        return self.skills.get(routed or self.default_skill)
 
     def template_for(self, skill: Skill) -> tuple[ShotTemplate, str]:
         """The skill's own template, else this planner's versioned one for its name, else a generic one."""
