@@ -105,3 +105,22 @@ def test_post_process_hook() -> None:
     plan = OfflinePlanner(skills=registry).plan(PlanRequest(text="a promo"))
     outputs = [Output(platform="youtube", path="v.mp4", width=1920, height=1080, fps=30, duration_s=15, poster="p.png")]
     assert registry.post_process(plan, outputs) == outputs  # marketing has no post_process hook: unchanged
+
+
+def test_the_readme_example_skill_is_valid_and_plans() -> None:
+    import re
+    from pathlib import Path
+
+    import botkit_skills
+
+    readme = Path(botkit_skills.__file__).with_name("README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "skills/README.md", "exec"), namespace)
+    skill = validate_skill(namespace["RecipeSkill"])
+    registry = SkillRegistry([*load_skills(), skill])
+    plan = OfflinePlanner(skills=registry).plan(
+        PlanRequest(text="a recipe video: 1. chop onions 2. fry them", args={"dish": "onion jam"})
+    )
+    assert (plan.skill, plan.title, plan.platforms) == ("recipe", "Recipe: onion jam", ["reels"])
+    assert [s.prompt for s in plan.shots] == ["step 1: chop onions", "step 2: fry them"]
