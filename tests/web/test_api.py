@@ -391,3 +391,22 @@ def _input_assets(live: Live) -> list[str]:
 
     with live.bot.repo.sessions() as session:
         return [a.id for a in session.query(models.Asset).filter(models.Asset.kind == "input_image")]
+
+
+@pytest.mark.postgres
+def test_on_postgresql(postgres_url: str, tmp_path, tiny_engine) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import live_server
+
+    with live_server(tmp_path, tiny_engine, workers=False, database_url=postgres_url) as live, live.client() as client:
+        headers = live.headers(**{"Idempotency-Key": "pg-1"})
+        turn = client.post("/api/conversations", data={"text": "a 2 second video for X"}, headers=headers).json()
+        retry = client.post("/api/conversations", data={"text": "a 2 second video for X"}, headers=headers).json()
+        cid = turn["conversation_id"]
+        with client.stream(
+            "GET", f"/api/conversations/{cid}/events", params={"wait_s": 1}, headers=live.headers()
+        ) as r:
+            events = read_events(r, stop_after=1)
+        stranger = client.get(f"/api/conversations/{cid}", headers=live.headers("mallory"))
+    assert retry == turn
+    assert events[0]["event"] == "queued" and events[0]["data"]["plan"]["platforms"] == ["x"]
+    assert stranger.status_code == 404

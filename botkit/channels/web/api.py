@@ -171,7 +171,7 @@ class WebApi:
                 raise InputError(
                     f"unknown platform(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(PLATFORM_IDS)}"
                 )
-            return platforms
+            return list(dict.fromkeys(platforms))  # the planner refuses repeats; a form may repeat a box
 
         @router.post("/tokens/guest", response_model=TokenOut, summary="A rate-limited guest token for a site")
         def guest_token(body: GuestTokenIn, request: Request) -> TokenOut:
@@ -194,7 +194,7 @@ class WebApi:
             seed: Seed = None,
             idempotency_key: IdemKey = None,
         ) -> TurnOut:
-            check_platforms(platforms)
+            platforms = check_platforms(platforms)
             self.count_message(principal)
 
             def work(key: str | None) -> TurnOut:
@@ -231,7 +231,7 @@ class WebApi:
             idempotency_key: IdemKey = None,
         ) -> TurnOut:
             self.owned_conversation(principal, conversation_id)
-            check_platforms(platforms)
+            platforms = check_platforms(platforms)
             self.count_message(principal)
 
             def work(key: str | None) -> TurnOut:

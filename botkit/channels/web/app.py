@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from botkit.bot import Bot
@@ -145,6 +146,10 @@ def create_app(bot: Bot, settings: Settings, options: WebOptions | None = None) 
     async def botkit_error(_request: Request, exc: BotkitError) -> JSONResponse:
         logger.warning("request failed: %s", exc)
         return JSONResponse({"error": str(exc)}, status_code=500)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,0 +1,95 @@
+"""User and guest tokens, asset signatures, sites and the ``botkit sites`` commands."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from botkit.channels.cli_web import sites_app
+from botkit.channels.web import create_site, list_sites, mint_user_token
+from botkit.channels.web.sites import normalise_origin
+from botkit.channels.web.tokens import (
+    AuthError,
+    ForbiddenError,
+    check_asset_signature,
+    peek_site_key,
+    sign_asset,
+    verify_token,
+)
+from botkit.errors import InputError
+
+
+def test_tokens_round_trip_and_refuse_tampering() -> None:
+    token = mint_user_token("s3cret", "pk_a", "user-7", 60)
+    claims = verify_token(token, "s3cret")
+    assert (claims.site_key, claims.user_id, claims.kind) == ("pk_a", "user-7", "user")
+    assert claims.owner == "site:pk_a:user:user-7" and peek_site_key(token) == "pk_a"
+    _body, signature = token.split(".")
+    other_body = mint_user_token("s3cret", "pk_a", "admin", 60).split(".")[0]
+    with pytest.raises(AuthError, match="signature"):
+        verify_token(f"{other_body}.{signature}", "s3cret")  # someone else's claims, my signature
+    with pytest.raises(AuthError, match="signature"):
+        verify_token(token, "another-secret")
+    with pytest.raises(AuthError, match="expired"):
+        verify_token(token, "s3cret", now=time.time() + 61)
+    with pytest.raises(AuthError, match="malformed"):
+        peek_site_key("no-dot-here")
+    guest = verify_token(mint_user_token("s3cret", "pk_a", "g_1", 60, kind="guest"), "s3cret")
+    assert guest.owner == "site:pk_a:guest:g_1" != claims.owner
+
+
+@pytest.mark.parametrize(
+    ("user_id", "ttl_s", "kind"),
+    [("", 60, "user"), ("x" * 129, 60, "user"), ("u", 0, "user"), ("u", 10**8, "user"), ("u", 60, "admin")],
+)
+def test_mint_refuses_bad_arguments(user_id: str, ttl_s: int, kind: str) -> None:
+    with pytest.raises(InputError):
+        mint_user_token("s", "pk", user_id, ttl_s, kind=kind)
+
+
+def test_asset_signatures_bind_asset_site_and_expiry() -> None:
+    expires = int(time.time()) + 60
+    signature = sign_asset("s", "pk_a", "asset1", expires)
+    check_asset_signature("s", "pk_a", "asset1", expires, signature)
+    for args in (
+        ("s", "pk_a", "asset2", expires),
+        ("s", "pk_b", "asset1", expires),
+        ("s", "pk_a", "asset1", expires + 1),
+    ):
+        with pytest.raises(ForbiddenError):
+            check_asset_signature(*args, signature)
+    past = int(time.time()) - 1
+    with pytest.raises(ForbiddenError, match="expired"):
+        check_asset_signature("s", "pk_a", "asset1", past, sign_asset("s", "pk_a", "asset1", past))
+
+
+def test_origins_are_normalised_or_refused() -> None:
+    assert normalise_origin("https://Shop.Example.com/") == "https://shop.example.com"
+    assert normalise_origin("http://127.0.0.1:8080") == "http://127.0.0.1:8080"
+    for bad in ("shop.example.com", "ftp://x", "https://x/path", "https://x?q=1", "*"):
+        with pytest.raises(InputError, match="origin"):
+            normalise_origin(bad)
+
+
+def test_sites_commands(tmp_path, bot) -> None:  # type: ignore[no-untyped-def]
+    data_dir = str(bot.settings.data_dir)
+    runner = CliRunner()
+    added = runner.invoke(
+        sites_app, ["add", "Shoe shop", "--origin", "https://shop.example", "--json", "--data-dir", data_dir]
+    )
+    assert added.exit_code == 0, added.output
+    site = json.loads(added.output)
+    assert (
+        site["site_key"].startswith("pk_") and len(site["secret"]) >= 40 and site["origins"] == ["https://shop.example"]
+    )
+    plain = runner.invoke(sites_app, ["add", "Blog", "--data-dir", data_dir])
+    assert plain.exit_code == 0 and "site key: pk_" in plain.output and "data-site-key" in plain.output
+    bad = runner.invoke(sites_app, ["add", "Bad", "--origin", "shop.example", "--data-dir", data_dir])
+    assert bad.exit_code == 2
+    listed = runner.invoke(sites_app, ["list", "--data-dir", data_dir])
+    assert listed.exit_code == 0 and site["site_key"] in listed.output and site["secret"] not in listed.output
+    assert [s.name for s in list_sites(bot.repo.sessions)] == ["Shoe shop", "Blog"]
+    assert create_site(bot.repo.sessions, "Again", []).site_key != site["site_key"]
