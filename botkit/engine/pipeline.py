@@ -73,6 +73,7 @@ class PipelineEngine:
             max_frames=self.entry.max_frames,
             max_side=self.entry.max_side,
             fixed_size=self.native_size if self.entry.fixed_size else None,
+            min_frames=self.entry.min_frames,
         )
 
     @property

@@ -59,6 +59,8 @@ class ModelEntry(BaseModel):
     size: tuple[int, int] = (832, 480)
     frames: str = "any"
     max_frames: int | None = Field(default=None, ge=1)
+    min_frames: int = Field(default=1, ge=1)
+    """Fewer frames are snapped up to this (SVD's temporal layers need at least 2)."""
     size_multiple: int = Field(default=16, ge=1)
     fixed_size: bool = False
     """The model renders only at ``size`` (CogVideoX-5b-I2V's learned positional embeddings)."""

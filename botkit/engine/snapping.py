@@ -108,12 +108,13 @@ def snap_shape(
     max_frames: int | None = None,
     max_side: int = 4096,
     fixed_size: tuple[int, int] | None = None,
+    min_frames: int = 1,
 ) -> Shape:
     if width > max_side or height > max_side:
         raise InputError(f"size {width}x{height} is larger than this model's limit of {max_side} per side")
     snapped_width, snapped_height = fixed_size or (snap_size(width, multiple), snap_size(height, multiple))
     return Shape(
-        num_frames=rule.snap(num_frames, max_frames),
+        num_frames=rule.snap(max(num_frames, min_frames), max_frames),
         width=snapped_width,
         height=snapped_height,
         asked_frames=num_frames,
