@@ -3,10 +3,11 @@ revisions from follow-ups, and the agent tools (``botkit.agent.tools``, LangChai
 
 from botkit.agent.config import LLMSettings, Planner, make_planner
 from botkit.agent.offline import OfflinePlanner, PlanRequest, check_request
-from botkit.agent.revise import UnclearRevision, changed_shots, reusable_shots, revise
+from botkit.agent.revise import NewRequest, UnclearRevision, changed_shots, reusable_shots, revise
 
 __all__ = [
     "LLMSettings",
+    "NewRequest",
     "OfflinePlanner",
     "PlanRequest",
     "Planner",

@@ -16,6 +16,7 @@ from typing import Any
 
 from botkit.agent import words
 from botkit.agent.offline import clean_request, find_camera, find_duration, find_platforms
+from botkit.agent.subject import STRONG_PREPOSITIONS, without_production_words
 from botkit.domain import Limits, Shot, ShotPlan
 from botkit.errors import InputError, PlanLimitError
 from botkit.skills import SkillRegistry, SkillRequest
@@ -41,6 +42,16 @@ _SHOW = r"\b(?:should )?(?:show|shows|showing|depict|muestra|mostrar|debe mostra
 
 class UnclearRevision(InputError):
     """The follow-up asked for nothing ``revise`` understands; the message gives examples."""
+
+
+class NewRequest(UnclearRevision):
+    """The follow-up is about something else ("now one for our lamp"): plan it afresh."""
+
+
+def names_new_subject(text: str) -> bool:
+    """ "now one for our lamp", "hazlo sobre nuestro café": a new subject, not an edit of this plan."""
+    rest = words.fold(without_production_words(text))
+    return re.search(rf"{STRONG_PREPOSITIONS}(?!(?:it|this|that|the (?:video|clip|plan))\b)\w{{3,}}", rest) is not None
 
 
 def _shot_clauses(folded: str, count: int) -> dict[int, str]:
@@ -103,6 +114,8 @@ def revise(
     understood: list[str] = []
 
     clauses = _shot_clauses(folded, len(shots))
+    if not clauses and names_new_subject(text):
+        raise NewRequest("this reads as a new request, not a change to the current plan")
     outside = folded
     for index, clause in clauses.items():
         outside = outside.replace(clause, " ")

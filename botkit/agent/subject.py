@@ -34,7 +34,7 @@ _NOISE = [
     + r")(?:\s+(?:lent|lento))?",
 ]
 _HOW_TO = r"\b(?:how to|como|comment|wie man)\s+"
-_STRONG = r"\b(for|about|on|showing|para|sobre|pour|sur|fur|uber|zum|zur)\s+"
+STRONG_PREPOSITIONS = r"\b(for|about|on|showing|para|sobre|pour|sur|fur|uber|zum|zur)\s+"
 _WEAK = r"\b(of|de|du|von|zu)\s+"
 _KIND_ONLY = (
     r"^(training|tutorial|tutoriel|onboarding|schulung|anleitung|formation|formacion|how-to)\w*"
@@ -72,7 +72,8 @@ def _tidy(text: str) -> str:
     return text
 
 
-def _clean(segment: str) -> str:
+def without_production_words(segment: str) -> str:
+    """The text with lengths, counts, platforms, formats, captions and camera words taken out."""
     folded, positions = _folded_with_positions(segment)
     spans = [m.span() for pattern in _NOISE for m in re.finditer(pattern, folded)]
     return _tidy(re.sub(r"\s*,(\s*,)+", ",", _cut(segment, spans, positions)))
@@ -80,13 +81,15 @@ def _clean(segment: str) -> str:
 
 def find_subject(text: str) -> str:
     """The thing the video is about: "our new trail running shoes"."""
-    segments = [_clean(s) for s in text.splitlines()[0].split(":") if s.strip()] or [_clean(text)]
+    segments = [without_production_words(s) for s in text.splitlines()[0].split(":") if s.strip()] or [
+        without_production_words(text)
+    ]
     cleaned = next((s for s in segments if s and not re.match(_KIND_ONLY, words.fold(s))), segments[0])
     folded, positions = _folded_with_positions(cleaned)
     how_to = re.search(_HOW_TO, folded)
     if how_to:  # "..., how to change a tyre": the instruction is the subject, marker included
         return _tidy(re.split(r"[,;]\s", cleaned[positions[how_to.start()] :], maxsplit=1)[0])[:200]
-    for pattern in (_STRONG, _WEAK):
+    for pattern in (STRONG_PREPOSITIONS, _WEAK):
         for match in re.finditer(pattern, folded):
             rest = _tidy(cleaned[positions[match.end()] :]) if match.end() < len(folded) else ""
             if len(rest) >= 3:

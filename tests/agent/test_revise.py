@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from botkit.agent import OfflinePlanner, PlanRequest
-from botkit.agent.revise import UnclearRevision, changed_shots, reusable_shots, revise
+from botkit.agent.revise import NewRequest, UnclearRevision, changed_shots, names_new_subject, reusable_shots, revise
 from botkit.domain import ShotPlan
 from botkit.errors import InputError, PlanLimitError
 
@@ -83,6 +83,22 @@ def test_captions_toggle_renders_nothing(plan: ShotPlan) -> None:
 def test_revisions_compose(plan: ShotPlan) -> None:
     revised = revise(revise(plan, "vertical for TikTok too"), "make it 6 seconds")
     assert revised.platforms == ["youtube", "tiktok"] and revised.total_duration_s == 6
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["now one for our desk fan, 15 seconds", "hazlo sobre nuestro café", "une vidéo pour notre boulangerie aussi"],
+)
+def test_a_new_subject_is_a_new_request(plan: ShotPlan, follow_up: str) -> None:
+    with pytest.raises(NewRequest):
+        revise(plan, follow_up)
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["vertical for TikTok too", "make it 8 seconds for YouTube", "shot 2 for 4 seconds", "also for it"]
+)
+def test_platforms_and_lengths_are_not_new_subjects(plan: ShotPlan, follow_up: str) -> None:
+    assert not names_new_subject(follow_up)
 
 
 def test_bad_follow_ups_say_what_is_allowed(plan: ShotPlan) -> None:
