@@ -66,6 +66,7 @@ def slack_settings(fake: FakeSlack, **overrides: Any) -> SlackSettings:
         "api_url": fake.api_url,
         "authorize_url": f"{fake.base}/oauth/v2/authorize",
         "update_every_s": 0.5,
+        "min_update_gap_s": 0.2,
         "poll_s": 0.1,
     }
     values.update(overrides)

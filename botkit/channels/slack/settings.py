@@ -36,6 +36,7 @@ class SlackSettings(BaseSettings):
         default=False, description="Default for workspaces without their own setting: render only after Approve."
     )
     update_every_s: float = Field(default=3.0, gt=0, description="At most one progress chat.update this often.")
+    min_update_gap_s: float = Field(default=1.0, ge=0, description="Least time between two status edits.")
     poll_s: float = Field(default=0.5, gt=0, description="How often a job watcher reads the job's event log.")
     max_file_bytes: int = Field(default=20 * 1024 * 1024, description="Largest image a thread may share.")
 

@@ -77,31 +77,38 @@ class JobWatcher(threading.Thread):
     def follow(self) -> None:
         record = self.record
         platforms = self.bot.repo.get_plan(self.bot.jobs.status(record.job_id).plan_id).platforms
+        wanted: tuple[str, str] | None = None  # the newest (kind, text) not shown yet
         while not self.stopping.is_set():
-            events = self.bot.jobs.events(job_id=record.job_id, after=record.after)
-            for event in events:
+            for event in self.bot.jobs.events(job_id=record.job_id, after=record.after):
                 record.after = event.id
                 if event.kind in FINAL_KINDS:
                     self.finish(event, platforms)
                     return
-                self.show(event.kind, describe(event, platforms))
+                wanted = (event.kind, describe(event, platforms))
+            if wanted is not None and self.due(*wanted):
+                self.show(*wanted)
+                wanted = None
             self.stopping.wait(self.settings.poll_s)
 
-    def show(self, kind: str, text: str, *, force: bool = False) -> None:
-        """Edit the status message: at once on a new stage, else at most every ``update_every_s``."""
+    def due(self, kind: str, text: str) -> bool:
+        """Show a new stage after ``min_update_gap_s``; progress within a stage every ``update_every_s``."""
         if text == self._shown:
-            return
-        now = time.monotonic()
-        if not force and kind == self._shown_kind and now - self._shown_at < self.settings.update_every_s:
-            return
-        self._shown, self._shown_kind, self._shown_at = text, kind, now
+            return False
+        waited = time.monotonic() - self._shown_at
+        if kind != self._shown_kind:
+            return waited >= self.settings.min_update_gap_s
+        return waited >= self.settings.update_every_s
+
+    def show(self, kind: str, text: str) -> None:
+        """Edit the status message (the latest state only; older ones were never worth a call)."""
+        self._shown, self._shown_kind, self._shown_at = text, kind, time.monotonic()
         self.update(status_blocks(text, job_id=self.record.job_id, running=True), text)
         self.records.save_job(self.record)
 
     def finish(self, event: JobEvent, platforms: list[str]) -> None:
         record = self.record
         if event.kind == "done":
-            self.show("upload", messages.UPLOADING, force=True)
+            self.show("upload", messages.UPLOADING)
             outputs = self.bot.outputs(record.conversation_id, job_id=record.job_id)
             text = messages.DONE.format(outputs=describe_outputs(outputs))
             try:

@@ -1,0 +1,43 @@
+"""Job watchers: progress edits are throttled, the latest state wins, the outcome always arrives."""
+
+from __future__ import annotations
+
+import time
+
+from botkit.channels.slack.app import web_client
+from botkit.channels.slack.records import JobRecord, SlackRecords
+from botkit.channels.slack.watcher import JobWatcher
+from tests.slack.conftest import slack_settings
+
+
+def test_progress_edits_are_throttled_and_the_outcome_is_shown(fake_slack, make_bot):
+    bot = make_bot()
+    settings = slack_settings(fake_slack, update_every_s=1.0, min_update_gap_s=0.3, poll_s=0.05)
+    client = web_client(settings, "xoxb-T1-token")
+    status = client.chat_postMessage(channel="C1", text="queued")["ts"]
+    turn = bot.plan("a 10 second TikTok teaser for our trail shoes")
+    job_id = bot.submit(turn)
+    record = JobRecord(job_id=job_id, conversation_id=turn.conversation_id, team="T1", channel="C1", thread_ts=status)
+    record.status_ts = status
+    records = SlackRecords(bot.repo)
+    assert records.claim_job(record) and not records.claim_job(record)
+    watcher = JobWatcher(bot, records, record, client, settings)
+    watcher.start()
+
+    jobs = bot.context.jobs
+    started = time.monotonic()
+    while time.monotonic() - started < 2.0:  # 40 progress events in 2 s
+        for step in range(1, 5):
+            jobs.add_event(turn.conversation_id, job_id, "rendering", {"shot": 0, "shots": 3, "step": step, "steps": 4})
+            time.sleep(0.05)
+    shown = fake_slack.messages[("C1", status)]["history"]
+    assert shown[0].startswith(":hourglass_flowing_sand: Queued")  # the event log starts with "queued"
+    assert 1 <= len(shown[1:]) <= 3  # two seconds of progress: at most one edit a second, plus the stage change
+    assert all(text.startswith(":film_frames: Rendering shot 1 of 3") for text in shown[1:])
+
+    bot.jobs.cancel(job_id)
+    watcher.join(10)
+    assert not watcher.is_alive()
+    assert fake_slack.messages[("C1", status)]["text"] == ":no_entry_sign: Cancelled."
+    assert records.job(job_id).finished and records.unfinished_jobs() == []
+    assert records.job(job_id).after == bot.jobs.events(job_id=job_id)[-1].id
