@@ -32,6 +32,7 @@ RULES = [
     Rule("max_luma_jitter", "flicker", lambda r: r.luma_jitter, True),
     Rule("min_consistency", "noise", lambda r: r.consistency, False),
     Rule("max_noise", "noise", lambda r: r.noise, True),
+    Rule("max_incoherence", "morph", lambda r: r.incoherence, True),
 ]
 
 

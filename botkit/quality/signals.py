@@ -48,6 +48,9 @@ class QualityReport(BaseModel):
     frozen_run: int = Field(description="longest run of frames showing the same picture")
     frozen_run_s: float
     hard_cuts: list[int] = Field(description="pair indices i where a cut lies between frame i and i+1")
+    incoherence: float = Field(
+        default=0.0, description="median change (0..1) that optical flow cannot explain: shapes morphing, popping"
+    )
     motion_smoothness: float = Field(description="1 - mean error of interpolating each frame from its neighbours")
     dynamic_degree: float = Field(description="fraction of frame pairs with visible motion (optical flow)")
     consistency: float = Field(description="mean SSIM of consecutive frames")
@@ -101,12 +104,15 @@ def _flow(dis: cv2.DISOpticalFlow, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _warp_residual(a: np.ndarray, b: np.ndarray, flow: np.ndarray) -> float:
-    """Change (0..1) from ``a`` to ``b`` left once ``b`` is warped back along the flow: what motion cannot explain."""
+    """Change (0..1) from ``a`` to ``b`` left once ``b`` is warped back along the flow and its overall
+    brightness matched to ``a``: what neither motion nor a global brightness change explains
+    (flicker is measured on its own)."""
     height, width = a.shape
     grid_x, grid_y = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
     warped = cv2.remap(b, grid_x + flow[..., 0], grid_y + flow[..., 1], cv2.INTER_LINEAR,
                        borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
-    return float(np.abs(warped - a).mean() / 255)
+    gain = float(a.mean()) / max(float(warped.mean()), 1e-3)
+    return float(np.abs(warped * gain - a).mean() / 255)
 
 
 def _interpolation_error(before: np.ndarray, middle: np.ndarray, after: np.ndarray, flow: np.ndarray) -> float:
@@ -222,6 +228,7 @@ def measure(clip: Clip, *, width: int = ANALYSIS_WIDTH) -> QualityReport:
         frozen_run=int(frozen_run),
         frozen_run_s=float(frozen_run / clip.fps) if frozen_run > 1 else 0.0,
         hard_cuts=cuts,
+        incoherence=float(np.median(residual)),
         motion_smoothness=float(1 - interpolation.mean()) if interpolation.size else 1.0,
         dynamic_degree=float((flow_top > DYNAMIC_FLOW).mean()),
         consistency=float(similarity.mean()),

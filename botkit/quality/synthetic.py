@@ -12,8 +12,12 @@ import numpy as np
 from botkit.domain import Clip
 
 
-def good_clip(seed: int = 0, *, frames: int = 48, width: int = 320, height: int = 180, fps: float = 16.0) -> Clip:
-    """A smooth textured background seen by a slowly panning camera, with a shape crossing it."""
+def good_clip(
+    seed: int = 0, *, frames: int = 48, width: int = 320, height: int = 180, fps: float = 16.0, teleport: bool = False
+) -> Clip:
+    """A smooth textured background seen by a slowly panning camera, with a shape crossing it.
+    ``teleport`` breaks it the way an under-trained model does: every frame the shape is redrawn as
+    two or three blobs of new sizes in new places (incoherent motion, no flicker of the whole frame)."""
     rng = np.random.default_rng(seed)
     margin = 64
     canvas_w, canvas_h = width + 2 * margin, height + 2 * margin
@@ -33,9 +37,15 @@ def good_clip(seed: int = 0, *, frames: int = 48, width: int = 320, height: int 
         shift = np.array([[1, 0, -margin - pan[0] * u], [0, 1, -margin - pan[1] * u]], np.float32)
         frame = cv2.warpAffine(background, shift, (width, height), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REFLECT)  # fmt: skip
-        centre = start + velocity * i
-        cv2.circle(frame, (int(centre[0] * 16), int(centre[1] * 16)), radius * 16, colour.tolist(), -1,
-                   lineType=cv2.LINE_AA, shift=4)  # fmt: skip
+        blobs = [(start + velocity * i, radius)]
+        if teleport:
+            blobs = [
+                (rng.uniform([0.2 * width, 0.2 * height], [0.8 * width, 0.8 * height]), int(radius * rng.uniform(1, 2)))
+                for _ in range(int(rng.integers(2, 4)))
+            ]
+        for centre, size in blobs:
+            cv2.circle(frame, (int(centre[0] * 16), int(centre[1] * 16)), size * 16, colour.tolist(), -1,
+                       lineType=cv2.LINE_AA, shift=4)  # fmt: skip
         out[i] = np.clip(frame, 0, 255).astype(np.uint8)
     return Clip(frames=out, fps=fps, meta={"synthetic": "good", "seed": seed})
 
@@ -89,5 +99,13 @@ BROKEN: dict[str, Callable[[Clip, Clip], Clip]] = {
     "black": lambda clip, other: blacked(clip),
     "splice": lambda clip, other: spliced(clip, other),
     "flicker": lambda clip, other: flickering(clip),
+    "morph": lambda clip, other: good_clip(
+        int(clip.meta.get("seed", 0)),
+        frames=clip.num_frames,
+        width=clip.size[0],
+        height=clip.size[1],
+        fps=clip.fps,
+        teleport=True,
+    ),
 }
 """Failure name -> how to break a good clip (``other`` is a second, different good clip)."""

@@ -14,7 +14,14 @@ from botkit.quality import QualityReport, Thresholds, failed_checks, measure, ve
 from botkit.quality.calibrate import calibrate
 from botkit.quality.synthetic import BROKEN, good_clip, pure_noise
 
-EXPECTED = {"noise": "noise", "freeze": "frozen", "black": "black", "splice": "cut", "flicker": "flicker"}
+EXPECTED = {
+    "noise": "noise",
+    "freeze": "frozen",
+    "black": "black",
+    "splice": "cut",
+    "flicker": "flicker",
+    "morph": "incoherent",
+}
 
 
 @pytest.fixture(scope="module")
