@@ -218,3 +218,9 @@ def test_engines_are_not_shared_between_threads(image: Path) -> None:
 
 def test_num_threads_is_one() -> None:
     assert torch.get_num_threads() == 1
+
+
+def test_skyreels_image_to_video(image: Path) -> None:
+    engine = engine_named("tiny-skyreels-df")
+    clip = engine.generate(request_for("tiny-skyreels-df", image, task="i2v", image=image))
+    assert clip.meta["pipeline"] == "SkyReelsV2DiffusionForcingImageToVideoPipeline" and clip.num_frames == 9

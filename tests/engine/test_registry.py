@@ -116,3 +116,29 @@ def test_cli_list_and_check(wan_folder: Path, tmp_path: Path) -> None:
     assert "5 frames 32x32" in checked.output and "ok cli-wan" in checked.output
     missing = CliRunner().invoke(app, ["check", "nope"])
     assert missing.exit_code == 2 and "unknown engine 'nope'" in missing.output
+
+
+def test_single_file_transformer_with_local_config(wan_folder: Path, tmp_path: Path) -> None:
+    from safetensors.torch import save_file
+
+    configs = tmp_path / "configs"
+    shutil.copytree(wan_folder, configs)
+    for weights in (configs / "transformer").glob("*.safetensors"):
+        weights.unlink()
+    save_file(build_t2v().transformer.state_dict(), str(tmp_path / "wan-transformer.safetensors"))
+    registry = Registry.from_files(
+        [write_registry(tmp_path / "m.toml", "single", configs, transformer_file='"wan-transformer.safetensors"')]
+    )
+    folder = Registry.from_files([write_registry(tmp_path / "f.toml", "folder", wan_folder)])
+    assert np.array_equal(
+        load_engine("single", registry).generate(REQUEST).frames, load_engine("folder", folder).generate(REQUEST).frames
+    )
+    (tmp_path / "wan-transformer.safetensors").unlink()
+    with pytest.raises(EngineError, match=r"transformer_file .*wan-transformer\.safetensors does not exist"):
+        load_engine("single", registry)
+
+
+def test_cli_check_an_image_to_video_model() -> None:
+    checked = CliRunner().invoke(app, ["check", "tiny-wan-i2v"])
+    assert checked.exit_code == 0, checked.output
+    assert "WanImageToVideoPipeline" in checked.output and "ok tiny-wan-i2v" in checked.output
