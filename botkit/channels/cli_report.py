@@ -159,6 +159,7 @@ def _summary(report: QualityReport) -> str:
         ("hard cuts", ", ".join(str(i) for i in report.hard_cuts) or "none"),
         ("temporal flicker (VBench-style)", f"{report.temporal_flicker:.4f}"),
         ("motion smoothness", f"{report.motion_smoothness:.4f}"),
+        ("incoherence (unexplained change)", f"{report.incoherence:.4f}"),
         ("dynamic degree", f"{report.dynamic_degree:.2f}"),
         ("consistency (mean / min SSIM)", f"{report.consistency:.3f} / {report.min_consistency:.3f}"),
         ("noise / sharpness", f"{report.noise:.2f} / {report.sharpness:.1f}"),
