@@ -187,6 +187,8 @@ def _video_section(video: VideoEntry, thresholds: Thresholds, measure_missing: b
         f"<h3>{escape(video.platform or 'video')}: {video.width}x{video.height}, {video.duration_s:.2f} s</h3>"
         f'<p class="path">{escape(str(video.path))}</p>'
     )
+    if video.path.is_file():
+        head += f'<video controls preload="none" height="240" src="{escape(video.path.resolve().as_uri())}"></video>'
     if not video.path.is_file():
         return head + '<p class="bad">the file is missing from the asset store</p>'
     try:

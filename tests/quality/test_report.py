@@ -67,7 +67,7 @@ def test_report_shows_plan_sheet_plots_and_problems(tmp_path: Path) -> None:
     assert html.count("data:image/png;base64,") == 1  # the contact sheet
     assert html.count("<svg") == 6  # six signal plots for the one stored report
     assert "black frames: 8 black frame(s)" in html  # the verdict of the stored report
-    assert "succeeded" in html
+    assert "succeeded" in html and "<video controls" in html and "incoherence" in html
 
 
 def test_unknown_conversation_is_a_clear_error(tmp_path: Path) -> None:
