@@ -6,15 +6,17 @@ import json
 import logging
 import re
 import tempfile
+import threading
 import time
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, StreamingResponse
 from PIL import Image, UnidentifiedImageError
-from starlette.concurrency import run_in_threadpool
 
 from botkit.bot import Bot, Turn
 from botkit.domain.plan import PLATFORM_IDS, Limits
@@ -62,6 +64,11 @@ class WebApi:
         self.guest_tokens = RateLimiter(options.guest_tokens_per_window, options.window_s, what="guest sessions")
         self.guest_messages = RateLimiter(options.guest_messages_per_window, options.window_s, what="messages")
         self.user_messages = RateLimiter(options.user_messages_per_window, options.window_s, what="messages")
+        # SQLite has one writer: waiting our turn here is FIFO-ish, while waiting in SQLite's busy
+        # handler backs off in sleeps of up to 100 ms. Stream reads get their own threads so they
+        # never queue behind writes.
+        self.write_slots = threading.BoundedSemaphore(1 if bot.db.dialect.name == "sqlite" else 8)
+        self.read_threads = anyio.CapacityLimiter(options.read_threads)
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -200,16 +207,17 @@ class WebApi:
             def work(key: str | None) -> TurnOut:
                 with tempfile.TemporaryDirectory(prefix="botkit-upload-") as folder:
                     paths = self.save_uploads(images, Path(folder))
-                    turn = self.bot.plan(
-                        text,
-                        images=paths,
-                        platforms=platforms,
-                        skill=skill or None,
-                        seed=seed,
-                        channel="web",
-                        owner=principal.owner,
-                    )
-                self.bot.submit(turn, idempotency_key=key)
+                    with self.write_slots:
+                        turn = self.bot.plan(
+                            text,
+                            images=paths,
+                            platforms=platforms,
+                            skill=skill or None,
+                            seed=seed,
+                            channel="web",
+                            owner=principal.owner,
+                        )
+                        self.bot.submit(turn, idempotency_key=key)
                 return self.turn_out(turn)
 
             return self.once(principal, idempotency_key, work)
@@ -237,10 +245,11 @@ class WebApi:
             def work(key: str | None) -> TurnOut:
                 with tempfile.TemporaryDirectory(prefix="botkit-upload-") as folder:
                     paths = self.save_uploads(images, Path(folder))
-                    turn = self.bot.follow_up(
-                        conversation_id, text, images=paths, platforms=platforms, skill=skill or None, seed=seed
-                    )
-                self.bot.submit(turn, idempotency_key=key)
+                    with self.write_slots:
+                        turn = self.bot.follow_up(
+                            conversation_id, text, images=paths, platforms=platforms, skill=skill or None, seed=seed
+                        )
+                        self.bot.submit(turn, idempotency_key=key)
                 return self.turn_out(turn)
 
             return self.once(principal, idempotency_key, work)
@@ -339,9 +348,13 @@ class WebApi:
         deadline = time.monotonic() + max_s
         last_sent = time.monotonic()
         while True:
-            events = await run_in_threadpool(self.bot.jobs.events, conversation_id=conversation_id, after=after)
+            events = await anyio.to_thread.run_sync(
+                partial(self.bot.jobs.events, conversation_id=conversation_id, after=after), limiter=self.read_threads
+            )
             for event in events:
-                payload = await run_in_threadpool(self.views.event, base, principal.site, event)
+                payload = await anyio.to_thread.run_sync(
+                    self.views.event, base, principal.site, event, limiter=self.read_threads
+                )
                 after = event.id
                 last_sent = time.monotonic()
                 yield f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(payload, separators=(',', ':'))}\n\n"

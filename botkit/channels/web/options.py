@@ -19,3 +19,4 @@ class WebOptions:
     sse_ping_s: float = 15.0
     sse_max_s: float = 300.0  # a stream ends after this; clients reconnect with Last-Event-ID
     idempotency_wait_s: float = 10.0
+    read_threads: int = 16  # threads for event-stream reads, apart from the request threads
