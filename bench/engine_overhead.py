@@ -22,7 +22,8 @@ import torch
 from botkit.domain import ShotRequest
 from botkit.engine import load_engine
 from botkit.engine.backends import Conditioning
-from botkit.engine.pipeline import PipelineEngine, frames_to_uint8
+from botkit.engine.images import frames_to_uint8
+from botkit.engine.pipeline import PipelineEngine
 
 
 def direct_kwargs(engine: PipelineEngine, request: ShotRequest) -> dict[str, Any]:

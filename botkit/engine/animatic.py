@@ -211,7 +211,7 @@ class AnimaticEngine:
         return self.render(request, self.first_conditioning(request), on_progress=on_progress)
 
     def first_conditioning(self, request: ShotRequest) -> Conditioning:
-        from botkit.engine.pipeline import load_image
+        from botkit.engine.images import load_image
 
         if request.task == "i2v" and request.image is None:
             raise InputError("an image-to-video shot needs an image")

@@ -4,6 +4,8 @@ A shot longer than the model's ``max_frames`` is rendered in chunks. Each chunk 
 from the frames where the previous one is about to end: image-to-video from one frame, or (LTX
 Condition) from several. The overlapping frames are cross-faded, so no seam is a hard cut, and the
 result is trimmed to exactly the length asked. Chunk ``i`` uses seed ``seed + i``: same seed, same video.
+A prompt with ``|`` separators ("a shoe on a table | the shoe walks off") is a story: its segments
+are spread over the chunks in order.
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ def crossfade(previous: np.ndarray, following: np.ndarray) -> np.ndarray:
     return np.clip(mixed.round(), 0, 255).astype(np.uint8)
 
 
+def prompt_segments(prompt: str, chunks: int) -> list[str]:
+    """The prompt of each chunk: ``|``-separated segments spread evenly over the chunks, in order."""
+    segments = [part.strip() for part in prompt.split("|") if part.strip()] or [prompt]
+    return [segments[index * len(segments) // chunks] for index in range(chunks)]
+
+
 def generate_long(
     engine: ChunkRenderer,
     request: ShotRequest,
@@ -93,6 +101,7 @@ def generate_long(
     conditioning = engine.first_conditioning(request)
     last_image = conditioning.last_image
     conditioning = Conditioning(image=conditioning.image, frames=conditioning.frames)
+    prompts = prompt_segments(request.prompt, count)
     frames: np.ndarray | None = None
     seams: list[int] = []
     first_meta: dict[str, Any] = {}
@@ -101,7 +110,14 @@ def generate_long(
         if index == count - 1 and last_image is not None:
             conditioning = Conditioning(image=conditioning.image, frames=conditioning.frames, last_image=last_image)
         part = engine.render(
-            request.model_copy(update={"num_frames": chunk, "seed": (request.seed + index) % 2**32, "task": task}),
+            request.model_copy(
+                update={
+                    "num_frames": chunk,
+                    "seed": (request.seed + index) % 2**32,
+                    "task": task,
+                    "prompt": prompts[index],
+                }
+            ),
             conditioning,
             on_progress=on_progress,
             options=options,
@@ -131,6 +147,7 @@ def generate_long(
         "overlap": overlap,
         "seams": seams,
         "continued_with": continue_task,
+        "prompts": prompts if len(set(prompts)) > 1 else None,
         "steps_total": total_steps,
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -12,17 +12,15 @@ import inspect
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
 import torch
-from PIL import Image
 
 from botkit.domain import Clip, ProgressFn, ShotRequest
 from botkit.engine.backends import Conditioning, backend_for
-from botkit.engine.options import RenderOptions, apply_load_options
+from botkit.engine.images import frames_to_uint8, load_image
+from botkit.engine.options import RenderOptions, apply_load_options, render_options
 from botkit.engine.registry import ModelEntry
 from botkit.engine.snapping import FrameRule, Shape, snap_shape
 from botkit.errors import BotkitError, EngineError, InputError
@@ -133,7 +131,7 @@ class PipelineEngine:
                 f"model {self.name!r} is already rendering: pipelines are not thread-safe, use one per worker"
             )
         try:
-            with render_options_for(pipe, render_opts, steps=steps), _progress_hook(pipe, kwargs, report):
+            with render_options(pipe, render_opts, steps=steps), _progress_hook(pipe, kwargs, report):
                 out = pipe(**kwargs)
         except BotkitError:
             raise
@@ -181,12 +179,6 @@ def _fit_note(conditioning: Conditioning, width: int, height: int) -> str | None
     if image is None or image.size == (width, height):
         return None
     return f"{image.width}x{image.height} -> {width}x{height} (scaled to cover, centre-cropped)"
-
-
-def render_options_for(pipe: Any, options: RenderOptions, *, steps: int) -> contextlib.AbstractContextManager[None]:
-    from botkit.engine.options import render_options
-
-    return render_options(pipe, options, steps=steps)
 
 
 def _compute_dtype(pipe: Any) -> torch.dtype:
@@ -254,40 +246,3 @@ class _StepCounter:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.bar, name)
-
-
-def load_image(path: Path) -> Image.Image:
-    """An RGB image from disk; a missing or unreadable file is an ``InputError`` naming it."""
-    try:
-        with Image.open(path) as image:
-            image.load()
-            return image.convert("RGB")
-    except FileNotFoundError:
-        raise InputError(f"image {path} does not exist") from None
-    except (OSError, Image.DecompressionBombError) as exc:
-        raise InputError(f"image {path} cannot be read as an image: {exc}") from exc
-
-
-def fit_image(image: Image.Image, width: int, height: int) -> Image.Image:
-    """Scale to cover (width, height) and centre-crop: the model's size, the image's aspect kept."""
-    image = image.convert("RGB")
-    if image.size == (width, height):
-        return image
-    scale = max(width / image.width, height / image.height)
-    resized = image.resize(
-        (max(width, round(image.width * scale)), max(height, round(image.height * scale))), Image.Resampling.LANCZOS
-    )
-    left, top = (resized.width - width) // 2, (resized.height - height) // 2
-    return resized.crop((left, top, left + width, top + height))
-
-
-def frames_to_uint8(frames: Any) -> np.ndarray:
-    """Pipeline output (np floats in [0, 1], a torch tensor, or PIL images) -> uint8 [F, H, W, 3]."""
-    if isinstance(frames, Sequence) and frames and isinstance(frames[0], Image.Image):
-        return np.stack([np.asarray(frame.convert("RGB")) for frame in frames])
-    if isinstance(frames, torch.Tensor):
-        frames = frames.float().cpu().numpy()
-    array = np.asarray(frames)
-    if array.dtype == np.uint8:
-        return array
-    return (np.clip(array, 0.0, 1.0) * 255).round().astype(np.uint8)

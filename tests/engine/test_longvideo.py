@@ -11,7 +11,7 @@ from PIL import Image
 from botkit.domain import ShotRequest
 from botkit.engine import load_engine
 from botkit.engine.animatic import AnimaticEngine
-from botkit.engine.longvideo import crossfade, plan_chunks
+from botkit.engine.longvideo import crossfade, plan_chunks, prompt_segments
 from botkit.engine.pipeline import PipelineEngine
 from botkit.engine.registry import Registry
 from botkit.engine.tiny.wan import build_t2v
@@ -46,6 +46,12 @@ def test_chunk_plan_and_crossfade() -> None:
         plan_chunks(40, 4, 4)
 
 
+def test_story_prompts_are_spread_over_chunks() -> None:
+    assert prompt_segments("a | b", 4) == ["a", "a", "b", "b"]
+    assert prompt_segments("a | b | c", 2) == ["a", "b"]
+    assert prompt_segments("just one", 3) == ["just one"] * 3
+
+
 def test_i2v_long_shot_has_exact_length_seams_and_seeds(wan_i2v: PipelineEngine, panel: Path) -> None:
     request = ShotRequest(
         task="i2v", image=panel, prompt="a red shoe", num_frames=40, width=32, height=32, fps=16, steps=2, seed=5
@@ -66,6 +72,13 @@ def test_ltx_continues_from_several_frames() -> None:
     engine = load_engine("tiny-ltx")
     clip = engine.generate(ShotRequest(prompt="a red shoe", num_frames=30, width=32, height=32, fps=24, steps=2))
     assert clip.num_frames == 30 and clip.meta["continued_with"] == "condition" and clip.meta["chunks"] == 2
+    story = engine.generate(
+        ShotRequest(prompt="a red shoe | a blue shoe", num_frames=30, width=32, height=32, fps=24, steps=2)
+    )
+    assert story.meta["prompts"] == ["a red shoe", "a blue shoe"]
+    seam = clip.meta["seams"][0]
+    assert np.array_equal(story.frames[:seam], clip.frames[:seam])  # chunk 1: the same prompt and seed
+    assert not np.array_equal(story.frames[seam:], clip.frames[seam:])  # chunk 2: the next segment
 
 
 def test_no_cut_at_the_seams_of_a_camera_move(panel: Path) -> None:

@@ -27,7 +27,7 @@ class Conditioning:
     frames: list[Image.Image] = field(default_factory=list)
 
     def fitted(self, width: int, height: int) -> Conditioning:
-        from botkit.engine.pipeline import fit_image
+        from botkit.engine.images import fit_image
 
         return replace(
             self,
