@@ -188,8 +188,12 @@ class SkillRegistry:
         return self._checked_plan(plan.skill, "revise", plan, result)
 
     def post_process(self, plan: ShotPlan, outputs: list[Output], config: dict[str, Any] | None = None) -> list[Output]:
-        """Run the plan's skill's ``post_process`` hook on finished outputs (the host calls this)."""
-        skill = self.get(plan.skill)
+        """Run the plan's skill's ``post_process`` hook on finished outputs (the host calls this).
+        A plan whose skill is no longer installed keeps its outputs as they are."""
+        if plan.skill not in self.skills:
+            logger.warning("skill %s is not installed; outputs kept without post-processing", plan.skill)
+            return list(outputs)
+        skill = self.skills[plan.skill]
         result = self.call(
             plan.skill, "post_process", plan=plan, outputs=list(outputs), config=skill.parse_config(config)
         )

@@ -105,6 +105,7 @@ def test_post_process_hook() -> None:
     plan = OfflinePlanner(skills=registry).plan(PlanRequest(text="a promo"))
     outputs = [Output(platform="youtube", path="v.mp4", width=1920, height=1080, fps=30, duration_s=15, poster="p.png")]
     assert registry.post_process(plan, outputs) == outputs  # marketing has no post_process hook: unchanged
+    assert SkillRegistry([sample.RecipeSkill]).post_process(plan, outputs) == outputs  # skill since uninstalled
 
 
 def test_the_readme_example_skill_is_valid_and_plans() -> None:
