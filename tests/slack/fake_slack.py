@@ -57,6 +57,8 @@ class FakeSlack:
         self.files: dict[str, tuple[str, bytes]] = {}  # private file path -> (content type, bytes)
         self.downloads: list[tuple[str, str | None]] = []  # (path, token)
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
+        self.rate_limited: dict[str, int] = {}  # method -> how many more calls get HTTP 429
+        self.errors: dict[str, str] = {}  # method -> the error it answers with
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -334,7 +336,23 @@ class FakeSlack:
                 if header.startswith("Basic "):
                     user, _, password = base64.b64decode(header[6:]).decode().partition(":")
                     basic = (user, password)
-                answer = fake.api(path.removeprefix("/api/"), params, token, basic)
+                method = path.removeprefix("/api/")
+                if fake.rate_limited.get(method):
+                    fake.rate_limited[method] -= 1
+                    with fake._lock:
+                        fake.calls.append(Call(method + ":429", params, token, None))
+                    self.send_response(429)
+                    self.send_header("Retry-After", "1")
+                    body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                if method in fake.errors:
+                    answer = {"ok": False, "error": fake.errors[method]}
+                else:
+                    answer = fake.api(method, params, token, basic)
                 self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
 
         return Handler

@@ -146,5 +146,43 @@ def test_bad_or_stale_signatures_get_401_and_store_nothing(fake_slack, make_bot,
     time.sleep(0.5)
     assert bot.repo.inbound_result("slack:" + body["event_id"]) is None
     assert fake_slack.calls_to("chat.postMessage") == []
+    challenge = server.event({"type": "url_verification", "token": "t", "challenge": "c-123"})
+    assert challenge.status_code == 200 and challenge.json() == {"challenge": "c-123"}
     assert server.event(body).status_code == 200  # the same delivery, signed properly, is handled
     fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postMessage"), what="plan")
+
+
+def test_other_platform_reframes_the_same_shots(fake_slack, make_bot, serve):
+    bot = make_bot()
+    server, _ = serve(bot, slack_settings(fake_slack))
+    body = mention("T1", "C1", "a promo for our lamp")
+    thread = body["event"]["ts"]
+    server.event(body)
+    conversation_id = fake_slack.wait_for(lambda: bot.find_conversation(f"slack:T1:C1:{thread}"), what="plan")
+    status = fake_slack.wait_for(lambda: fake_slack.thread("C1", thread)[1:], what="status")[0]
+    _, before = bot.repo.latest_plan(conversation_id)
+
+    server.action(block_action("T1", "C1", status, ids.PLATFORM, selected=f"{conversation_id}:tiktok"))
+    fake_slack.wait_for(lambda: len(fake_slack.thread("C1", thread)) == 4, what="revised plan and status")
+    _, after = bot.repo.latest_plan(conversation_id)
+    assert after.platforms == [*before.platforms, "tiktok"]
+    assert [s.seed for s in after.shots] == [s.seed for s in before.shots]  # nothing to render again
+    assert "tiktok" in fake_slack.thread("C1", thread)[2]["blocks"][1]["text"]["text"]
+
+
+def test_a_refused_upload_is_said_in_the_thread(fake_slack, make_bot, serve):
+    bot = make_bot(workers=True)
+    server, _ = serve(bot, slack_settings(fake_slack))
+    fake_slack.errors["files.getUploadURLExternal"] = "file_upload_size_restricted"
+    body = mention("T1", "C1", "a 1 second clip of a lamp for x")
+    thread = body["event"]["ts"]
+    server.event(body)
+    reply = fake_slack.wait_for(
+        lambda: [m for m in fake_slack.thread("C1", thread) if "could not be uploaded" in m["text"]],
+        timeout=90,
+        what="upload failure reply",
+    )[0]
+    assert "file_upload_size_restricted" in reply["text"]
+    status = fake_slack.thread("C1", thread)[1]
+    assert "could not be uploaded" in status["text"]
+    assert find_action(status, ids.TAKE) is not None  # another take is still offered

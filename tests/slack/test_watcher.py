@@ -41,3 +41,18 @@ def test_progress_edits_are_throttled_and_the_outcome_is_shown(fake_slack, make_
     assert fake_slack.messages[("C1", status)]["text"] == ":no_entry_sign: Cancelled."
     assert records.job(job_id).finished and records.unfinished_jobs() == []
     assert records.job(job_id).after == bot.jobs.events(job_id=job_id)[-1].id
+
+
+def test_rate_limited_edits_are_retried_after_retry_after(fake_slack):
+    settings = slack_settings(fake_slack)
+    client = web_client(settings, "xoxb-T1-token")
+    ts = client.chat_postMessage(channel="C1", text="queued")["ts"]
+    fake_slack.rate_limited["chat.update"] = 1
+    started = time.monotonic()
+    client.chat_update(channel="C1", ts=ts, text="rendering")
+    assert time.monotonic() - started >= 1.0  # waited for Retry-After
+    assert [c.method for c in fake_slack.calls if c.method.startswith("chat.update")] == [
+        "chat.update:429",
+        "chat.update",
+    ]
+    assert fake_slack.messages[("C1", ts)]["text"] == "rendering"

@@ -85,7 +85,11 @@ class SlackService:
         if turn is None:
             self.say(place, messages.EMPTY_REQUEST)
             return None
-        self.present(place, turn, delivery=delivery)
+        try:
+            self.present(place, turn, delivery=delivery)
+        except Exception as exc:  # the plan is stored; say that it could not be shown or queued
+            logger.exception("slack reply failed", extra={"conversation_id": turn.conversation_id})
+            self.say(place, messages.TROUBLE.format(error=type(exc).__name__))
         return turn
 
     def _turn(self, place: Place, request: str, images: list[Path], skill: str | None) -> Turn | None:
