@@ -37,8 +37,13 @@ class DraftShot(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    prompt: str = Field(description="Visual description of the shot for a text-to-video model, in English.")
-    duration_s: float = Field(description=f"Seconds, {Limits.MIN_SHOT_S:g}-{Limits.MAX_SHOT_S:g}.")
+    prompt: str = Field(
+        max_length=Limits.MAX_PROMPT_CHARS,
+        description="Visual description of the shot for a text-to-video model, in English.",
+    )
+    duration_s: float = Field(
+        ge=Limits.MIN_SHOT_S, le=Limits.MAX_SHOT_S, description=f"Seconds, {Limits.MIN_SHOT_S:g}-{Limits.MAX_SHOT_S:g}."
+    )
     camera: str | None = Field(default=None, description='Camera move, e.g. "slow push in", "pan left", "static".')
     caption: str | None = Field(default=None, description="Caption burned in on this shot, or null.")
     image: int | None = Field(default=None, description="1-based number of the attached image this shot animates.")
@@ -50,9 +55,11 @@ class DraftPlan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     skill: str = Field(description="Name of the skill that fits the request.")
-    title: str = Field(description="Short title of the video.")
+    title: str = Field(max_length=120, description="Short title of the video.")
     platforms: list[PlatformId] = Field(description="Target platforms.")
-    shots: list[DraftShot] = Field(description=f"1-{Limits.MAX_SHOTS} shots in order.")
+    shots: list[DraftShot] = Field(
+        min_length=1, max_length=Limits.MAX_SHOTS, description=f"1-{Limits.MAX_SHOTS} shots in order."
+    )
     style: str = Field(default="", description="Visual style shared by all shots.")
     captions: bool = Field(default=False, description="Whether captions are burned in.")
 
