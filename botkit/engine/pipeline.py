@@ -61,14 +61,14 @@ class PipelineEngine:
     def max_frames(self) -> int | None:
         return self.entry.max_frames
 
-    def shape(self, num_frames: int, width: int, height: int) -> Shape:
+    def shape(self, num_frames: int, width: int, height: int, *, limited: bool = True) -> Shape:
         return snap_shape(
             num_frames,
             width,
             height,
             rule=self.entry.frame_rule,
             multiple=self.entry.size_multiple,
-            max_frames=self.entry.max_frames,
+            max_frames=self.entry.max_frames if limited else None,
             max_side=self.entry.max_side,
             fixed_size=self.native_size if self.entry.fixed_size else None,
             min_frames=self.entry.min_frames,
@@ -83,6 +83,9 @@ class PipelineEngine:
     ) -> Clip:
         """Render one shot; longer than the model's ``max_frames`` goes through temporal autoregression."""
         if self.max_frames is not None and request.num_frames > self.max_frames:
+            if "long" in self.pipes:  # the family's own long-video pipeline (LTX: temporal tiles)
+                conditioning = self.first_conditioning(request)
+                return self.render(request, conditioning, on_progress=on_progress, options=options, task="long")
             from botkit.engine.longvideo import generate_long
 
             return generate_long(self, request, on_progress=on_progress, options=options)
@@ -110,11 +113,12 @@ class PipelineEngine:
         options: RenderOptions | None = None,
         progress_offset: int = 0,
         progress_total: int | None = None,
+        task: str | None = None,
     ) -> Clip:
         """One pipeline call. ``conditioning`` holds images already loaded (or frames of a previous chunk)."""
-        task = self._task_for(request, conditioning)
+        task = task or self._task_for(request, conditioning)
         pipe = self.pipes[task]
-        shape = self.shape(request.num_frames, request.width, request.height)
+        shape = self.shape(request.num_frames, request.width, request.height, limited=task != "long")
         steps = request.steps or self.entry.steps
         guidance = self.entry.guidance if request.guidance is None else request.guidance
         fitted = _fit_note(conditioning, shape.width, shape.height)
@@ -122,7 +126,7 @@ class PipelineEngine:
         kwargs = self.backend.arguments(pipe, task, request, shape, conditioning, entry=self.entry, guidance=guidance)
         kwargs.update(num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(request.seed))
         kwargs.setdefault("output_type", "np")
-        total = progress_total or steps
+        total = progress_total or self.backend.progress_steps(pipe, task, kwargs, steps)
         report = _progress(on_progress, offset=progress_offset, total=total)
         render_opts = options or self.entry.options.render_part()
         started = time.perf_counter()
@@ -206,10 +210,14 @@ def _progress_hook(pipe: Any, kwargs: dict[str, Any], report: ProgressFn) -> Ite
     """
     steps = kwargs["num_inference_steps"]
     if "callback_on_step_end" in inspect.signature(pipe.__call__).parameters:
+        done = [0]
 
-        def step_end(_pipe: Any, step: int, _timestep: Any, tensors: dict) -> dict:
-            report(step + 1, steps)
-            return tensors
+        def step_end(_pipe: Any, _step: int, _timestep: Any, _tensors: dict) -> dict:
+            # Counted, not taken from the step index: windowed pipelines restart it per window.
+            # Nothing is returned to change: LTX long's loop mistakes returned latents for packed ones.
+            done[0] += 1
+            report(done[0], steps)
+            return {}
 
         kwargs["callback_on_step_end"] = step_end
         yield

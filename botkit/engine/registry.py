@@ -30,7 +30,7 @@ DEFAULT_MODELS_DIR = "~/botkit-models"
 """Where ``$BOTKIT_MODELS_DIR`` points when that variable is not set."""
 
 Family = Literal["wan", "ltx", "cogvideox", "skyreels", "hunyuan15", "sana", "svd", "animatediff", "image", "custom"]
-TaskName = Literal["t2v", "i2v", "condition", "t2i"]
+TaskName = Literal["t2v", "i2v", "condition", "long", "t2i"]
 
 
 class ModelEntry(BaseModel):

@@ -112,3 +112,26 @@ def test_a_t2v_only_model_cannot_continue() -> None:
     engine = PipelineEngine(entry, {"t2v": build_t2v()})
     with pytest.raises(InputError, match="no image-to-video to continue"):
         engine.generate(ShotRequest(prompt="x", num_frames=20, width=32, height=32, fps=16, steps=1))
+
+
+def test_ltx_native_long_pipeline_is_trimmed_and_reports_progress(panel: Path) -> None:
+    engine = load_engine("tiny-ltx-long")
+    request = ShotRequest(
+        task="i2v",
+        image=panel,
+        prompt="a red shoe | a blue shoe",
+        num_frames=33,
+        width=32,
+        height=32,
+        fps=24,
+        steps=3,
+        seed=1,
+    )
+    seen: list[tuple[int, int]] = []
+    clip = engine.generate(request, on_progress=lambda s, t: seen.append((s, t)))
+    assert clip.meta["pipeline"] == "LTXI2VLongMultiPromptPipeline" and clip.meta["task"] == "long"
+    assert clip.num_frames == 33 and clip.meta["num_frames"] == 33  # it renders whole tiles (45): trimmed
+    assert seen == [(step, 8) for step in range(1, 9)]  # 4 tiles x (3 - 1) steps
+    assert np.array_equal(clip.frames, engine.generate(request).frames)
+    short = engine.generate(request.model_copy(update={"num_frames": 9}))
+    assert short.meta["pipeline"] == "LTXImageToVideoPipeline"

@@ -53,6 +53,11 @@ class Backend:
     def arguments(self, pipe: Any, task: str, request: Any, shape: Any, conditioning: Conditioning, **kw: Any) -> dict:
         return self.module.arguments(pipe, task, request, shape, conditioning, **kw)
 
+    def progress_steps(self, pipe: Any, task: str, kwargs: dict[str, Any], steps: int) -> int:
+        """How many step callbacks a call makes (more than ``steps`` for windowed pipelines)."""
+        count = getattr(self.module, "progress_steps", None)
+        return steps if count is None else count(pipe, task, kwargs, steps)
+
     def postprocess(self, frames: np.ndarray, shape: Any) -> np.ndarray:
         post = getattr(self.module, "postprocess", None)
         return frames if post is None else post(frames, shape)
