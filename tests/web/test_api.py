@@ -272,6 +272,11 @@ def test_sse_resumes_after_a_dropped_connection_and_assets_support_range(live_re
         with client.stream("GET", url, params={"after": 0, "wait_s": 1}, headers=live.headers()) as response:
             replay = read_events(response)
         bad_resume = client.get(url, headers=live.headers(**{"Last-Event-ID": "abc"}))
+        # EventSource cannot send headers: the stream (and only the stream) takes the token in the URL
+        query = {"access_token": live.token(), "wait_s": 1}
+        with client.stream("GET", url, params=query) as response:
+            by_query = read_events(response)
+        history_by_query = client.get(f"/api/conversations/{cid}", params={"access_token": live.token()})
 
         ids = [e["id"] for e in first + rest]
         logged = [e.id for e in live.bot.jobs.events(conversation_id=cid)]
@@ -280,6 +285,7 @@ def test_sse_resumes_after_a_dropped_connection_and_assets_support_range(live_re
         assert rest[-1]["event"] == "done"
         assert any(e["event"] == "rendering" and e["data"]["steps"] > 0 for e in rest)
         assert bad_resume.status_code == 400
+        assert [e["id"] for e in by_query] == logged and history_by_query.status_code == 401
 
         output = rest[-1]["data"]["outputs"][0]
         assert (output["platform"], output["width"], output["height"]) == ("x", 1280, 720)

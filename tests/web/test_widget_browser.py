@@ -105,6 +105,12 @@ def wait_for_card_state(page, index: int, timeout_s: float = 90) -> set[str]:  #
     raise AssertionError(f"render did not finish; labels seen: {seen}")
 
 
+def conversation_id(page) -> str:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        "() => JSON.parse(Object.entries(localStorage).find(([k]) => k.startsWith('botkit:'))[1]).conversationId"
+    )
+
+
 def video_state(page, index: int) -> dict:  # type: ignore[no-untyped-def]
     video = page.locator("botkit-chat .card").nth(index).locator("video").first
     video.wait_for(timeout=10_000)
@@ -146,6 +152,17 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     assert card.locator("a", has_text="Download").get_attribute("href").endswith("download=1")
     page.screenshot(path=str(ARTIFACTS / "1-desktop-video.png"))
 
+    # a follow-up button: "Another take" re-plans with new seeds and renders again
+    seeds = [
+        shot["seed"] for shot in live_rendering.bot.repo.latest_plan(conversation_id(page))[1].model_dump()["shots"]
+    ]
+    card.locator("button", has_text="Another take").click()
+    page.locator("botkit-chat .card").nth(1).wait_for(timeout=10_000)
+    assert page.locator("botkit-chat .msg.user").nth(1).text_content() == "another take"
+    assert "Done" in wait_for_card_state(page, 1)
+    new_seeds = [shot.seed for shot in live_rendering.bot.repo.latest_plan(conversation_id(page))[1].shots]
+    assert new_seeds != seeds
+
     # upload a storyboard panel (an image-to-video shot)
     panel = tmp_path / "panel.png"
     Image.new("RGB", (96, 64), (30, 90, 200)).save(panel)
@@ -153,33 +170,38 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     assert page.locator("botkit-chat .chips span").count() == 1
     page.locator("botkit-chat textarea").fill("animate this panel, 1 second, for X")
     page.locator("botkit-chat button[aria-label=Send]").click()
-    page.locator("botkit-chat .card").nth(1).wait_for(timeout=10_000)
+    page.locator("botkit-chat .card").nth(2).wait_for(timeout=10_000)
     assert page.locator("botkit-chat .msg.user .thumbs img").count() == 1
-    assert "from image" in page.locator("botkit-chat .card").nth(1).text_content()
-    labels = wait_for_card_state(page, 1)
+    assert "from image" in page.locator("botkit-chat .card").nth(2).text_content()
+    labels = wait_for_card_state(page, 2)
     assert "Done" in labels, labels
     page.screenshot(path=str(ARTIFACTS / "2-desktop-panel.png"))
 
     # reload: the history comes back from the API (token + conversation id in localStorage)
     page.reload()
-    page.locator("botkit-chat .card").nth(1).wait_for(timeout=10_000)
-    assert page.locator("botkit-chat .card").count() == 2
-    assert page.locator("botkit-chat .msg.user").count() == 2
+    page.locator("botkit-chat .card").nth(2).wait_for(timeout=10_000)
+    assert page.locator("botkit-chat .card").count() == 3
+    assert page.locator("botkit-chat .msg.user").count() == 3
     assert page.locator("botkit-chat .msg.user .thumbs img").count() == 1
-    state = video_state(page, 1)
+    state = video_state(page, 2)
     assert state["duration"] == pytest.approx(1.0, abs=0.1)
     assert page.locator("botkit-chat .card").nth(0).locator(".status span").text_content() == "Done"
     page.screenshot(path=str(ARTIFACTS / "3-after-reload.png"))
     assert not errors, errors
 
-    # a phone: the panel takes the whole screen and stays usable
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    # a phone with the same storage: the open panel takes the whole screen, history and all
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, storage_state=context.storage_state()
+    )
     phone_page = phone.new_page()
     phone_page.goto(page_server)
-    phone_page.locator("botkit-chat .launcher").click()
+    phone_page.locator("botkit-chat .card").nth(2).locator("video").wait_for(timeout=10_000)
     box = phone_page.locator("botkit-chat .panel").bounding_box()
     assert box is not None and box["width"] == 390 and box["height"] >= 800
     assert phone_page.locator("botkit-chat textarea").is_visible()
+    assert not phone_page.locator("botkit-chat .launcher").is_visible()  # the header's close button is enough
+    video_box = phone_page.locator("botkit-chat .card").nth(2).locator("video").bounding_box()
+    assert video_box is not None and video_box["width"] <= 390
     phone_page.screenshot(path=str(ARTIFACTS / "4-phone.png"))
     phone.close()
     context.close()

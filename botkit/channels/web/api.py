@@ -78,6 +78,10 @@ class WebApi:
     def principal(self, request: Request) -> Principal:
         return authenticate(request, self.sites)
 
+    async def stream_principal(self, request: Request) -> Principal:
+        # async: a stream must not wait for a request thread (they may all be busy writing)
+        return authenticate(request, self.sites, allow_query=True)
+
     def owned_conversation(self, principal: Principal, conversation_id: str) -> dict:
         row = self.bot.repo.conversation(conversation_id) if len(conversation_id) <= 64 else None
         if row is None or row["owner"] != principal.owner:
@@ -265,9 +269,9 @@ class WebApi:
             response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}},
         )
-        def conversation_events(
+        async def conversation_events(
             conversation_id: str,
-            principal: current,
+            principal: Annotated[Principal, Depends(self.stream_principal)],
             request: Request,
             last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
             after: Annotated[int | None, Query(ge=0, lt=2**62, description="Resume after this event id.")] = None,
@@ -275,7 +279,9 @@ class WebApi:
                 float | None, Query(gt=0, le=3600, description="Close the stream after this long.")
             ] = None,
         ) -> StreamingResponse:
-            self.owned_conversation(principal, conversation_id)
+            await anyio.to_thread.run_sync(
+                self.owned_conversation, principal, conversation_id, limiter=self.read_threads
+            )
             start = after or 0
             if last_event_id is not None:
                 if not last_event_id.isdigit():

@@ -32,20 +32,20 @@ def check_origin(connection: HTTPConnection, site: SiteInfo) -> None:
     raise ForbiddenError(f"origin {origin} is not allowed for this site; add it with `botkit sites add --origin ...`")
 
 
-def bearer_token(connection: HTTPConnection) -> str:
+def bearer_token(connection: HTTPConnection, *, allow_query: bool = False) -> str:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    # EventSource cannot send headers: the token may come as a query parameter for the stream
-    token = connection.query_params.get("access_token", "")
+    # EventSource cannot send headers: the event stream (only) takes the token as a query parameter
+    token = connection.query_params.get("access_token", "") if allow_query else ""
     if token:
         return token
     raise AuthError("authentication required: send 'Authorization: Bearer <token>' (a user or guest token)")
 
 
-def authenticate(connection: HTTPConnection, sites: SiteDirectory) -> Principal:
-    token = bearer_token(connection)
+def authenticate(connection: HTTPConnection, sites: SiteDirectory, *, allow_query: bool = False) -> Principal:
+    token = bearer_token(connection, allow_query=allow_query)
     site = sites.get(peek_site_key(token))
     if site is None:
         raise AuthError("the token names a site that does not exist")

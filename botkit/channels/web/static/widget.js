@@ -288,6 +288,7 @@ textarea:focus { border-color: var(--accent); }
         h("h4", {}, title), shots.length ? h("ol", {}, shots) : null,
         h("div", { class: "bar", role: "progressbar", "aria-label": "Render progress" }, card.bar),
         h("div", { class: "status" }, card.label, card.cancel), card.outputs, card.follow));
+      for (const older of this.cards.values()) older.follow.replaceChildren(); // follow-ups act on the latest plan
       this.cards.set(jobId, card);
       return card;
     }
@@ -314,6 +315,7 @@ textarea:focus { border-color: var(--accent); }
         h("div", { class: "meta" },
           h("span", {}, `${output.platform} · ${output.width}×${output.height} · ${output.duration_s.toFixed(1)} s`),
           h("a", { href: output.download_url, download: "", target: "_blank", rel: "noopener" }, "Download")))));
+      if ([...this.cards.values()].at(-1) !== card) return;
       card.follow.replaceChildren(
         h("button", { type: "button", class: "ghost", onclick: () => this.send("another take") }, "Another take"),
         h("button", { type: "button", class: "ghost", onclick: () => this.send("vertical for TikTok too") }, "Vertical version"));
