@@ -15,7 +15,7 @@ from PIL import Image
 
 from botkit.domain import ShotRequest
 from botkit.engine import Engine, load_engine
-from botkit.engine.backends import Conditioning
+from botkit.engine.backends import Conditioning, prompt_with_camera
 from botkit.engine.pipeline import PipelineEngine
 from botkit.errors import Cancelled, InputError
 
@@ -224,3 +224,11 @@ def test_skyreels_image_to_video(image: Path) -> None:
     engine = engine_named("tiny-skyreels-df")
     clip = engine.generate(request_for("tiny-skyreels-df", image, task="i2v", image=image))
     assert clip.meta["pipeline"] == "SkyReelsV2DiffusionForcingImageToVideoPipeline" and clip.num_frames == 9
+
+
+def test_camera_words_reach_the_prompt() -> None:
+    shot = ShotRequest(prompt="a red shoe", camera="slow push in", num_frames=9, width=32, height=32, fps=16)
+    assert prompt_with_camera(shot) == "a red shoe, slow push in"
+    said = shot.model_copy(update={"prompt": "a red shoe, slow push in on the laces"})
+    assert prompt_with_camera(said) == said.prompt
+    assert prompt_with_camera(shot.model_copy(update={"camera": "static"})) == "a red shoe"

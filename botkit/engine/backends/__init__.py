@@ -69,9 +69,17 @@ def backend_for(family: str) -> Backend:
     return Backend(importlib.import_module(f"botkit.engine.backends.{family}"))
 
 
+def prompt_with_camera(request: Any) -> str:
+    """The shot's prompt, with its camera words appended when the prompt does not say them already."""
+    camera = (request.camera or "").strip()
+    if camera and camera != "static" and camera.lower() not in request.prompt.lower():
+        return f"{request.prompt}, {camera}"
+    return request.prompt
+
+
 def text_arguments(request: Any, entry: Any) -> dict[str, Any]:
-    """prompt / negative_prompt plus the entry's fixed call arguments."""
-    return {"prompt": request.prompt, "negative_prompt": request.negative_prompt or None, **entry.call}
+    """prompt (with camera words) / negative_prompt plus the entry's fixed call arguments."""
+    return {"prompt": prompt_with_camera(request), "negative_prompt": request.negative_prompt or None, **entry.call}
 
 
 def trim(frames: np.ndarray, shape: Any) -> np.ndarray:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botkit.engine.backends import Conditioning
+from botkit.engine.backends import Conditioning, prompt_with_camera
 
 
 def arguments(
@@ -17,7 +17,7 @@ def arguments(
     if guider is not None and hasattr(guider, "guidance_scale"):
         guider.guidance_scale = guidance
     kwargs: dict[str, Any] = {
-        "prompt": request.prompt,
+        "prompt": prompt_with_camera(request),
         "negative_prompt": request.negative_prompt or None,
         "num_frames": shape.num_frames,
         **entry.call,
