@@ -40,14 +40,15 @@ def bot_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def make_bot(bot_settings: Settings, tiny_engine):
-    """Bots on one data dir (a second call is the same service after a restart)."""
+def make_bot(bot_settings: Settings, request: pytest.FixtureRequest):
+    """Bots on one data dir (a second call is the same service after a restart); the tiny engine
+    is loaded only for bots that render."""
     from botkit.bot import Bot
 
     opened = []
 
     def make(workers: bool = False) -> Bot:
-        bot = Bot.open(bot_settings, engine=tiny_engine)
+        bot = Bot.open(bot_settings, engine=request.getfixturevalue("tiny_engine") if workers else None)
         if workers:
             bot.start_workers()
         opened.append(bot)
