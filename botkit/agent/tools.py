@@ -7,17 +7,18 @@ it over its engine, post-processing and store), so the agent layer depends only 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from langchain_core.tools import BaseTool, StructuredTool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from botkit.agent.offline import PlanRequest
 from botkit.domain import Output, PlatformId, ShotPlan
 from botkit.errors import BotkitError, InputError
+from botkit.skills import Skill
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,41 @@ class ToolSession:
         handle = f"plan-{len(self.plans) + 1}"
         self.plans[handle] = plan
         return f"{handle}: {plan.summary()}"
+
+    def plan_with_skill(self, skill: str, request: str, **arguments: object) -> str:
+        """Plan with one skill and its structured arguments (a tool call filled from the skill's Args schema)."""
+        args = {key: value for key, value in arguments.items() if value is not None}
+        plan = self.planner.plan(PlanRequest(text=request, skill=skill, args=args))
+        handle = f"plan-{len(self.plans) + 1}"
+        self.plans[handle] = plan
+        return f"{handle}: {plan.summary()}"
+
+    def skill_tools(self, skills: Iterable[Skill]) -> list[BaseTool]:
+        """One ``plan_<skill>_video`` tool per skill; its arguments are the skill's ``Args`` JSON schema."""
+        tools: list[BaseTool] = []
+        for skill in skills:
+            schema = create_model(
+                f"{skill.Args.__name__}Call",
+                __base__=skill.Args,
+                request=(str, Field(description="What the video should show, in the user's words.")),
+            )
+
+            def run(skill_name: str = skill.name, **arguments: object) -> str:
+                try:
+                    request = str(arguments.pop("request"))
+                    return self.plan_with_skill(skill_name, request, **arguments)
+                except BotkitError as exc:
+                    return f"error: {exc}"
+
+            tools.append(
+                StructuredTool.from_function(
+                    run,
+                    name=f"plan_{skill.name.replace('-', '_')}_video",
+                    description=f"Plan a video with the {skill.name} skill. {skill.description}"[:1024],
+                    args_schema=schema,
+                )
+            )
+        return tools
 
     def render_video(self, plan: str) -> str:
         outputs = self.host.render(self._plan(plan))

@@ -123,3 +123,25 @@ def test_model_unavailable_gets_a_clear_answer(bot: Bot) -> None:
     model = ChatOpenAI(base_url="http://127.0.0.1:9/v1", model="fake", api_key="sk-x", max_retries=0, timeout=2)
     answer = Assistant(model, ToolSession(OfflinePlanner(), BotHost(bot)).tools()).answer("hello")
     assert "not available right now (connection failed)" in answer
+
+
+def test_skill_tools_take_the_skill_args_schema() -> None:
+    from langchain_openai import ChatOpenAI
+
+    planner = OfflinePlanner()
+    session = ToolSession(planner, host=None, now=lambda: NOW)  # type: ignore[arg-type]  # planning needs no host
+    tools = session.skill_tools(planner.skills)
+    marketing = next(t for t in tools if t.name == "plan_marketing_video")
+    properties = marketing.args_schema.model_json_schema()["properties"]
+    assert {"request", "cta", "product", "duration_s", "platforms"} <= set(properties)
+    call = {"request": "an ad for our lamp", "cta": "Buy now", "duration_s": 8, "platforms": ["youtube", "x"]}
+    with FakeOpenAI([tool_call("plan_marketing_video", call), content("Planned.")]) as server:
+        model = ChatOpenAI(base_url=server.url, model="fake", api_key="sk-x", max_retries=0)
+        Assistant(model, tools).answer("an ad for our lamp ending with Buy now")
+    sent = {t["function"]["name"]: t["function"]["parameters"] for t in server.requests[0]["body"]["tools"]}
+    assert "cta" in sent["plan_marketing_video"]["properties"] and "steps" in sent["plan_training_video"]["properties"]
+    plan = session.plans["plan-1"]
+    assert plan.skill == "marketing" and plan.total_duration_s == 8 and plan.platforms == ["youtube", "x"]
+    assert plan.shots[-1].caption == "Buy now"
+    with pytest.raises(InputError, match="bad argument shots for skill 'marketing'"):
+        session.plan_with_skill("marketing", "an ad", shots=40)
