@@ -6,10 +6,18 @@ from __future__ import annotations
 import threading
 import urllib.parse
 
+import pytest
 from sqlalchemy import func, select
 
+from botkit.settings import Settings
 from botkit.store import models
 from tests.slack.conftest import mention, slack_settings
+
+
+@pytest.fixture
+def bot_settings(tmp_path, database_url: str) -> Settings:
+    """These scenarios run on SQLite and, when configured, on PostgreSQL."""
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, engine="tiny-wan", steps=1)
 
 
 def count(bot, model) -> int:
