@@ -1,0 +1,1 @@
+"""Post-processing: platform presets, reframing, captions, assembly and encoding (``produce`` does it all)."""

@@ -49,7 +49,7 @@ class Production:
     timeline: Clip
     preview: Path | None = None
     contact_sheet: Path | None = None
-    overlays: dict[str, list[Overlay]] = field(default_factory=dict)
+    overlays: dict[str, list[Overlay]] = field(default_factory=dict)  # geometry only: the PNGs were temporary
     warnings: list[str] = field(default_factory=list)
 
 
