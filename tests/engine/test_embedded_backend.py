@@ -68,3 +68,20 @@ def test_image_to_video_starts_from_the_image(engine: EmbeddedEngine, tmp_path: 
     assert np.abs(first - frame).mean() / 255 < 0.03
     with pytest.raises(InputError):
         engine.generate(_request(task="i2v"))
+
+
+def test_toyworld_keyframe_starts_text_to_video(engine: EmbeddedEngine) -> None:
+    from botkit.engine.embedded.backend import keyframe_for
+    from botkit.engine.embedded.evaluator import analyse
+    from botkit.engine.embedded.vocab import Attributes
+
+    attrs = Attributes("red", "blue", "circle", "left")
+    frame = keyframe_for(attrs, 16, seed=3)
+    assert np.array_equal(frame, keyframe_for(attrs, 16, seed=3))
+    assert analyse(frame[None]).colour == "red" and analyse(frame[None]).background == "blue"
+    xs = np.nonzero((np.abs(frame.astype(int) - [40, 80, 220]).sum(-1) > 60).any(axis=0))[0]
+    assert xs.min() > 16  # starts right of centre so that it can travel left
+    keyed = EmbeddedEngine(weights=engine.weights, output_size=32, keyframe="toyworld")
+    clip = keyed.generate(_request(num_frames=16))
+    assert clip.meta["keyframe"] == "toyworld"
+    assert np.abs(clip.frames[0].astype(int) - frame).max() <= 2

@@ -6,6 +6,9 @@ interface.
   temporal autoregression on the model's own image-to-video: each next chunk starts from the last
   latent frame of the previous one (8 new frames per chunk), then the clip is trimmed.
 * Image-to-video: ``request.image`` is resized (box filter) to 32x32 and pinned as frame 0.
+* Text-to-video: the model samples the clip (``keyframe="model"``), or, with
+  ``keyframe="toyworld"``, the procedural renderer draws frame 0 from the mapped attributes and the
+  model animates it by image-to-video (a layout prior; see ``TRAINING.md`` for both scores).
 * Output: frames are upsampled bicubically from 32x32 to 256x256 (``OUTPUT_SIZE``); the request's
   width/height are not honoured, post-processing reframes. ``clip.meta`` records what was used.
 """
@@ -16,7 +19,7 @@ import logging
 import math
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -24,8 +27,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 from botkit.domain import Clip, ProgressFn, ShotRequest
-from botkit.engine.embedded import WEIGHTS_DIR
-from botkit.engine.embedded.vocab import caption, map_prompt
+from botkit.engine.embedded import WEIGHTS_DIR, toyworld
+from botkit.engine.embedded.vocab import Attributes, caption, map_prompt
 from botkit.errors import EngineError, InputError
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,21 @@ DEFAULT_STEPS = 16
 DEFAULT_GUIDANCE = 4.0
 
 
+def keyframe_for(attrs: Attributes, num_frames: int, seed: int) -> np.ndarray:
+    """A procedural first frame for ``attrs``: the object starts on the side it moves away from so
+    that ``num_frames`` of travel stay in frame where they fit (uint8 ``[32, 32, 3]``)."""
+    rng = np.random.default_rng(seed)
+    half = float(rng.uniform(*toyworld.HALF_SIZE))
+    lo, hi = half + 0.5, toyworld.SIZE - half - 0.5
+    travel = toyworld.TRAVEL * (num_frames - 1) / (toyworld.FRAMES - 1)
+    slack = max(0.0, hi - lo - travel)
+    along = lo + float(rng.uniform(0, slack))  # distance from the entry side
+    across = float(rng.uniform(lo, hi))
+    start = {"right": (along, across), "left": (toyworld.SIZE - along, across),
+             "down": (across, along), "up": (across, toyworld.SIZE - along)}[attrs.direction]
+    return toyworld.render(toyworld.Scene(attrs, start[0], start[1], half), frames=1)[0]
+
+
 class EmbeddedEngine:
     """The embedded toy-world model. Loads its weights lazily, once per instance."""
 
@@ -45,12 +63,18 @@ class EmbeddedEngine:
     native_size = (OUTPUT_SIZE, OUTPUT_SIZE)
 
     def __init__(self, weights: str | Path | None = None, output_size: int = OUTPUT_SIZE,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, keyframe: Literal["model", "toyworld"] = "model") -> None:
         self.weights = Path(weights) if weights is not None else WEIGHTS_DIR
         self.output_size = output_size
         self.threads = threads
         """torch CPU threads during a render (restored after); None leaves torch's setting. On a
         loaded 2-core machine 1 thread is several times faster than 2."""
+        if keyframe not in ("model", "toyworld"):
+            raise ValueError(f"keyframe must be 'model' or 'toyworld', got {keyframe!r}")
+        self.keyframe = keyframe
+        """Text-to-video layout: "model" samples the whole clip; "toyworld" draws the first frame
+        with the procedural renderer (the mapped colour, shape and background, placed so the whole
+        shot's travel fits the frame) and lets the model animate it by image-to-video."""
         self.native_size = (output_size, output_size)
         self._pipe: Any = None
 
@@ -107,6 +131,8 @@ class EmbeddedEngine:
         chunks = 1 + math.ceil(max(0, request.num_frames - CHUNK_FRAMES) / (CHUNK_FRAMES - 1))
         total = chunks * steps
         first = self._first_frame(request)
+        if first is None and self.keyframe == "toyworld":
+            first = keyframe_for(attrs, request.num_frames, request.seed)
         pipe = self.pipeline
         generator = torch.Generator().manual_seed(request.seed)
         start = time.perf_counter()
@@ -143,6 +169,7 @@ class EmbeddedEngine:
                 "model": self.name,
                 "weights": str(self.weights),
                 "task": request.task,
+                "keyframe": "image" if request.task == "i2v" else self.keyframe,
                 "seed": request.seed,
                 "steps": steps,
                 "guidance": guidance,
