@@ -107,7 +107,7 @@ def test_oauth_install_of_two_workspaces_each_job_uses_its_token(fake_slack, mak
     channel.close()
     server.close()
     bot = make_bot()
-    server, _ = serve(bot, settings)
+    server, channel = serve(bot, settings)
     jobs = [
         bot.jobs.events(conversation_id=bot.find_conversation(f"slack:{team}:C{team}:{body['event']['ts']}"))[0].job_id
         for team, body in bodies.items()
@@ -123,6 +123,11 @@ def test_oauth_install_of_two_workspaces_each_job_uses_its_token(fake_slack, mak
     }
     for team, body in bodies.items():
         assert fake_slack.thread(f"C{team}", body["event"]["ts"])[1]["text"] == ":no_entry_sign: Cancelled."
+    # uninstalling removes the workspace's token; its events are no longer served
+    server.event({**mention("T8", "CT8", "x"), "event": {"type": "app_uninstalled", "event_ts": "1.2"}})
+    store = channel.app.installation_store
+    fake_slack.wait_for(lambda: store.find_bot(enterprise_id=None, team_id="T8") is None, what="uninstall")
+    assert store.find_bot(enterprise_id=None, team_id="T7") is not None
     # an event from a workspace that never installed the app is not served
     stranger = mention("T9", "CT9", "a promo")
     fake_slack.add_workspace("T9")

@@ -91,6 +91,8 @@ def build_channel(bot: Bot, settings: Any = None) -> SlackChannel:
             ),
         )
 
+        app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete the install
+
         def client_for(team: str) -> WebClient:
             found = installations.find_bot(enterprise_id=None, team_id=team)
             if found is None or not found.bot_token:
