@@ -14,7 +14,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from botkit.channels.cli_models import app as models_app
-from botkit.channels.cli_report import report_command
 from botkit.channels.cli_skills import app as skills_app
 from botkit.channels.cli_web import sites_app
 from botkit.domain import Progress as BotProgress
@@ -32,7 +31,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(models_app, name="models", help="Video models in the registry: list, check.")
 app.add_typer(skills_app, name="skills", help="Installed skills: list.")
 app.add_typer(sites_app, name="sites", help="Websites that embed the chat widget.")
-app.command("report")(report_command)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
 
@@ -167,6 +165,19 @@ def worker(
     except KeyboardInterrupt:
         pass
     bot.stop_workers()
+
+
+@app.command()
+def report(
+    conversation_id: Annotated[str, typer.Argument(help="The conversation to report on.")],
+    job: Annotated[str | None, typer.Option(help="Only this render job.")] = None,
+    out: Annotated[Path | None, typer.Option(help="HTML file to write [<data-dir>/reports/<id>.html].")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write an HTML report: the plan, contact sheets and quality signals over time."""
+    from botkit.channels.cli_report import report_command  # heavy (quality, OpenCV): load on use
+
+    report_command(conversation_id, job=job, out=out, data_dir=data_dir)
 
 
 @app.command()
