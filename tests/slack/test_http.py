@@ -92,14 +92,16 @@ def test_follow_up_in_the_thread_revises_the_plan(fake_slack, make_bot, serve):
     conversation_id = fake_slack.wait_for(lambda: bot.find_conversation(f"slack:T1:C1:{thread}"), what="plan")
     fake_slack.wait_for(lambda: len(fake_slack.thread("C1", thread)) >= 2, what="plan and status")
 
-    # chatter outside the thread is ignored; a reply in the thread revises the plan
+    # chatter outside the thread, or between colleagues in it, is ignored; a revision is not
     server.event(message("T1", "C1", "make it 5 seconds"))
+    server.event(message("T1", "C1", "looks great, thanks Bob!", thread_ts=thread))
     server.event(message("T1", "C1", "make it 5 seconds", thread_ts=thread))
     fake_slack.wait_for(lambda: bot.repo.latest_plan(conversation_id)[1].total_duration_s == 5, what="revision")
     fake_slack.wait_for(lambda: len(fake_slack.thread("C1", thread)) >= 4, what="revised plan and status")
     assert "5 s" in fake_slack.thread("C1", thread)[2]["blocks"][1]["text"]["text"]
     assert len({bot.jobs.events(conversation_id=conversation_id)[i].job_id for i in (0, -1)}) == 2
     assert len(bot.repo.messages(conversation_id)) == 4  # two user messages, two plan replies
+    assert len(fake_slack.thread("C1", thread)) == 4
     assert fake_slack.thread("C1", first["event"]["ts"])[0]["thread_ts"] == thread
 
 

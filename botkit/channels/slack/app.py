@@ -157,7 +157,7 @@ def _listen(app: App, service: SlackService) -> None:
             if not thread or mentioned:  # top-level chatter is not for us; mentions come as app_mention
                 return
         place = _place(client, context, event["channel"], thread or event["ts"], event.get("user"), event.get("files"))
-        if event.get("channel_type") != "im" and service.conversation_of(place) is None:
+        if event.get("channel_type") != "im" and not service.addressed_to_bot(place, text):
             return
         service.handle_message(place, text, delivery=body["event_id"])
 

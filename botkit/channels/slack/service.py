@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from botkit.agent.revise import UnclearRevision, revise
 from botkit.bot import Bot, Turn
 from botkit.channels.slack import messages
 from botkit.channels.slack.blocks import plan_blocks
@@ -65,6 +66,22 @@ class SlackService:
 
     def conversation_of(self, place: Place) -> str | None:
         return self.bot.find_conversation(external_key(place.team, place.channel, place.thread_ts))
+
+    def addressed_to_bot(self, place: Place, text: str) -> bool:
+        """Is an un-mentioned reply in a bot thread meant for the bot? Only when it brings images or
+        revises the plan ("make it 5 seconds"); "looks great!" between colleagues is left alone."""
+        conversation_id = self.conversation_of(place)
+        if conversation_id is None:
+            return False
+        if place.files:
+            return True
+        try:
+            revise(self.bot.repo.latest_plan(conversation_id)[1], clean_text(text))
+        except UnclearRevision:
+            return False
+        except InputError:  # a revision it cannot do ("shot 9" of 3): answer with the reason
+            return True
+        return True
 
     def handle_message(self, place: Place, text: str, *, delivery: str, skill: str | None = None) -> Turn | None:
         """Plan (or revise) from a message and reply with the plan; then render, or wait for Approve."""
