@@ -9,9 +9,12 @@ from pydantic import Field, field_validator
 from botkit.domain import Shot, ShotMode, ShotPlan
 from botkit.skills import PlanDefaults, Skill, SkillArgs, SkillConfig, SkillRequest, fold
 
-_CTA_WORDS = (
-    r"\bcall[- ]to[- ]action\b|\bcta\b|\bend card\b|\bshop now\b|\bbuy now\b|\bllamada a la accion\b"
-    r"|\bcompra ya\b|\bappel a l'action\b|\bachetez\b|\bjetzt kaufen\b|\bhandlungsaufforderung\b"
+# words asking for a call to action -> the default CTA in that language
+_CTA_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\bcall[- ]to[- ]action\b|\bcta\b|\bend card\b|\bshop now\b|\bbuy now\b", "Shop now"),
+    (r"\bllamada a la accion\b|\bcompra ya\b|\btarjeta final\b", "Compra ya"),
+    (r"\bappel a l'action\b|\bachetez\b|\bcarton final\b", "Achetez maintenant"),
+    (r"\bjetzt kaufen\b|\bhandlungsaufforderung\b|\babschlusskarte\b", "Jetzt kaufen"),
 )
 _HEX = r"^#[0-9a-fA-F]{6}$"
 
@@ -62,8 +65,9 @@ class MarketingSkill(Skill):
         if config.colours:
             style = f"{style}, brand colours {' '.join(config.colours)}"[:200]
         cta = args.cta or config.cta
-        if cta is None and re.search(_CTA_WORDS, fold(request.text)):
-            cta = "Shop now"
+        if cta is None:
+            folded = fold(request.text)
+            cta = next((default for pattern, default in _CTA_WORDS if re.search(pattern, folded)), None)
         shots = list(draft.shots)
         if cta and config.end_card and len(shots) >= 2:
             shots[-1] = self._end_card(shots[-1], cta, args.product or config.brand_name, config)

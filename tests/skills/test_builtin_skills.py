@@ -31,6 +31,7 @@ def test_marketing_product_images_brand_kit_and_end_card(tmp_path: Path) -> None
     # no CTA known: no end card; a CTA asked for in the text: the default one
     assert harness.plan("a 12 second promo for our desk lamp").shots[-1].caption is None
     assert harness.plan("an ad for our lamp that ends with a call to action").shots[-1].caption == "Shop now"
+    assert harness.plan("un anuncio de nuestra lámpara con llamada a la acción").shots[-1].caption == "Compra ya"
     assert harness.plan("an ad for our lamp on LinkedIn").platforms == ["linkedin"]
 
 
