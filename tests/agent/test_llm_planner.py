@@ -205,3 +205,18 @@ def test_json_schema_structured_output_with_repair() -> None:
     assert first["response_format"]["type"] == "json_schema"
     assert first["response_format"]["json_schema"]["name"] == "DraftPlan"
     assert "not a valid plan" in server.requests[1]["body"]["messages"][-1]["content"]
+
+
+def test_a_raising_skill_is_answered_clearly_not_hidden_by_a_fallback() -> None:
+    from langchain_openai import ChatOpenAI
+
+    from botkit.skills import SkillHookError, SkillRegistry
+    from tests.skills.sample_skills import RaisingSkill
+
+    offline = OfflinePlanner(skills=SkillRegistry([RaisingSkill]))
+    with FakeOpenAI([tool_call("DraftPlan", good_plan(skill="raising"))]) as server:
+        model = ChatOpenAI(base_url=server.url, model="fake", api_key=API_KEY, max_retries=0)
+        planner = LLMPlanner(model, offline=offline, secrets=[API_KEY])
+        with pytest.raises(SkillHookError, match="'raising' skill failed while running its plan step") as caught:
+            planner.plan(REQUEST)
+    assert API_KEY not in str(caught.value)
