@@ -22,6 +22,13 @@ def test_plan_blocks_show_every_shot_and_wait_for_approval_only_when_asked():
     assert [(e["action_id"], e["value"]) for e in waiting] == [(ids.APPROVE, "C1:P1"), (ids.CANCEL, "C1:P1")]
 
 
+def test_user_words_cannot_ping_or_link_through_a_plan():
+    plan = OfflinePlanner().plan(PlanRequest(text="a promo for <!channel> lamps & <https://evil.example|x>"))
+    text = plan_blocks(plan, "P", "C", approval=False)[2]["text"]["text"]
+    assert "<!channel>" not in text and "<https://" not in text
+    assert "&lt;!channel&gt;" in text and "&amp;" in text
+
+
 def test_long_plans_fit_slack_limits():
     plan = OfflinePlanner().plan(PlanRequest(text="a storyboard with 12 panels " + "very detailed " * 100))
     for block in plan_blocks(plan, "P", "C", approval=True):
@@ -42,5 +49,9 @@ def test_status_and_result_buttons():
 
 def test_clean_text_and_thread_keys():
     assert clean_text("<@U012AB3CD> a promo &amp; teaser <@U9|bob>  for  x") == "a promo & teaser for x"
+    assert clean_text("<!channel> a teaser for <https://acme.io|acme.io> in <#C123|launch>") == (
+        "a teaser for acme.io in #launch"
+    )
+    assert clean_text("see <https://acme.io/shoes> &lt;3") == "see https://acme.io/shoes <3"
     assert clean_text(None) == ""
     assert external_key("T1", "C1", "1700.0001") == "slack:T1:C1:1700.0001"

@@ -23,7 +23,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from botkit.bot import Bot
 from botkit.channels.slack import blocks as ids
 from botkit.channels.slack import messages
-from botkit.channels.slack.service import Place, SlackService
+from botkit.channels.slack.blocks import escape
+from botkit.channels.slack.service import Place, SlackService, clean_text
 from botkit.channels.slack.settings import SlackSettings
 from botkit.errors import BotkitError, InputError
 
@@ -148,7 +149,7 @@ def _listen(app: App, service: SlackService) -> None:
 
     @app.event("message")
     def on_message(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
-        if event.get("subtype") not in (None, "file_share") or event.get("bot_id"):
+        if event.get("subtype") not in (None, "file_share", "thread_broadcast") or event.get("bot_id"):
             return
         text = event.get("text") or ""
         thread = event.get("thread_ts")
@@ -176,7 +177,8 @@ def _listen(app: App, service: SlackService) -> None:
         user = command.get("user_id")
         try:
             root = client.chat_postMessage(
-                channel=command["channel_id"], text=f"<@{user}> asked for a video: {request or skill}"
+                channel=command["channel_id"],
+                text=f"<@{user}> asked for a video: {escape(clean_text(request) or skill or '')}",
             )
         except SlackApiError as exc:
             error = exc.response.get("error")
@@ -207,7 +209,7 @@ def _listen(app: App, service: SlackService) -> None:
             elif action["action_id"] == ids.PLATFORM:
                 service.other_platform(place, value, delivery=delivery)
         except InputError as exc:
-            service.say(place, messages.REFUSED.format(reason=exc))
+            service.say(place, messages.REFUSED.format(reason=escape(str(exc))))
         except Exception as exc:
             logger.exception("slack action failed", extra={"action_id": action.get("action_id")})
             service.say(place, messages.TROUBLE.format(error=type(exc).__name__))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botkit.channels.slack import messages
 from botkit.domain import Output, ShotPlan
 from botkit.domain.plan import PLATFORM_IDS, ShotMode
 
@@ -16,6 +17,11 @@ CANCEL = "botkit_cancel"
 ACTION_IDS = (APPROVE, TAKE, PLATFORM, CANCEL)
 
 _MAX_TEXT = 2900  # a section's text may hold 3000 characters
+
+
+def escape(text: str) -> str:
+    """User words made safe for mrkdwn: no ``<!channel>`` pings or links smuggled through a plan."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _text(value: str) -> dict[str, str]:
@@ -43,8 +49,8 @@ def plan_blocks(plan: ShotPlan, plan_id: str, conversation_id: str, *, approval:
     lines = []
     for shot in plan.shots:
         how = "from image" if shot.mode is ShotMode.IMAGE_TO_VIDEO else "from text"
-        camera = f", _{shot.camera}_" if shot.camera else ""
-        lines.append(f"{shot.index + 1}. {shot.duration_s:g} s {how}{camera}: {shot.prompt}")
+        camera = f", _{escape(shot.camera)}_" if shot.camera else ""
+        lines.append(f"{shot.index + 1}. {shot.duration_s:g} s {how}{camera}: {escape(shot.prompt)}")
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": plan.title[:150]}},
         {"type": "section", "text": _text(head)},
@@ -52,6 +58,7 @@ def plan_blocks(plan: ShotPlan, plan_id: str, conversation_id: str, *, approval:
     ]
     if approval:
         value = f"{conversation_id}:{plan_id}"
+        blocks.append({"type": "context", "elements": [_text(messages.AWAITING_APPROVAL)]})
         blocks.append(
             {
                 "type": "actions",

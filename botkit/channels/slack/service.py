@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from botkit.agent.revise import UnclearRevision, revise
 from botkit.bot import Bot, Turn
 from botkit.channels.slack import messages
-from botkit.channels.slack.blocks import plan_blocks
+from botkit.channels.slack.blocks import escape, plan_blocks
 from botkit.channels.slack.files import download_images
 from botkit.channels.slack.records import JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
@@ -29,7 +29,9 @@ from botkit.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+_MENTION = re.compile(r"<[@!][^>]*>")  # users, @here / @channel: never passed on
+_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 
 
 def external_key(team: str, channel: str, thread_ts: str) -> str:
@@ -37,8 +39,11 @@ def external_key(team: str, channel: str, thread_ts: str) -> str:
 
 
 def clean_text(text: str | None) -> str:
-    """The request without ``<@U123>`` mentions; Slack's ``&amp;`` escapes undone."""
+    """A Slack message as plain words: mentions dropped, channel and link markup turned back into
+    their names, Slack's ``&amp;`` escapes undone."""
     text = _MENTION.sub(" ", text or "")
+    text = _CHANNEL.sub(lambda m: "#" + m.group(1), text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(text.split())
 
@@ -93,7 +98,7 @@ class SlackService:
                 )
                 turn = self._turn(place, request, images, skill)
         except InputError as exc:
-            self.say(place, messages.REFUSED.format(reason=exc))
+            self.say(place, messages.REFUSED.format(reason=escape(str(exc))))
             return None
         except Exception as exc:
             logger.exception("slack turn failed", extra={"team": place.team, "channel": place.channel})
@@ -131,7 +136,7 @@ class SlackService:
         approval = self.approval_required(place.team)
         self.post(
             place,
-            turn.plan.summary(),
+            escape(turn.plan.summary()),
             plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=approval),
         )
         if approval:
@@ -204,7 +209,7 @@ class SlackService:
         try:
             turn = self.bot.follow_up(conversation_id, text)
         except InputError as exc:
-            self.say(place, messages.REFUSED.format(reason=exc))
+            self.say(place, messages.REFUSED.format(reason=escape(str(exc))))
             return
         self.present(place, turn, delivery=delivery)
 

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from botkit.bot import Bot
 from botkit.channels.slack import messages
-from botkit.channels.slack.blocks import describe_outputs, result_blocks, status_blocks
+from botkit.channels.slack.blocks import describe_outputs, escape, result_blocks, status_blocks
 from botkit.channels.slack.records import JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
 from botkit.domain.jobs import JobEvent
@@ -46,7 +46,7 @@ def describe(event: JobEvent, platforms: list[str]) -> str:
     if event.kind == "retrying":
         return messages.RETRYING.format(reason=data.get("reason") or "restarted")
     if event.kind == "failed":
-        return messages.FAILED.format(error=data.get("error") or "unknown error")
+        return messages.FAILED.format(error=escape(str(data.get("error") or "unknown error")))
     if event.kind == "cancelled":
         return messages.CANCELLED
     return messages.UPLOADING
