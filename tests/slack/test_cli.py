@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -26,3 +27,15 @@ def test_socket_mode_names_the_missing_token(tmp_path):
     result = run(["--socket", "--data-dir", str(tmp_path), "--engine", "tiny-wan"], env)
     assert result.exit_code == 2
     assert "SLACK_APP_TOKEN" in result.output
+
+
+def test_a_bad_bot_token_is_named(fake_slack, tmp_path):
+    from botkit.bot import Bot
+    from botkit.channels.slack.app import SlackSetupError, build_app
+    from botkit.settings import Settings
+    from tests.slack.conftest import slack_settings
+
+    bot = Bot.open(Settings(data_dir=tmp_path, engine="tiny-wan"))
+    with pytest.raises(SlackSetupError, match=r"SLACK_BOT_TOKEN could not be verified.*invalid_auth"):
+        build_app(bot, slack_settings(fake_slack, bot_token="xoxb-revoked"))
+    assert build_app(bot, slack_settings(fake_slack)).client.token == "xoxb-T1-token"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -106,7 +107,10 @@ def build_channel(bot: Bot, settings: Any = None) -> SlackChannel:
                 "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth install)"
             )
         single = web_client(slack, slack.bot_token)
-        app = App(signing_secret=slack.signing_secret or "", client=single)
+        try:  # Bolt checks the token with auth.test at once
+            app = App(signing_secret=slack.signing_secret or "", client=single)
+        except (BoltError, OSError) as exc:
+            raise SlackSetupError(f"SLACK_BOT_TOKEN could not be verified with Slack ({slack.api_url}): {exc}") from exc
 
         def client_for(team: str) -> WebClient:
             return single
