@@ -193,7 +193,7 @@ def test_a_refused_upload_is_said_in_the_thread(fake_slack, make_bot, serve):
 def test_a_restarted_server_finishes_the_thread_of_a_queued_job(fake_slack, make_bot, serve):
     bot = make_bot()  # no workers: the job waits in the queue
     server, channel = serve(bot, slack_settings(fake_slack))
-    body = mention("T1", "C1", "a 1 second clip of a lamp for x")
+    body = mention("T1", "C1", "a 1 second clip of a lamp for x and linkedin")
     thread = body["event"]["ts"]
     server.event(body)
     fake_slack.wait_for(lambda: len(fake_slack.thread("C1", thread)) == 2, what="plan and status")
@@ -203,9 +203,19 @@ def test_a_restarted_server_finishes_the_thread_of_a_queued_job(fake_slack, make
 
     bot = make_bot(workers=True)
     serve(bot, slack_settings(fake_slack))  # resumes the watcher of the unfinished job
-    fake_slack.wait_for(lambda: len(fake_slack.uploads) == 2, timeout=90, what="uploads after the restart")
+    fake_slack.wait_for(lambda: len(fake_slack.uploads) == 4, timeout=90, what="uploads after the restart")
     fake_slack.wait_for(
         lambda: fake_slack.messages[("C1", status_ts)]["text"].startswith(":white_check_mark: Done"), what="done"
     )
     assert len(fake_slack.thread("C1", thread)) == 2  # the same status message, edited; no new one
     assert {u["thread_ts"] for u in fake_slack.uploads.values()} == {thread}
+    # one upload call per platform (video and poster), the summary as the first one's comment
+    completions = fake_slack.calls_to("files.completeUploadExternal")
+    assert len(completions) == 2
+    assert [bool(c.params.get("initial_comment")) for c in completions] == [True, False]
+    assert sorted(u["filename"] for u in fake_slack.uploads.values()) == [
+        "linkedin-poster.png",
+        "linkedin.mp4",
+        "x-poster.png",
+        "x.mp4",
+    ]

@@ -128,19 +128,17 @@ class JobWatcher(threading.Thread):
         logger.info("slack job reported", extra={"job_id": record.job_id, "kind": event.kind})
 
     def upload(self, outputs: list[Any], comment: str) -> None:
-        uploads = []
-        for output in outputs:
-            uploads.append({"file": output.path, "filename": f"{output.platform}.mp4", "title": f"{output.platform}"})
+        """One ``files_upload_v2`` per platform (its video and poster), the comment on the first."""
+        for i, output in enumerate(outputs):
+            uploads = [{"file": output.path, "filename": f"{output.platform}.mp4", "title": f"{output.platform}"}]
             if output.poster:
                 uploads.append({"file": output.poster, "filename": f"{output.platform}-poster.png", "title": "poster"})
-        if not uploads:
-            return
-        self.client.files_upload_v2(
-            file_uploads=uploads,
-            channel=self.record.channel,
-            thread_ts=self.record.thread_ts,
-            initial_comment=comment,
-        )
+            self.client.files_upload_v2(
+                file_uploads=uploads,
+                channel=self.record.channel,
+                thread_ts=self.record.thread_ts,
+                initial_comment=comment if i == 0 else None,
+            )
 
     def update(self, blocks: list[dict[str, Any]], text: str) -> None:
         try:
