@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from botkit.agent import OfflinePlanner, PlanRequest
-from botkit.agent.offline import clean_request
+from botkit.agent import PlanRequest
+from botkit.agent.config import LLMSettings, Planner, make_planner
+from botkit.agent.offline import HistoryMessage, clean_request
 from botkit.agent.revise import UnclearRevision, revise
 from botkit.domain import Output, ProgressListener, ShotPlan
 from botkit.domain.jobs import JobState
@@ -23,6 +24,7 @@ from botkit.jobs.render import RenderContext, RenderWorker, worker_name
 from botkit.jobs.service import JobService, NoDispatch
 from botkit.post.encode import ReframeMode
 from botkit.settings import Settings
+from botkit.skills import load_skills
 from botkit.store.assets import AssetStore
 from botkit.store.db import make_engine, session_factory
 from botkit.store.jobs import JobRepository
@@ -44,6 +46,7 @@ def render_context(settings: Settings, db=None) -> RenderContext:  # type: ignor
         steps=settings.steps,
         heartbeat_s=settings.heartbeat_s,
         stale_after_s=settings.job_stale_s,
+        skills=load_skills(),
     )
 
 
@@ -59,7 +62,7 @@ class Turn:
 
 
 class Bot:
-    def __init__(self, settings: Settings, *, engine: Engine | None = None, planner: OfflinePlanner | None = None):
+    def __init__(self, settings: Settings, *, engine: Engine | None = None, planner: Planner | None = None):
         self.settings = settings
         self.db = make_engine(settings.resolved_database_url())
         self.context = render_context(settings, self.db)
@@ -68,7 +71,8 @@ class Bot:
         self.jobs = JobService(
             self.context.jobs, NoDispatch(), max_attempts=settings.max_attempts, stale_after_s=settings.job_stale_s
         )
-        self.planner = planner or OfflinePlanner()
+        self.planner = planner or make_planner(LLMSettings())  # offline unless BOTKIT_LLM_* is set
+        self.context.skills = self.planner.skills
         self._engine = engine
         self._runner = None
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
@@ -127,14 +131,18 @@ class Bot:
         except KeyError:
             raise InputError(f"no conversation {conversation_id!r}") from None
 
+        history = [HistoryMessage(role=m["role"], text=m["text"]) for m in self.repo.messages(conversation_id)]
+
         def make_plan(image_paths: list[str]) -> ShotPlan:
             if not image_paths and not platforms and not skill:
                 try:
-                    return revise(latest, text)
-                except UnclearRevision:
+                    return revise(latest, text, skills=self.planner.skills)
+                except UnclearRevision:  # includes NewRequest: a new subject is planned afresh
                     pass
             return self.planner.plan(
-                PlanRequest(text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
+                PlanRequest(
+                    text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed, history=history
+                )
             )
 
         return self._turn(conversation_id, text, images or [], make_plan)

@@ -53,6 +53,7 @@ class _ConfiguredPlanner:
     def __init__(self, planner: OfflinePlanner) -> None:
         self.planner = planner
         self.name = planner.name
+        self.skills = planner.skills
         self.args: dict[str, Any] | None = None
         self.config: dict[str, Any] | None = None
 
@@ -80,6 +81,8 @@ class SkillHarness:
         if self._bot is None:
             settings = Settings(data_dir=self.tmp_path / "botkit-data", engine=self.engine_name)
             self._bot = Bot.open(settings, engine=engine_for_tests(self.engine_name), planner=self.planner)  # type: ignore[arg-type]
+            # the harness runs post_process itself, with the per-request skill config
+            self._bot.context.skills = None
         return self._bot
 
     def image(self, name: str, color: tuple[int, int, int] = (200, 120, 40), size: tuple[int, int] = (64, 64)) -> Path:

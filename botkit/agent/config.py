@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 class Planner(Protocol):
     name: str
+    skills: SkillRegistry
 
     def plan(self, request: PlanRequest) -> ShotPlan: ...
 

@@ -20,13 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
-from botkit.domain import Clip, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
+from botkit.domain import Clip, Output, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
 from botkit.domain.jobs import JobState
 from botkit.engine import Engine
 from botkit.errors import BotkitError, Cancelled
 from botkit.post.assemble import assemble
-from botkit.post.encode import ReframeMode, encode_platforms
+from botkit.post.encode import EncodedVideo, ReframeMode, encode_platforms
 from botkit.post.presets import preset_for
+from botkit.skills import SkillRegistry
+from botkit.skills.errors import SkillHookError
 from botkit.store.assets import AssetStore
 from botkit.store.jobs import JobRepository
 from botkit.store.repo import NewAsset, Repository
@@ -101,6 +103,7 @@ class RenderContext:
     stale_after_s: float = 30.0
     reframe: ReframeMode = "auto"
     event_interval_s: float = 0.25
+    skills: SkillRegistry | None = None  # runs the plan's skill's post_process hook on the outputs
 
 
 class _Heartbeat(threading.Thread):
@@ -170,9 +173,9 @@ class RenderWorker:
                             render_key=key,
                         )
                     )
-                for video in encoded:
-                    stored_video = ctx.assets.put(video.video, f"{folder}/{video.video.name}")
-                    stored_poster = ctx.assets.put(video.poster, f"{folder}/{video.poster.name}")
+                for video in self._post_process(plan, encoded, staging):
+                    stored_video = ctx.assets.put(Path(video.path), f"{folder}/{Path(video.path).name}")
+                    stored_poster = ctx.assets.put(Path(video.poster), f"{folder}/{Path(video.poster).name}")
                     moved += [stored_video.path, stored_poster.path]
                     common = {"platform": video.platform, "width": video.width, "height": video.height}
                     new_assets.append(
@@ -214,6 +217,32 @@ class RenderWorker:
             raise
         finally:
             heartbeat.stop_requested.set()
+
+    def _post_process(self, plan: ShotPlan, encoded: list[EncodedVideo], staging: Path) -> list[Output]:
+        """The skill's ``post_process`` hook sees the staged outputs; what it returns is stored. Its
+        files must stay in the staging folder (so a failed job leaves nothing behind)."""
+        outputs = [
+            Output(
+                platform=v.platform,
+                path=str(v.video),
+                width=v.width,
+                height=v.height,
+                fps=v.fps,
+                duration_s=v.duration_s,
+                poster=str(v.poster),
+            )
+            for v in encoded
+        ]
+        if self.context.skills is None:
+            return outputs
+        outputs = self.context.skills.post_process(plan, outputs)
+        for output in outputs:
+            for path in (output.path, output.poster):
+                if not Path(path).resolve().is_relative_to(staging.resolve()) or not Path(path).is_file():
+                    raise SkillHookError(
+                        f"the {plan.skill!r} skill returned an output outside its job's folder: {path}"
+                    )
+        return outputs
 
     def _render_shots(
         self,
