@@ -126,6 +126,11 @@ def test_wan_first_and_last_frame(image: Path, tmp_path: Path) -> None:
     assert other.shape == same.shape and not np.array_equal(other, same)
     with pytest.raises(InputError, match="needs a last image"):
         engine.generate(request_for("tiny-wan-flf2v", image, last_image=None))
+    with pytest.raises(InputError, match="cannot take a last image"):
+        engine_named("tiny-wan-i2v").generate(request_for("tiny-wan-i2v", image, last_image=last))
+    two_experts = engine_named("tiny-wan22-a14b")  # Wan 2.2 I2V: the last frame goes into the condition video
+    with_last = two_experts.generate(request_for("tiny-wan22-a14b", image, last_image=last))
+    assert with_last.num_frames == 9
 
 
 def test_wan22_two_experts_both_denoise(image: Path) -> None:

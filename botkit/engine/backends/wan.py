@@ -23,6 +23,11 @@ def arguments(
         kwargs["image"] = conditioning.image
         if conditioning.last_image is None and _needs_last_image(pipe):
             raise InputError("this Wan first-last-frame model needs a last image (request.last_image)")
+        if conditioning.last_image is not None and getattr(pipe, "image_encoder", None) is not None:
+            if not _needs_last_image(pipe):
+                raise InputError(
+                    "this Wan 2.1 I2V model cannot take a last image: use an FLF2V checkpoint or Wan 2.2 I2V"
+                )
         if conditioning.last_image is not None:
             kwargs["last_image"] = conditioning.last_image
     elif conditioning.last_image is not None:
