@@ -14,8 +14,11 @@ install-dev:
 demo: install
 	$(BIN)/botkit chat "$(DEMO_REQUEST)" --data-dir botkit-data
 
+EXAMPLE_SKILL := examples/botkit-property-tour
+
 test: install-dev
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pip install --quiet --no-build-isolation --no-deps ./$(EXAMPLE_SKILL)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS) tests $(EXAMPLE_SKILL)/tests
 
 lint: install-dev
 	$(BIN)/ruff check .
