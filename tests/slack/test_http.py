@@ -193,7 +193,7 @@ def test_a_refused_upload_is_said_in_the_thread(fake_slack, make_bot, serve):
 def test_a_restarted_server_finishes_the_thread_of_a_queued_job(fake_slack, make_bot, serve):
     bot = make_bot()  # no workers: the job waits in the queue
     server, channel = serve(bot, slack_settings(fake_slack))
-    body = mention("T1", "C1", "a 1 second clip of a lamp for x and linkedin")
+    body = mention("T1", "C1", "a 1 second clip of a lamp for x and square instagram feed")
     thread = body["event"]["ts"]
     server.event(body)
     fake_slack.wait_for(lambda: len(fake_slack.thread("C1", thread)) == 2, what="plan and status")
@@ -214,8 +214,8 @@ def test_a_restarted_server_finishes_the_thread_of_a_queued_job(fake_slack, make
     assert len(completions) == 2
     assert [bool(c.params.get("initial_comment")) for c in completions] == [True, False]
     assert sorted(u["filename"] for u in fake_slack.uploads.values()) == [
-        "linkedin-poster.png",
-        "linkedin.mp4",
+        "instagram-feed-poster.png",
+        "instagram-feed.mp4",
         "x-poster.png",
         "x.mp4",
     ]
