@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
+from botkit.channels.slack import blocks as ids
 from botkit.channels.slack.app import socket_mode_handler
-from tests.slack.conftest import mention, slack_settings, slash
+from tests.slack.conftest import block_action, find_action, mention, slack_settings, slash
 
 
 def test_socket_mode_acks_plans_and_ignores_redeliveries(fake_slack, make_bot):
@@ -35,6 +36,13 @@ def test_socket_mode_acks_plans_and_ignores_redeliveries(fake_slack, make_bot):
         command = sockets.push("slash_commands", slash("T1", "C1", "help", fake_slack.response_url()))
         ack = fake_slack.wait_for(lambda: sockets.acks.get(command), timeout=3, what="command ack")
         assert "/video" in ack["payload"]["text"]
+
+        status = fake_slack.thread("C1", thread)[1]
+        cancel = find_action(status, ids.CANCEL)
+        click = sockets.push("interactive", block_action("T1", "C1", status, ids.CANCEL, value=cancel["value"]))
+        fake_slack.wait_for(lambda: click in sockets.acks, timeout=3, what="button ack")
+        fake_slack.wait_for(lambda: bot.jobs.status(cancel["value"]).state == "cancelled", what="cancelled")
+        fake_slack.wait_for(lambda: fake_slack.thread("C1", thread)[1]["text"].endswith("Cancelled."), what="status")
     finally:
         handler.close()
         channel.close()
