@@ -31,6 +31,7 @@ FAMILIES = {
     "tiny-cogvideox-i2v": "i2v",
     "tiny-skyreels-df": "t2v",
     "tiny-hunyuan15": "t2v",
+    "tiny-hunyuan15-i2v": "i2v",
     "tiny-sana-video": "t2v",
     "tiny-svd": "i2v",
     "tiny-animatediff": "t2v",

@@ -29,9 +29,20 @@ def tiny_qwen_tokenizer():
 
 
 def build_t2v(seed: int = 0):
+    """``HunyuanVideo15Pipeline`` (text-to-video)."""
+    return _build(seed, image=False)
+
+
+def build_i2v(seed: int = 0):
+    """``HunyuanVideo15ImageToVideoPipeline``: adds a SigLIP image encoder; its size comes from the image."""
+    return _build(seed, image=True)
+
+
+def _build(seed: int, *, image: bool):
     from diffusers import (
         AutoencoderKLHunyuanVideo15,
         FlowMatchEulerDiscreteScheduler,
+        HunyuanVideo15ImageToVideoPipeline,
         HunyuanVideo15Pipeline,
         HunyuanVideo15Transformer3DModel,
     )
@@ -73,7 +84,7 @@ def build_t2v(seed: int = 0):
         image_embed_dim=12,
         rope_axes_dim=(2, 2, 4),
         target_size=32,
-        task_type="t2v",
+        task_type="i2v" if image else "t2v",
     )
     vae = AutoencoderKLHunyuanVideo15(
         latent_channels=4,
@@ -82,15 +93,29 @@ def build_t2v(seed: int = 0):
         spatial_compression_ratio=16,
         temporal_compression_ratio=4,
     )
-    return ready(
-        HunyuanVideo15Pipeline(
-            text_encoder=text_encoder,
-            tokenizer=tokenizer,
-            transformer=transformer,
-            vae=vae,
-            scheduler=FlowMatchEulerDiscreteScheduler(),
-            text_encoder_2=byt5,
-            tokenizer_2=ByT5Tokenizer(),
-            guider=ClassifierFreeGuidance(guidance_scale=6.0),
+    components = dict(
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        transformer=transformer,
+        vae=vae,
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        text_encoder_2=byt5,
+        tokenizer_2=ByT5Tokenizer(),
+        guider=ClassifierFreeGuidance(guidance_scale=6.0),
+    )
+    if not image:
+        return ready(HunyuanVideo15Pipeline(**components))
+    from transformers import SiglipImageProcessor, SiglipVisionConfig, SiglipVisionModel
+
+    encoder = SiglipVisionModel(
+        SiglipVisionConfig(
+            hidden_size=12,
+            intermediate_size=24,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            image_size=32,
+            patch_size=8,
         )
     )
+    processor = SiglipImageProcessor(size={"height": 32, "width": 32})
+    return ready(HunyuanVideo15ImageToVideoPipeline(**components, image_encoder=encoder, feature_extractor=processor))
