@@ -80,10 +80,10 @@ class JobWatcher(threading.Thread):
         wanted: tuple[str, str] | None = None  # the newest (kind, text) not shown yet
         while not self.stopping.is_set():
             for event in self.bot.jobs.events(job_id=record.job_id, after=record.after):
-                record.after = event.id
-                if event.kind in FINAL_KINDS:
+                if event.kind in FINAL_KINDS:  # ``after`` moves past it only once it was reported
                     self.finish(event, platforms)
                     return
+                record.after = event.id
                 wanted = (event.kind, describe(event, platforms))
             if wanted is not None and self.due(*wanted):
                 self.show(*wanted)
@@ -123,6 +123,7 @@ class JobWatcher(threading.Thread):
             self.update(status_blocks(text, job_id=record.job_id, running=False), text)
             if event.kind == "failed":
                 self.say(text)
+        record.after = event.id
         record.finished = True
         self.records.save_job(record)
         logger.info("slack job reported", extra={"job_id": record.job_id, "kind": event.kind})
