@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from botkit.channels.slack import blocks as ids
 from tests.slack.conftest import block_action, find_action, mention, slack_settings, slash
@@ -11,10 +12,12 @@ from tests.slack.conftest import block_action, find_action, mention, slack_setti
 def test_video_command_with_a_skill_plans_in_a_new_thread(fake_slack, make_bot, serve):
     bot = make_bot()
     server, _ = serve(bot, slack_settings(fake_slack))
+    started = time.monotonic()
     response = server.command(
         slash("T1", "C1", "training how to reset the router in 3 steps", fake_slack.response_url())
     )
     assert response.status_code == 200
+    assert time.monotonic() - started < 3.0  # acknowledged before the planning
 
     root = fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postMessage"), what="root message")[0]
     assert "asked for a video" in root.params["text"] and "thread_ts" not in root.params

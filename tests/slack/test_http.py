@@ -185,8 +185,10 @@ def test_a_refused_upload_is_said_in_the_thread(fake_slack, make_bot, serve):
         what="upload failure reply",
     )[0]
     assert "file_upload_size_restricted" in reply["text"]
-    status = fake_slack.thread("C1", thread)[1]
-    assert "could not be uploaded" in status["text"]
+    status = fake_slack.wait_for(
+        lambda: [m for m in fake_slack.thread("C1", thread)[1:2] if "could not be uploaded" in m["text"]],
+        what="status with the upload failure",
+    )[0]
     assert find_action(status, ids.TAKE) is not None  # another take is still offered
 
 
