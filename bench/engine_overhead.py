@@ -78,6 +78,7 @@ def measure(model: str, repeats: int, steps: int, frames: int, size: tuple[int, 
         "botkit_s": statistics.median(ours),
         "direct_s": statistics.median(theirs),
         "ratio": statistics.median(ratios),
+        "diff_ms": 1000 * statistics.median(a - b for a, b in zip(ours, theirs, strict=True)),
         "per_step_ms": 1000 * statistics.median(ours) / steps,
     }
 
@@ -99,12 +100,15 @@ def main() -> None:
     print(
         f"device: {'cuda' if torch.cuda.is_available() else 'cpu'}, torch threads {args.threads}, {args.repeats} alternated pairs"
     )
-    print("| model | frames x W x H | steps | botkit s (median) | direct s (median) | ratio (median) | ms / step |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| model | frames x W x H | steps | botkit s (median) | direct s (median) | ratio (median) "
+        "| botkit - direct ms (median) | ms / step |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(
             f"| {row['model']} | {row['shape']} | {row['steps']} | {row['botkit_s']:.4f} | {row['direct_s']:.4f} | "
-            f"{row['ratio']:.3f}x | {row['per_step_ms']:.1f} |"
+            f"{row['ratio']:.3f}x | {row['diff_ms']:+.1f} | {row['per_step_ms']:.1f} |"
         )
 
 
