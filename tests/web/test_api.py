@@ -416,3 +416,34 @@ def test_on_postgresql(postgres_url: str, tmp_path, tiny_engine) -> None:  # typ
     assert retry == turn
     assert events[0]["event"] == "queued" and events[0]["data"]["plan"]["platforms"] == ["x"]
     assert stranger.status_code == 404
+
+
+def test_open_streams_per_user_are_limited(tmp_path, tiny_engine) -> None:  # type: ignore[no-untyped-def]
+    from botkit.channels.web import WebOptions
+
+    from .conftest import live_server
+
+    options = WebOptions(max_streams_per_user=2, sse_poll_s=0.05)
+    with live_server(tmp_path, tiny_engine, workers=False, options=options) as live, live.client() as client:
+        cid = start(live, client)["conversation_id"]
+        url = f"/api/conversations/{cid}/events"
+        with (
+            client.stream("GET", url, headers=live.headers()) as one,
+            client.stream("GET", url, headers=live.headers()) as two,
+        ):
+            assert one.status_code == two.status_code == 200
+            # read without closing: leaving iter_lines() early would drop the connection
+            lines_one, lines_two = one.iter_lines(), two.iter_lines()
+            first_lines = [next(lines_one) for _ in range(3)] + [next(lines_two) for _ in range(3)]
+            assert first_lines.count("id: 1") == 2
+            third = client.get(url, params={"wait_s": 1}, headers=live.headers())
+            assert third.status_code == 429 and "at most 2" in third.json()["error"]
+            with client.stream("GET", url, headers=live.headers("bob")) as bobs:
+                assert bobs.status_code == 404  # bob's own limit is untouched; the conversation is not his
+        deadline = time.monotonic() + 5
+        while True:  # closed streams free their slots
+            with client.stream("GET", url, params={"wait_s": 0.2}, headers=live.headers()) as again:
+                if again.status_code == 200 or time.monotonic() > deadline:
+                    break
+            time.sleep(0.1)
+        assert again.status_code == 200

@@ -25,7 +25,7 @@ from botkit.uploads import ALLOWED_FORMATS
 
 from .auth import Principal, authenticate, check_origin
 from .options import WebOptions
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimited, RateLimiter
 from .schemas import CancelOut, ConversationOut, ErrorOut, GuestTokenIn, TokenOut, TurnOut
 from .sites import SiteDirectory
 from .tokens import AuthError, ForbiddenError, check_asset_signature, mint_user_token, new_guest_id
@@ -69,6 +69,7 @@ class WebApi:
         # never queue behind writes.
         self.write_slots = threading.BoundedSemaphore(1 if bot.db.dialect.name == "sqlite" else 8)
         self.read_threads = anyio.CapacityLimiter(options.read_threads)
+        self.open_streams: dict[str, int] = {}  # per owner; touched only on the event loop
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -278,6 +279,9 @@ class WebApi:
             wait_s: Annotated[
                 float | None, Query(gt=0, le=3600, description="Close the stream after this long.")
             ] = None,
+            access_token: Annotated[
+                str | None, Query(max_length=4000, description="The token, for EventSource (it cannot send headers).")
+            ] = None,
         ) -> StreamingResponse:
             await anyio.to_thread.run_sync(
                 self.owned_conversation, principal, conversation_id, limiter=self.read_threads
@@ -287,6 +291,12 @@ class WebApi:
                 if not last_event_id.isdigit():
                     raise InputError(f"Last-Event-ID must be an event id (a number), got {last_event_id!r}")
                 start = max(start, int(last_event_id))
+            if self.open_streams.get(principal.owner, 0) >= self.options.max_streams_per_user:
+                raise RateLimited(
+                    f"too many open event streams for this user: at most {self.options.max_streams_per_user}; "
+                    "close one (each conversation needs only one)",
+                    1.0,
+                )
             stream = self.stream(
                 conversation_id, principal, self.base_url(request), start, wait_s or self.options.sse_max_s
             )
@@ -350,7 +360,20 @@ class WebApi:
         self, conversation_id: str, principal: Principal, base: str, after: int, max_s: float
     ) -> AsyncIterator[str]:
         """The conversation's event log as SSE, from ``after`` on, polling SQL; pings keep proxies open."""
-        yield "retry: 1000\n\n"
+        owner = principal.owner
+        self.open_streams[owner] = self.open_streams.get(owner, 0) + 1
+        try:
+            yield "retry: 1000\n\n"
+            async for chunk in self._events(conversation_id, principal, base, after, max_s):
+                yield chunk
+        finally:
+            self.open_streams[owner] -= 1
+            if not self.open_streams[owner]:
+                del self.open_streams[owner]
+
+    async def _events(
+        self, conversation_id: str, principal: Principal, base: str, after: int, max_s: float
+    ) -> AsyncIterator[str]:
         deadline = time.monotonic() + max_s
         last_sent = time.monotonic()
         while True:
