@@ -20,7 +20,7 @@ from botkit.errors import Cancelled, InputError
 def engine(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedEngine:
     folder = tmp_path_factory.mktemp("embedded-weights")
     dummy_pipeline().save_pretrained(folder)
-    return EmbeddedEngine(weights=folder, output_size=64)
+    return EmbeddedEngine(weights=folder, output_size=64, keyframe="model")
 
 
 def _request(**kwargs: object) -> ShotRequest:
@@ -81,7 +81,7 @@ def test_toyworld_keyframe_starts_text_to_video(engine: EmbeddedEngine) -> None:
     assert analyse(frame[None]).colour == "red" and analyse(frame[None]).background == "blue"
     xs = np.nonzero((np.abs(frame.astype(int) - [40, 80, 220]).sum(-1) > 60).any(axis=0))[0]
     assert xs.min() > 16  # starts right of centre so that it can travel left
-    keyed = EmbeddedEngine(weights=engine.weights, output_size=32, keyframe="toyworld")
+    keyed = EmbeddedEngine(weights=engine.weights, output_size=32)
     clip = keyed.generate(_request(num_frames=16))
     assert clip.meta["keyframe"] == "toyworld"
     assert np.abs(clip.frames[0].astype(int) - frame).max() <= 2

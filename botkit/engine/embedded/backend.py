@@ -6,9 +6,10 @@ interface.
   temporal autoregression on the model's own image-to-video: each next chunk starts from the last
   latent frame of the previous one (8 new frames per chunk), then the clip is trimmed.
 * Image-to-video: ``request.image`` is resized (box filter) to 32x32 and pinned as frame 0.
-* Text-to-video: the model samples the clip (``keyframe="model"``), or, with
-  ``keyframe="toyworld"``, the procedural renderer draws frame 0 from the mapped attributes and the
-  model animates it by image-to-video (a layout prior; see ``TRAINING.md`` for both scores).
+* Text-to-video: by default (``keyframe="toyworld"``) the procedural renderer draws frame 0 from
+  the mapped attributes and the model animates it by image-to-video: a layout prior, because the
+  shipped model places and moves objects far more reliably from a given first frame than from
+  noise (``TRAINING.md`` has both scores). ``keyframe="model"`` samples the whole clip.
 * Output: frames are upsampled bicubically from 32x32 to 256x256 (``OUTPUT_SIZE``); the request's
   width/height are not honoured, post-processing reframes. ``clip.meta`` records what was used.
 """
@@ -63,7 +64,7 @@ class EmbeddedEngine:
     native_size = (OUTPUT_SIZE, OUTPUT_SIZE)
 
     def __init__(self, weights: str | Path | None = None, output_size: int = OUTPUT_SIZE,
-                 threads: int | None = None, keyframe: Literal["model", "toyworld"] = "model") -> None:
+                 threads: int | None = None, keyframe: Literal["model", "toyworld"] = "toyworld") -> None:
         self.weights = Path(weights) if weights is not None else WEIGHTS_DIR
         self.output_size = output_size
         self.threads = threads
