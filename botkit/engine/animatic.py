@@ -141,6 +141,11 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=max(8, size))
 
 
+def title_text(prompt: str) -> str:
+    """The card's words: the prompt's first clause (planners append style words after commas)."""
+    return prompt.split(", ")[0].strip() or prompt.strip()
+
+
 def title_card(text: str, width: int, height: int, *, seed: int = 0) -> Image.Image:
     """The shot's words centred on a soft two-colour gradient (colours from the text and seed)."""
     digest = hashlib.sha256(f"{seed}:{text}".encode()).digest()
@@ -233,7 +238,8 @@ class AnimaticEngine:
         source = conditioning.image
         kind = "image"
         if source is None:
-            source, kind = title_card(request.prompt, shape.width, shape.height, seed=request.seed), "title card"
+            text = title_text(request.prompt)
+            source, kind = title_card(text, shape.width, shape.height, seed=request.seed), "title card"
         frames = animate(source, move, shape.num_frames, shape.width, shape.height)
         if self.mark:
             frames = preview_mark(frames)

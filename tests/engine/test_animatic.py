@@ -10,7 +10,7 @@ from PIL import Image
 
 from botkit.domain import ShotRequest
 from botkit.engine import Engine, load_engine
-from botkit.engine.animatic import AnimaticEngine, ease, parse_camera
+from botkit.engine.animatic import AnimaticEngine, ease, parse_camera, title_text
 from botkit.errors import InputError
 
 
@@ -89,6 +89,11 @@ def test_text_only_shot_is_a_labelled_title_card() -> None:
         ShotRequest(prompt="Step 1: unplug the router", num_frames=12, width=161, height=90, fps=24)
     )
     assert not np.array_equal(clip.frames[:, :8, :40], unmarked.frames[:, :8, :40])  # the PREVIEW mark
+
+
+def test_title_is_the_first_clause() -> None:
+    assert title_text("step 1: unplug the router, clear, well lit, steady camera") == "step 1: unplug the router"
+    assert title_text("Our new lamp") == "Our new lamp"
 
 
 def test_image_to_video_needs_an_image() -> None:
