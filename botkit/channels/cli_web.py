@@ -27,12 +27,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
     from botkit.channels.web import create_app
 
     bot = Bot.open(settings)
-    if workers:
-        bot.start_workers()
-    try:
-        uvicorn.run(create_app(bot, settings), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
-    finally:
-        bot.stop_workers()
+    app = create_app(bot, settings, run_workers=workers)  # workers start and stop with the server
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
 
 
 def _bot(settings: Settings):  # type: ignore[no-untyped-def]

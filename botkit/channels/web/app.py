@@ -9,8 +9,11 @@ from __future__ import annotations
 import html
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -117,12 +120,27 @@ class SiteHeaders:
         await self.app(scope, limited_receive, send_with_headers)
 
 
-def create_app(bot: Bot, settings: Settings, options: WebOptions | None = None) -> FastAPI:
-    """The web API and widget for ``bot``. The caller starts the bot's workers (``serve`` does)."""
+def create_app(
+    bot: Bot, settings: Settings, options: WebOptions | None = None, *, run_workers: bool = False
+) -> FastAPI:
+    """The web API and widget for ``bot``. With ``run_workers`` the app starts the bot's job runner
+    when the server starts and stops it (finishing the current render) when the server stops."""
     options = options or WebOptions()
     sites = SiteDirectory(bot.repo.sessions)
     api = WebApi(bot, sites, options)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if run_workers:
+            bot.start_workers()
+        try:
+            yield
+        finally:
+            if run_workers:
+                await anyio.to_thread.run_sync(bot.stop_workers)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="botkit web API",
         version="1",
         description="Chat with a video bot: send messages, stream progress by SSE, fetch the videos.",
