@@ -80,9 +80,9 @@ class EmbeddedEngine:
         self._pipe: Any = None
 
     @classmethod
-    def load(cls, weights: str | Path | None = None) -> EmbeddedEngine:
+    def load(cls, weights: str | Path | None = None, **options: Any) -> EmbeddedEngine:
         """A ready engine with its weights loaded (the registry's ``loader``)."""
-        engine = cls(weights)
+        engine = cls(weights, **options)
         _ = engine.pipeline
         return engine
 
