@@ -183,6 +183,8 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     assert page.locator("botkit-chat .card").count() == 3
     assert page.locator("botkit-chat .msg.user").count() == 3
     assert page.locator("botkit-chat .msg.user .thumbs img").count() == 1
+    assert page.locator("botkit-chat .card").nth(2).locator(".follow button").count() == 2
+    assert page.locator("botkit-chat .follow button").count() == 2  # follow-ups only on the latest plan
     state = video_state(page, 2)
     assert state["duration"] == pytest.approx(1.0, abs=0.1)
     assert page.locator("botkit-chat .card").nth(0).locator(".status span").text_content() == "Done"

@@ -67,7 +67,8 @@ class WebApi:
         # SQLite has one writer: waiting our turn here is FIFO-ish, while waiting in SQLite's busy
         # handler backs off in sleeps of up to 100 ms. Stream reads get their own threads so they
         # never queue behind writes.
-        self.write_slots = threading.BoundedSemaphore(1 if bot.db.dialect.name == "sqlite" else 8)
+        # PostgreSQL: few enough writers that stream reads still find a pooled connection.
+        self.write_slots = threading.BoundedSemaphore(1 if bot.db.dialect.name == "sqlite" else 4)
         self.read_threads = anyio.CapacityLimiter(options.read_threads)
         self.open_streams: dict[str, int] = {}  # per owner; touched only on the event loop
 

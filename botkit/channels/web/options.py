@@ -20,4 +20,4 @@ class WebOptions:
     max_streams_per_user: int = 4
     sse_max_s: float = 300.0  # a stream ends after this; clients reconnect with Last-Event-ID
     idempotency_wait_s: float = 10.0
-    read_threads: int = 16  # threads for event-stream reads, apart from the request threads
+    read_threads: int = 8  # threads for event-stream reads, apart from the request threads
