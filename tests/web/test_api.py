@@ -447,3 +447,27 @@ def test_open_streams_per_user_are_limited(tmp_path, tiny_engine) -> None:  # ty
                     break
             time.sleep(0.1)
         assert again.status_code == 200
+
+
+def test_long_event_logs_are_streamed_whole_and_history_knows_their_end(live: Live) -> None:
+    from botkit.store import models
+
+    with live.client() as client:
+        turn = start(live, client)
+        cid, job = turn["conversation_id"], turn["job_id"]
+        with live.bot.repo.sessions.begin() as session:  # a long render: more events than one page of the log
+            session.add_all(
+                models.JobEvent(
+                    conversation_id=cid,
+                    job_id=job,
+                    kind="rendering",
+                    data={"shot": 0, "shots": 1, "step": i, "steps": 1500},
+                )
+                for i in range(1500)
+            )
+        history = client.get(f"/api/conversations/{cid}", headers=live.headers()).json()
+        url = f"/api/conversations/{cid}/events"
+        with client.stream("GET", url, params={"wait_s": 2}, headers=live.headers()) as response:
+            events = read_events(response)
+    assert len(events) == 1501 and [e["id"] for e in events] == sorted({e["id"] for e in events})
+    assert history["last_event_id"] == events[-1]["id"] and [j["id"] for j in history["jobs"]] == [job]

@@ -6,7 +6,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from botkit.bot import Bot
 from botkit.domain import ShotPlan
@@ -53,10 +53,12 @@ class Views:
         ]
 
     def jobs(self, conversation_id: str) -> list[JobOut]:
-        job_ids: list[str] = []
-        for event in self.bot.jobs.events(conversation_id=conversation_id):
-            if event.job_id and event.job_id not in job_ids:
-                job_ids.append(event.job_id)
+        with self.bot.repo.sessions() as session:
+            job_ids = session.scalars(
+                select(models.RenderJob.id)
+                .where(models.RenderJob.conversation_id == conversation_id)
+                .order_by(models.RenderJob.created_at, models.RenderJob.id)
+            ).all()
         out = []
         for job_id in job_ids:
             status = self.bot.jobs.status(job_id)
@@ -94,7 +96,10 @@ class Views:
             _plan_id, plan = self.bot.repo.latest_plan(conversation_id)
         except KeyError:
             plan = None
-        events = self.bot.jobs.events(conversation_id=conversation_id)
+        with self.bot.repo.sessions() as session:  # the log can be long: ask for its end only
+            last_event_id = session.scalar(
+                select(func.max(models.JobEvent.id)).where(models.JobEvent.conversation_id == conversation_id)
+            )
         return ConversationOut(
             id=conversation_id,
             channel=row["channel"],
@@ -104,7 +109,7 @@ class Views:
             summary=None if plan is None else plan.summary(),
             jobs=self.jobs(conversation_id),
             outputs=self.outputs(base, site, conversation_id),
-            last_event_id=events[-1].id if events else 0,
+            last_event_id=last_event_id or 0,
         )
 
     def _image_ids(self, conversation_id: str) -> dict[str, str]:
