@@ -4,6 +4,7 @@ play the video, upload a panel, reload and find the history; phone layout; scree
 from __future__ import annotations
 
 import http.server
+import json
 import shutil
 import threading
 import time
@@ -207,3 +208,55 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     phone_page.screenshot(path=str(ARTIFACTS / "4-phone.png"))
     phone.close()
     context.close()
+
+
+def test_signed_in_user_gets_tokens_from_the_customers_backend(live: Live, browser) -> None:  # type: ignore[no-untyped-def]
+    """The page's backend mints user tokens (``mint_user_token``) at ``data-token-url``."""
+    from botkit.channels.web import mint_user_token
+
+    page_html = (
+        "<!doctype html><meta charset='utf-8'><title>shop</title><p>Signed in as customer 42</p>"
+        f"<script src='{live.url}/widget.js' data-site-key='{live.site.site_key}' data-token-url='/token'></script>"
+    ).encode()
+    minted: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/token":  # what the customer's backend does for its signed-in user
+                token = mint_user_token(live.site.secret, live.site.site_key, "customer-42", 600)
+                minted.append(token)
+                body = json.dumps({"token": token, "expires_at": int(time.time()) + 600}).encode()
+                content_type = "application/json"
+            else:
+                body, content_type = page_html, "text/html; charset=utf-8"
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+            pass
+
+    port = int(live.page_origin.rsplit(":", 1)[1])
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(live.page_origin + "/")
+        page.locator("botkit-chat .launcher").click()
+        page.locator("botkit-chat textarea").fill("a 2 second video for X of our trail shoes")
+        page.locator("botkit-chat button[aria-label=Send]").click()
+        page.locator("botkit-chat .card").first.wait_for(timeout=10_000)
+        page.reload()
+        page.locator("botkit-chat .card").first.wait_for(timeout=10_000)
+        context.close()
+    finally:
+        server.shutdown()
+    assert len(minted) == 1  # the token was kept (in localStorage) while it was valid
+    with live.bot.repo.sessions() as session:
+        from botkit.store import models
+
+        owners = [c.owner for c in session.query(models.Conversation)]
+    assert owners == [f"site:{live.site.site_key}:user:customer-42"]

@@ -1,6 +1,9 @@
 /* botkit chat widget: one script tag, no framework.
- *   <script src="https://BOTKIT-HOST/widget.js" data-site-key="pk_..." [data-user-token="..."]
- *           [data-title="Video bot"] [data-open="true"]></script>
+ *   <script src="https://BOTKIT-HOST/widget.js" data-site-key="pk_..." [data-title="Video bot"] [data-open="true"]
+ *           [data-token-url="/botkit-token"] [data-user-token="..."]></script>
+ * Without a token the visitor is a rate-limited guest. data-token-url names an endpoint of the page's
+ * own backend that returns {"token", "expires_at"} minted with the site secret (mint_user_token);
+ * the widget asks again when the token is about to expire. data-user-token is a fixed token.
  * Adds <botkit-chat> (Shadow DOM: the page's CSS cannot leak in). Theme it from the page with CSS
  * variables: botkit-chat { --botkit-accent: #0f766e; --botkit-bg: #fff; --botkit-fg: #111827;
  * --botkit-muted: #6b7280; --botkit-radius: 14px; --botkit-font: system-ui; --botkit-width: 380px; }
@@ -173,6 +176,15 @@ textarea:focus { border-color: var(--accent); }
     async token(renew = false) {
       if (script.dataset.userToken) return script.dataset.userToken;
       if (!renew && this.state.token && this.state.tokenExpires > Date.now() / 1000 + 60) return this.state.token;
+      if (script.dataset.tokenUrl) {
+        // signed-in users: the page's own backend mints short-lived tokens (mint_user_token) on demand
+        const response = await fetch(new URL(script.dataset.tokenUrl, location.href), { credentials: "same-origin" });
+        const body = await response.json().catch(() => ({}));
+        if (!response.ok || !body.token) throw new Error(body.error || `could not sign in (${response.status})`);
+        Object.assign(this.state, { token: body.token, tokenExpires: body.expires_at || Date.now() / 1000 + 120 });
+        this.save();
+        return body.token;
+      }
       const response = await fetch(`${API}/api/tokens/guest`, {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ site_key: SITE }) });
       const body = await response.json().catch(() => ({}));
