@@ -47,6 +47,7 @@ def render_context(settings: Settings, db=None) -> RenderContext:  # type: ignor
         heartbeat_s=settings.heartbeat_s,
         stale_after_s=settings.job_stale_s,
         skills=load_skills(),
+        quality_checks=settings.quality_checks,
     )
 
 

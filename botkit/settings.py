@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     engine: str = "embedded"
     steps: int | None = Field(default=None, description="Override the engine's denoising steps.")
     torch_threads: int | None = None
+    quality_checks: bool = Field(default=True, description="Check each new clip; re-render once on failure.")
 
     # render jobs
     jobs: Literal["embedded", "celery"] = "embedded"

@@ -24,9 +24,11 @@ from botkit.domain import Clip, Output, Progress, ProgressListener, ShotMode, Sh
 from botkit.domain.jobs import JobState
 from botkit.engine import Engine
 from botkit.errors import BotkitError, Cancelled
-from botkit.post.assemble import assemble
-from botkit.post.encode import EncodedVideo, ReframeMode, encode_platforms
+from botkit.post.encode import EncodedVideo, ReframeMode
 from botkit.post.presets import preset_for
+from botkit.post.produce import ProduceOptions, produce
+from botkit.quality import Thresholds
+from botkit.quality.retry import render_checked
 from botkit.skills import SkillRegistry
 from botkit.skills.errors import SkillHookError
 from botkit.store.assets import AssetStore
@@ -104,6 +106,8 @@ class RenderContext:
     reframe: ReframeMode = "auto"
     event_interval_s: float = 0.25
     skills: SkillRegistry | None = None  # runs the plan's skill's post_process hook on the outputs
+    quality_checks: bool = True  # measure each new clip; re-render once with a new seed on failure
+    thresholds: Thresholds | None = None  # None: the defaults
 
 
 class _Heartbeat(threading.Thread):
@@ -147,17 +151,25 @@ class RenderWorker:
             plan = ctx.repo.get_plan(status.plan_id)
             moved: list[str] = []
             with ctx.assets.staging(prefix=f"{job_id}-") as staging:
-                clips, shot_meta, new_clips = self._render_shots(
+                clips, shot_meta, new_clips, quality = self._render_shots(
                     job_id, status.conversation_id, plan, heartbeat, on_progress, staging
                 )
                 render_s = time.perf_counter() - started
                 self._event(status.conversation_id, job_id, Progress(stage="post", shots=len(plan.shots)), on_progress)
                 presets = [preset_for(platform) for platform in plan.platforms]
-                timeline = assemble(clips, [shot.duration_s for shot in plan.shots])
-                encoded = encode_platforms(timeline, presets, staging, mode=ctx.reframe)
+                made = produce(clips, plan, presets, staging, ProduceOptions(mode=ctx.reframe))
+                encoded = made.videos
                 if heartbeat.cancelled.is_set():
                     raise Cancelled("cancelled before the outputs were saved")
                 new_assets = []
+                for extra, kind, mime in (
+                    (made.preview, "preview", "image/webp"),
+                    (made.contact_sheet, "contact_sheet", "image/png"),
+                ):
+                    if extra is not None:
+                        stored = ctx.assets.put(extra, f"{folder}/{extra.name}")
+                        moved.append(stored.path)
+                        new_assets.append(NewAsset(stored, kind, mime))
                 for key, staged, clip in new_clips:
                     stored = ctx.assets.put(staged, f"clips/{key[:2]}/{key}.npz")
                     width, height = clip.size
@@ -185,13 +197,16 @@ class RenderWorker:
                             "video/mp4",
                             fps=video.fps,
                             duration_s=video.duration_s,
-                            metrics={"shots": shot_meta},
+                            metrics={"shots": shot_meta, "quality": quality, "warnings": made.warnings},
                             **common,
                         )
                     )
                     new_assets.append(NewAsset(stored_poster, "poster", "image/png", **common))
             timings = {"render_s": round(render_s, 3), "total_s": round(time.perf_counter() - started, 3)}
             reply = f"Done: {len(encoded)} video(s) for {', '.join(plan.platforms)}."
+            problems = [f"shot {m['index'] + 1}: {p}" for m in shot_meta for p in m.get("problems", [])]
+            if problems:
+                reply += " Quality checks still flag: " + "; ".join(problems) + "."
             if not ctx.jobs.complete(job_id, self.name, new_assets, reply, timings):
                 for relative in moved:
                     ctx.assets.remove(relative)
@@ -252,11 +267,12 @@ class RenderWorker:
         heartbeat: _Heartbeat,
         on_progress: ProgressListener | None,
         staging: Path,
-    ) -> tuple[list[Clip], list[dict], list[tuple[str, Path, Clip]]]:
+    ) -> tuple[list[Clip], list[dict], list[tuple[str, Path, Clip]], list[dict]]:
         """Every shot's clip: re-used when a clip with the same render key is stored, else rendered
         (and staged for storing). Returns clips, per-shot metadata and the newly rendered clips."""
         ctx = self.context
-        clips, meta, new_clips = [], [], []
+        clips, meta, new_clips, quality = [], [], [], []
+        check = ctx.quality_checks and not self.engine.name.startswith("tiny-")  # random test weights: noise
         last_event = 0.0
         for shot, request in zip(plan.shots, shot_requests(plan, self.engine, ctx.assets, ctx.steps), strict=True):
 
@@ -274,18 +290,34 @@ class RenderWorker:
             checksum = hashlib.sha256(request.image.read_bytes()).hexdigest() if request.image else None
             key = render_key(self.engine.name, request, checksum)
             cached = ctx.repo.find_clip(key)
-            if cached is not None and ctx.assets.path(cached).is_file():
+            reused = cached is not None and ctx.assets.path(cached).is_file()
+            if reused:
                 clip = load_clip(ctx.assets.path(cached))
                 on_step(1, 1)
+            elif check:
+                checked = render_checked(
+                    lambda seed, r=request, cb=on_step: self.engine.generate(r.model_copy(update={"seed": seed}), cb),
+                    request.seed,
+                    shot=shot.index,
+                    thresholds=ctx.thresholds,
+                )
+                clip = checked.clip
+                clip.meta["problems"] = checked.problems
+                clip.meta["attempts"] = checked.attempts
+                quality.extend(checked.entries)
             else:
                 clip = self.engine.generate(request, on_progress=on_step)
+            if not reused:
                 staged = staging / f"clip-{shot.index:02d}.npz"
                 save_clip(clip, staged)
                 new_clips.append((key, staged, clip))
             scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
-            meta.append({"index": shot.index, "render_key": key, "reused": cached is not None, **scalars})
+            problems = list(clip.meta.get("problems", []))
+            meta.append(
+                {"index": shot.index, "render_key": key, "reused": reused, "problems": problems, **scalars}
+            )
             clips.append(clip)
-        return clips, meta, new_clips
+        return clips, meta, new_clips, quality
 
     def _event(
         self, conversation_id: str, job_id: str, progress: Progress, on_progress: ProgressListener | None
