@@ -162,12 +162,21 @@ def test_idempotency_key_gives_the_same_turn(live: Live) -> None:
             data={"text": "a 2 second teaser for X"},
             headers=live.headers("bob", **{"Idempotency-Key": "order-42"}),
         )
+        not_an_image = [("images", ("panel.png", b"not an image at all", "image/png"))]
+        refuse_headers = live.headers(**{"Idempotency-Key": "order-43"})
+        refused = client.post(
+            "/api/conversations", data={"text": "a teaser"}, files=not_an_image, headers=refuse_headers
+        )
+        refused_again = client.post(
+            "/api/conversations", data={"text": "a teaser"}, files=not_an_image, headers=refuse_headers
+        )
         bad_key = client.post(
             "/api/conversations",
             data={"text": "a teaser"},
             headers=live.headers(**{"Idempotency-Key": "has spaces in it"}),
         )
     assert first.status_code == retry.status_code == 201
+    assert refused.status_code == refused_again.status_code == 415 and refused.json() == refused_again.json()
     assert retry.json() == first.json()
     assert other_user.json()["conversation_id"] != first.json()["conversation_id"]
     assert bad_key.status_code in (400, 422)

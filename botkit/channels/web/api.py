@@ -50,6 +50,7 @@ class Busy(InputError):
     """The same Idempotency-Key is still being handled (HTTP 409)."""
 
 
+REPLAYED = {kind.__name__: kind for kind in (InputError, NotFound, UploadTooLarge, UnsupportedUpload)}
 ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -149,8 +150,13 @@ class WebApi:
         if self.bot.repo.claim_inbound(key, "web"):
             try:
                 out = work(key)
-            except InputError as exc:
+            except InputError as exc:  # a retry gets the same refusal, with the same status
                 self.bot.repo.set_inbound_result(key, {"error": str(exc), "type": type(exc).__name__})
+                raise
+            except Exception:
+                self.bot.repo.set_inbound_result(
+                    key, {"error": "the first request with this Idempotency-Key failed; send it with a new key"}
+                )
                 raise
             self.bot.repo.set_inbound_result(key, out.model_dump(mode="json"))
             return out
@@ -158,7 +164,7 @@ class WebApi:
         while time.monotonic() < deadline:
             result = self.bot.repo.inbound_result(key)
             if result and "error" in result:
-                raise InputError(result["error"])
+                raise REPLAYED.get(result.get("type", ""), InputError)(result["error"])
             if result:
                 return TurnOut.model_validate(result)
             time.sleep(0.05)
