@@ -250,7 +250,16 @@ def test_signed_in_user_gets_tokens_from_the_customers_backend(live: Live, brows
         page.locator("botkit-chat button[aria-label=Send]").click()
         page.locator("botkit-chat .card").first.wait_for(timeout=10_000)
         page.reload()
-        page.locator("botkit-chat .card").first.wait_for(timeout=10_000)
+        card = page.locator("botkit-chat .card").first
+        card.wait_for(timeout=10_000)
+        assert card.locator(".status span").text_content() == "Queued"  # no workers here: it waits
+        card.locator("button", has_text="Cancel").click()  # the stream reports it back
+        page.wait_for_function(
+            "() => document.querySelector('botkit-chat').shadowRoot.querySelector('.card .status span')"
+            ".textContent === 'Cancelled'",
+            timeout=10_000,
+        )
+        assert card.locator("button", has_text="Cancel").count() == 0
         context.close()
     finally:
         server.shutdown()
@@ -260,3 +269,11 @@ def test_signed_in_user_gets_tokens_from_the_customers_backend(live: Live, brows
 
         owners = [c.owner for c in session.query(models.Conversation)]
     assert owners == [f"site:{live.site.site_key}:user:customer-42"]
+    assert [job.state for job in map(live.bot.jobs.status, [_job_of(live)])] == ["cancelled"]
+
+
+def _job_of(live: Live) -> str:
+    from botkit.store import models
+
+    with live.bot.repo.sessions() as session:
+        return session.query(models.RenderJob.id).scalar()
