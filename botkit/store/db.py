@@ -20,12 +20,14 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; ~2.6x faster commits (bench/web.py)
             cursor.close()
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    # web streams read while jobs write: a pool larger than the default 5+10
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
