@@ -1,10 +1,10 @@
 """Fast gate check of the shipped weights on 8 of the 48 gate prompts (seeded, so deterministic).
 
-Asserted: the gates the shipped weights pass (background, object colour, direction of the
-engine's default keyframed text-to-video and of image-to-video, the image-to-video first frame).
-Not asserted, because the shipped weights fail them: shape >= 0.6 (objects morph into blobs after
-the first frames) and direction for plain text-to-video. Full numbers: ``eval_gates`` and
-``botkit/engine/embedded/TRAINING.md``.
+Asserted: the gates the shipped weights pass on this subset: background and object colour in every
+mode; direction and shape for the engine's default text-to-video (a toy-world keyframe animated by
+the model); direction and the first frame for image-to-video. Not asserted, because the shipped
+weights fail them over 48 prompts: shape for plain text-to-video (0.38) and image-to-video (0.58),
+and direction for plain text-to-video (0.75). Full numbers: ``eval_gates`` and ``TRAINING.md``.
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ def test_colours_pass_in_every_mode(scores: dict[str, dict[str, float]]) -> None
         assert scores[mode]["colour"] >= GATES["colour"], (mode, scores[mode])
 
 
-def test_direction_passes_from_a_first_frame(scores: dict[str, dict[str, float]]) -> None:
-    assert scores["t2v_keyframe"]["direction"] >= GATES["direction"], scores["t2v_keyframe"]
-    # Image-to-video from a ground-truth frame: 0.94 over all 48 gate prompts, 6/8 on this subset.
-    assert scores["i2v"]["direction"] >= 0.7, scores["i2v"]
-    assert scores["t2v_keyframe"]["presence"] >= 0.9
+def test_engine_default_text_to_video_passes_direction_and_shape(scores: dict[str, dict[str, float]]) -> None:
+    keyed = scores["t2v_keyframe"]
+    assert keyed["direction"] >= GATES["direction"], keyed
+    assert keyed["shape"] >= GATES["shape"], keyed
+    assert keyed["presence"] >= 0.9, keyed
 
 
-def test_image_to_video_keeps_the_first_frame(scores: dict[str, dict[str, float]]) -> None:
+def test_image_to_video_direction_and_first_frame(scores: dict[str, dict[str, float]]) -> None:
+    assert scores["i2v"]["direction"] >= GATES["direction"], scores["i2v"]
     assert scores["i2v"]["first_frame_error"] <= FIRST_FRAME_GATE
