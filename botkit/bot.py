@@ -65,6 +65,10 @@ class Turn:
 class Bot:
     def __init__(self, settings: Settings, *, engine: Engine | None = None, planner: Planner | None = None):
         self.settings = settings
+        if settings.torch_threads:
+            import torch
+
+            torch.set_num_threads(settings.torch_threads)  # process-wide: set once, at the composition root
         self.db = make_engine(settings.resolved_database_url())
         self.context = render_context(settings, self.db)
         self.repo = self.context.repo
