@@ -20,9 +20,9 @@ from pathlib import Path
 from botkit.bot import Bot
 from botkit.engine import load_engine
 from botkit.jobs.render import shot_requests
-from botkit.post.assemble import assemble
-from botkit.post.encode import encode_platforms
 from botkit.post.presets import preset_for
+from botkit.post.produce import ProduceOptions, produce
+from botkit.quality.retry import render_checked
 from botkit.settings import Settings
 
 REQUEST = "a 1 second teaser for product {i}"
@@ -96,17 +96,20 @@ def run_celery(data: Path, engine_name: str, workers: int, jobs: int, broker: st
 
 
 def overhead(data: Path, engine_name: str, engine, jobs: int) -> tuple[float, float]:
-    """Median seconds per job: direct (engine + assemble + encode) and through the job system."""
+    """Median seconds per job: direct (checked engine renders + produce) and through the job system."""
     bot = Bot.open(Settings(data_dir=data, engine=engine_name), engine=engine)
     direct, through = [], []
     for i in range(jobs):
         # alternate so both see the same machine state
         turn = bot.plan(REQUEST.format(i=f"o-{i}"), platforms=[PLATFORM], seed=i)
         t0 = time.perf_counter()
-        clips = [engine.generate(r) for r in shot_requests(turn.plan, engine, bot.assets)]
-        timeline = assemble(clips, [s.duration_s for s in turn.plan.shots])
+        # the same work a job does (checked renders, produce), minus the job system
+        clips = [
+            render_checked(lambda seed, r=r: engine.generate(r.model_copy(update={"seed": seed})), r.seed).clip
+            for r in shot_requests(turn.plan, engine, bot.assets)
+        ]
         with tempfile.TemporaryDirectory() as tmp:
-            encode_platforms(timeline, [preset_for(PLATFORM)], Path(tmp))
+            produce(clips, turn.plan, [preset_for(PLATFORM)], Path(tmp), ProduceOptions())
         direct.append(time.perf_counter() - t0)
         other = bot.plan(REQUEST.format(i=f"j-{i}"), platforms=[PLATFORM], seed=1000 + i)
         t0 = time.perf_counter()
