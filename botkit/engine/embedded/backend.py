@@ -158,7 +158,7 @@ class EmbeddedEngine:
             pixels = pipe.autoencoder.decode_video(video)[0].permute(1, 0, 2, 3).float()  # [F, 3, h, w]
             if first is not None:
                 # The first frame is the given image itself, not its autoencoder round trip.
-                pixels[0] = torch.from_numpy(first).permute(2, 0, 1).float() / 127.5 - 1.0
+                pixels[0] = torch.from_numpy(np.array(first)).permute(2, 0, 1).float() / 127.5 - 1.0
             big = F.interpolate(pixels, size=(self.output_size, self.output_size), mode="bicubic", align_corners=False)
         frames = ((big.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
         elapsed = time.perf_counter() - start
