@@ -188,27 +188,13 @@ def serve(
 ) -> None:
     """Serve the web API and chat widget (and Slack when SLACK_SIGNING_SECRET is set), with the
     embedded job runner (or Celery workers when BOTKIT_JOBS=celery)."""
-    import uvicorn
+    from botkit.channels.cli_web import serve as serve_web
 
-    from botkit.bot import Bot
-    from botkit.channels.slack.app import mount as mount_slack
-    from botkit.channels.web import create_app
-
-    settings = _settings(data_dir)
-    bot = Bot.open(settings)
-    web = create_app(bot, settings)
-    try:
-        slack_channel = mount_slack(web, bot)  # None unless SLACK_SIGNING_SECRET is set
-    except BotkitError as exc:
-        raise _fail(str(exc)) from None
-    bot.start_workers()
     Console(stderr=True).print(f"botkit serving on http://{host}:{port} (widget: /widget.js)", highlight=False)
     try:
-        uvicorn.run(web, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
-    finally:
-        if slack_channel is not None:
-            slack_channel.close()
-        bot.stop_workers()
+        serve_web(_settings(data_dir), host, port)
+    except BotkitError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()

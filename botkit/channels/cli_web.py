@@ -19,16 +19,23 @@ sites_app = typer.Typer(help="Websites that embed the chat widget (site keys, se
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, workers: bool = True) -> None:
-    """Run the web API and widget until interrupted; the embedded job runner serves renders
-    in this process unless ``workers`` is False or ``BOTKIT_JOBS=celery``."""
+    """Run the web API and widget (and Slack's endpoints when SLACK_SIGNING_SECRET is set) until
+    interrupted; the embedded job runner serves renders in this process unless ``workers`` is False
+    or ``BOTKIT_JOBS=celery``."""
     import uvicorn
 
     from botkit.bot import Bot
+    from botkit.channels.slack.app import mount as mount_slack
     from botkit.channels.web import create_app
 
     bot = Bot.open(settings)
     app = create_app(bot, settings, run_workers=workers)  # workers start and stop with the server
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    slack = mount_slack(app, bot)  # None unless SLACK_SIGNING_SECRET is set
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    finally:
+        if slack is not None:
+            slack.close()
 
 
 def _bot(settings: Settings):  # type: ignore[no-untyped-def]
