@@ -103,7 +103,7 @@ def check_outcome(bot: Bot, job_ids: list[str]) -> dict[str, int]:
             files = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
             if status.state is JobState.SUCCEEDED:
                 assert assets == 2 and len(done_events) == 1  # completed exactly once
-                assert files == ["video-x.mp4", "video-x.png"]
+                assert files == ["video-contact.png", "video-preview.webp", "video-x.mp4", "video-x.png"]
             else:
                 assert status.error and assets == 0 and files == []
     assert not list((bot.assets.root / ".staging").glob("*")), "orphan staging folders"
