@@ -49,6 +49,12 @@ class JobService:
     def status(self, job_id: str) -> JobStatus:
         return self.jobs.status(job_id)
 
+    def of_conversation(self, conversation_id: str) -> list[JobStatus]:
+        return self.jobs.of_conversation(conversation_id)
+
+    def last_event_id(self, conversation_id: str) -> int:
+        return self.jobs.last_event_id(conversation_id)
+
     def cancel(self, job_id: str) -> JobState:
         return self.jobs.request_cancel(job_id)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +22,25 @@ from botkit.store.repo import NewAsset, Repository
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _status(row: models.RenderJob) -> JobStatus:
+    return JobStatus(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        plan_id=row.plan_id,
+        state=JobState(row.state),
+        engine=row.engine,
+        attempts=row.attempts,
+        max_attempts=row.max_attempts,
+        error=row.error,
+        worker=row.worker,
+        cancel_requested=row.cancel_requested,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        timings=row.timings or {},
+    )
 
 
 class JobRepository:
@@ -79,22 +98,17 @@ class JobRepository:
             row = session.get(models.RenderJob, job_id)
             if row is None:
                 raise KeyError(f"no job {job_id!r}")
-            return JobStatus(
-                id=row.id,
-                conversation_id=row.conversation_id,
-                plan_id=row.plan_id,
-                state=JobState(row.state),
-                engine=row.engine,
-                attempts=row.attempts,
-                max_attempts=row.max_attempts,
-                error=row.error,
-                worker=row.worker,
-                cancel_requested=row.cancel_requested,
-                created_at=row.created_at,
-                started_at=row.started_at,
-                finished_at=row.finished_at,
-                timings=row.timings or {},
-            )
+            return _status(row)
+
+    def of_conversation(self, conversation_id: str) -> list[JobStatus]:
+        """Every job of one conversation, oldest first (one query)."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(models.RenderJob)
+                .where(models.RenderJob.conversation_id == conversation_id)
+                .order_by(models.RenderJob.created_at, models.RenderJob.id)
+            ).all()
+            return [_status(row) for row in rows]
 
     def queued(
         self, *, engine: str | None = None, limit: int = 10, dispatched_before: datetime | None = None
@@ -267,6 +281,14 @@ class JobRepository:
     def add_event(self, conversation_id: str, job_id: str | None, kind: str, data: dict[str, Any]) -> int:
         with self.sessions.begin() as session:
             return self._event(session, conversation_id, job_id, kind, data)
+
+    def last_event_id(self, conversation_id: str) -> int:
+        """The id of the conversation's newest event, 0 when it has none (a stream resumes after it)."""
+        with self.sessions() as session:
+            last = session.scalar(
+                select(func.max(models.JobEvent.id)).where(models.JobEvent.conversation_id == conversation_id)
+            )
+            return int(last or 0)
 
     def events(
         self, *, conversation_id: str | None = None, job_id: str | None = None, after: int = 0, limit: int = 1000

@@ -107,6 +107,16 @@ class Repository:
                 for r in rows
             ]
 
+    def input_images(self, conversation_id: str) -> dict[str, str]:
+        """The conversation's uploaded images: stored path -> asset id."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(models.Asset.path, models.Asset.id).where(
+                    models.Asset.conversation_id == conversation_id, models.Asset.kind == "input_image"
+                )
+            ).all()
+            return {path: asset_id for path, asset_id in rows}
+
     def asset(self, asset_id: str) -> dict[str, Any] | None:
         """One asset's row as a dict (path relative to the store), or None."""
         with self.sessions() as session:

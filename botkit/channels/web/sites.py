@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from botkit.errors import InputError
-from botkit.store import models
+from botkit.store.sites import SiteRecord, SiteRepository
 
 from .tokens import new_secret, new_site_key
 
-
-@dataclass(frozen=True)
-class SiteInfo:
-    site_key: str
-    secret: str
-    name: str
-    origins: tuple[str, ...]
+SiteInfo = SiteRecord
+"""What the web layer knows about a site (the store's record)."""
 
 
 def normalise_origin(origin: str) -> str:
@@ -32,27 +25,16 @@ def normalise_origin(origin: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-def _info(row: models.Site) -> SiteInfo:
-    return SiteInfo(row.site_key, row.secret, row.name, tuple((row.allowed_origins or {}).get("origins", [])))
-
-
 def create_site(sessions: sessionmaker[Session], name: str, origins: list[str]) -> SiteInfo:
     """A new site with a fresh public key and secret."""
     if not name.strip() or len(name) > 120:
         raise InputError("a site name must be 1-120 characters")
     clean = sorted({normalise_origin(origin) for origin in origins})
-    with sessions.begin() as session:
-        row = models.Site(
-            site_key=new_site_key(), secret=new_secret(), name=name.strip(), allowed_origins={"origins": clean}
-        )
-        session.add(row)
-        session.flush()
-        return _info(row)
+    return SiteRepository(sessions).add(new_site_key(), new_secret(), name.strip(), clean)
 
 
 def list_sites(sessions: sessionmaker[Session]) -> list[SiteInfo]:
-    with sessions() as session:
-        return [_info(row) for row in session.scalars(select(models.Site).order_by(models.Site.created_at))]
+    return SiteRepository(sessions).all()
 
 
 class SiteDirectory:

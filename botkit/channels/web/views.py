@@ -6,12 +6,9 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
-
 from botkit.bot import Bot
 from botkit.domain import ShotPlan
 from botkit.domain.jobs import JobEvent
-from botkit.store import models
 
 from .schemas import ConversationOut, JobOut, MessageOut, OutputOut
 from .sites import SiteInfo
@@ -53,31 +50,22 @@ class Views:
         ]
 
     def jobs(self, conversation_id: str) -> list[JobOut]:
-        with self.bot.repo.sessions() as session:
-            job_ids = session.scalars(
-                select(models.RenderJob.id)
-                .where(models.RenderJob.conversation_id == conversation_id)
-                .order_by(models.RenderJob.created_at, models.RenderJob.id)
-            ).all()
-        out = []
-        for job_id in job_ids:
-            status = self.bot.jobs.status(job_id)
-            out.append(
-                JobOut(
-                    id=status.id,
-                    plan_id=status.plan_id,
-                    state=status.state.value,
-                    attempts=status.attempts,
-                    error=status.error,
-                    created_at=status.created_at,
-                    finished_at=status.finished_at,
-                )
+        return [
+            JobOut(
+                id=status.id,
+                plan_id=status.plan_id,
+                state=status.state.value,
+                attempts=status.attempts,
+                error=status.error,
+                created_at=status.created_at,
+                finished_at=status.finished_at,
             )
-        return out
+            for status in self.bot.jobs.of_conversation(conversation_id)
+        ]
 
     def conversation(self, base: str, site: SiteInfo, row: dict[str, Any]) -> ConversationOut:
         conversation_id = row["id"]
-        image_ids = self._image_ids(conversation_id)
+        image_ids = self.bot.repo.input_images(conversation_id)
         messages = [
             MessageOut(
                 id=message["id"],
@@ -96,10 +84,6 @@ class Views:
             _plan_id, plan = self.bot.repo.latest_plan(conversation_id)
         except KeyError:
             plan = None
-        with self.bot.repo.sessions() as session:  # the log can be long: ask for its end only
-            last_event_id = session.scalar(
-                select(func.max(models.JobEvent.id)).where(models.JobEvent.conversation_id == conversation_id)
-            )
         return ConversationOut(
             id=conversation_id,
             channel=row["channel"],
@@ -109,17 +93,8 @@ class Views:
             summary=None if plan is None else plan.summary(),
             jobs=self.jobs(conversation_id),
             outputs=self.outputs(base, site, conversation_id),
-            last_event_id=last_event_id or 0,
+            last_event_id=self.bot.jobs.last_event_id(conversation_id),
         )
-
-    def _image_ids(self, conversation_id: str) -> dict[str, str]:
-        with self.bot.repo.sessions() as session:
-            rows = session.execute(
-                select(models.Asset.path, models.Asset.id).where(
-                    models.Asset.conversation_id == conversation_id, models.Asset.kind == "input_image"
-                )
-            ).all()
-        return {path: asset_id for path, asset_id in rows}
 
     def event(self, base: str, site: SiteInfo, event: JobEvent) -> dict[str, Any]:
         """One log entry as the stream sends it: the plan rides on ``queued``, signed outputs on ``done``."""
