@@ -54,9 +54,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="clips pre-encoded once into a latent pool (mirrored pairs); 0 renders every batch")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=6e-4)
+    p.add_argument("--lr-decay-start", type=int, default=None,
+                   help="from this step the learning rate follows a cosine down to lr/10 at --steps")
     p.add_argument("--ema", type=float, default=0.995)
     p.add_argument("--i2v-fraction", type=float, default=0.5)
     p.add_argument("--caption-dropout", type=float, default=0.1)
+    p.add_argument("--object-weight", type=float, default=1.0,
+                   help="loss weight of latent positions that hold the object (the background is easy)")
     p.add_argument("--ckpt-minutes", type=float, default=4.0)
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--eval-prompts", type=int, default=24)
@@ -179,8 +183,26 @@ def export(pipe: EmbeddedVideoPipeline, folder: Path) -> None:
     tmp.rename(folder)
 
 
+def learning_rate(args: argparse.Namespace, step: int) -> float:
+    """Linear warm-up over 200 steps, then constant; a cosine down to lr/10 from --lr-decay-start."""
+    lr = args.lr * min(1.0, (step + 1) / 200)
+    if args.lr_decay_start is not None and step >= args.lr_decay_start:
+        done = (step - args.lr_decay_start) / max(1, args.steps - args.lr_decay_start)
+        lr = args.lr * (0.1 + 0.45 * (1 + math.cos(math.pi * min(done, 1.0))))
+    return lr
+
+
+def object_mask(x0: torch.Tensor) -> torch.Tensor:
+    """``[B, 1, F, h, w]``: 1 where a latent differs from its frame's background (median) latent,
+    grown by one latent pixel so the object's outline, which carries its shape, is included."""
+    median = x0.flatten(3).median(dim=3).values[..., None, None]
+    dist = (x0 - median).pow(2).sum(1, keepdim=True).sqrt()
+    core = (dist > 0.5 * dist.flatten(3).amax(dim=3)[..., None, None].clamp_min(1e-3)).float()
+    return F.max_pool3d(core, kernel_size=(1, 3, 3), stride=1, padding=(0, 1, 1))  # and its edge
+
+
 def diffusion_loss(model: WanTransformer3DModel, x0: torch.Tensor, text: torch.Tensor, gen: torch.Generator,
-                   i2v_fraction: float) -> torch.Tensor:
+                   i2v_fraction: float, object_weight: float = 1.0) -> torch.Tensor:
     b = x0.shape[0]
     device = x0.device
     u = torch.rand(b, generator=gen).to(device)
@@ -194,7 +216,9 @@ def diffusion_loss(model: WanTransformer3DModel, x0: torch.Tensor, text: torch.T
     cond = cond * i2v[:, None, None, None, None].float()
     xt = torch.where(i2v[:, None, None, None, None] & (cond[:, -1:] > 0), x0, xt)
     weight = torch.ones_like(x0[:, :1])
-    weight[:, :, 0] = (~i2v).float()[:, None, None, None]
+    if object_weight != 1.0:
+        weight = weight + (object_weight - 1.0) * object_mask(x0)
+    weight[:, :, 0] *= (~i2v).float()[:, None, None, None]
     pred = model(torch.cat([xt, cond], dim=1), timestep=t * 1000, encoder_hidden_states=text, return_dict=False)[0]
     return (weight * (pred - target) ** 2).sum() / (weight.sum() * x0.shape[1])
 
@@ -251,7 +275,7 @@ def train(args: argparse.Namespace) -> None:
     last_save = time.time()
     tick, losses = time.time(), []
     while step < args.steps:
-        lr = args.lr * min(1.0, (step + 1) / 200)
+        lr = learning_rate(args, step)
         for group in opt.param_groups:
             group["lr"] = lr
         gen = torch.Generator().manual_seed(step_seed(args.seed, step, 3))
@@ -270,7 +294,7 @@ def train(args: argparse.Namespace) -> None:
         idx = [0 if d else i for i, d in zip(idx, drop.tolist(), strict=True)]
         text = table_dev.embeddings[idx]
         model.train()
-        loss = diffusion_loss(model, x0, text, gen, args.i2v_fraction)
+        loss = diffusion_loss(model, x0, text, gen, args.i2v_fraction, args.object_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -308,8 +332,7 @@ def train(args: argparse.Namespace) -> None:
             tick = time.time()  # evaluation time is not training time
         if time.time() - last_save > args.ckpt_minutes * 60:
             save()
-            pool = latent_pool(args, ae, table, device) if args.pool else None
-    last_save = time.time()
+            last_save = time.time()
     save()
 
 
