@@ -25,6 +25,7 @@ from botkit.jobs.service import JobService, NoDispatch
 from botkit.post.encode import ReframeMode
 from botkit.settings import Settings
 from botkit.skills import load_skills
+from botkit.skills.configs import load_skill_configs
 from botkit.store.assets import AssetStore
 from botkit.store.db import make_engine, session_factory
 from botkit.store.jobs import JobRepository
@@ -39,6 +40,9 @@ logger = logging.getLogger(__name__)
 def render_context(settings: Settings, db=None) -> RenderContext:  # type: ignore[no-untyped-def]
     """Everything a worker needs besides its engine, from settings (any process can build it)."""
     sessions = session_factory(db if db is not None else make_engine(settings.resolved_database_url()))
+    skills = load_skills()
+    if settings.skills_config is not None:
+        load_skill_configs(settings.skills_config, skills)
     return RenderContext(
         repo=Repository(sessions),
         jobs=JobRepository(sessions),
@@ -46,7 +50,7 @@ def render_context(settings: Settings, db=None) -> RenderContext:  # type: ignor
         steps=settings.steps,
         heartbeat_s=settings.heartbeat_s,
         stale_after_s=settings.job_stale_s,
-        skills=load_skills(),
+        skills=skills,
         quality_checks=settings.quality_checks,
     )
 
@@ -78,6 +82,8 @@ class Bot:
         )
         self.planner = planner or make_planner(LLMSettings())  # offline unless BOTKIT_LLM_* is set
         self.context.skills = self.planner.skills
+        if settings.skills_config is not None:
+            load_skill_configs(settings.skills_config, self.planner.skills)
         self._engine = engine
         self._runner = None
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)

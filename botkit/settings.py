@@ -24,6 +24,9 @@ class Settings(BaseSettings):
         "16-frame clip in 1.2 s where two took 32 s on a busy 2-core machine. Raise it for real models on CPU.",
     )
     quality_checks: bool = Field(default=True, description="Check each new clip; re-render once on failure.")
+    skills_config: Path | None = Field(
+        default=None, description="TOML file with this deployment's skill configs, a table per skill (brand kit ...)."
+    )
 
     # render jobs
     jobs: Literal["embedded", "celery"] = "embedded"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from botkit.domain import Shot, ShotMode, ShotPlan
+from botkit.domain import EndCard, ShotPlan
 from botkit.skills import PlanDefaults, Skill, SkillArgs, SkillConfig, SkillRequest, fold
 
 # words asking for a call to action -> the default CTA in that language
@@ -28,8 +29,11 @@ class BrandKit(SkillConfig):
     """A workspace's brand: used in every marketing plan."""
 
     brand_name: str | None = Field(default=None, max_length=80)
-    colours: list[str] = Field(default_factory=list, max_length=4, description="Brand colours as #RRGGBB.")
-    logo: str | None = Field(default=None, description="Logo image (asset path); the end card animates it.")
+    colours: list[str] = Field(
+        default_factory=list, max_length=4, description="Brand colours as #RRGGBB: card background, then accent."
+    )
+    logo: Path | None = Field(default=None, description="Logo image drawn on the end card.")
+    url: str | None = Field(default=None, max_length=120, description="Web address shown on the end card.")
     cta: str | None = Field(default=None, max_length=60, description="Default call to action.")
     end_card: bool = Field(default=True, description="End on a call-to-action card when a CTA is known.")
 
@@ -47,7 +51,7 @@ class MarketingSkill(Skill):
     label = "Promo"
     description = (
         "Product demos, promos, ads and launch teasers. Product images become image-to-video shots; "
-        "the brand kit sets colours and an end card with a call to action. 16:9 unless a platform is named."
+        "the brand kit sets colours and a drawn end card (name, logo, call to action). 16:9 unless a platform is named."
     )
     priority = 40
     keywords = (
@@ -68,26 +72,40 @@ class MarketingSkill(Skill):
         if cta is None:
             folded = fold(request.text)
             cta = next((default for pattern, default in _CTA_WORDS if re.search(pattern, folded)), None)
-        shots = list(draft.shots)
-        if cta and config.end_card and len(shots) >= 2:
-            shots[-1] = self._end_card(shots[-1], cta, args.product or config.brand_name, config)
+        end_card = draft.end_card
+        if cta and config.end_card:
+            end_card = self._end_card(cta, args.product or config.brand_name or draft.title, config)
         title = draft.title
         if args.product:
             title = f"Promo: {args.product}"[:120]
-        return draft.model_copy(update={"style": style, "shots": shots, "title": title})
+        return draft.model_copy(update={"style": style, "title": title, "end_card": end_card})
 
     @staticmethod
-    def _end_card(last: Shot, cta: str, brand: str | None, config: BrandKit) -> Shot:
-        who = f"{brand} logo" if brand else "the logo"
-        colours = f" on {' and '.join(config.colours)}" if config.colours else " on a clean background"
-        return Shot(
-            index=last.index,
-            prompt=f"end card: {who} centred{colours}, the words '{cta}'",
-            negative_prompt=last.negative_prompt,
-            duration_s=last.duration_s,
-            mode=ShotMode.IMAGE_TO_VIDEO if config.logo else ShotMode.TEXT_TO_VIDEO,
-            image=config.logo,
-            camera="static",
-            seed=last.seed,
-            caption=cta,
+    def _end_card(cta: str, name: str, config: BrandKit) -> EndCard:
+        """The brand card post-processing draws over the last seconds: crisp text and logo, which a
+        video model would garble."""
+        colours = {}
+        if config.colours:
+            background = config.colours[0]
+            colours = {"background": background, "foreground": _readable_on(background)}
+            if len(config.colours) > 1:
+                colours["accent"] = config.colours[1]
+        return EndCard(
+            name=name[:80],
+            cta=cta,
+            url=config.url or "",
+            logo=str(config.logo) if config.logo else None,
+            **colours,
         )
+
+
+def _readable_on(background: str) -> str:
+    """Near-black or white text, whichever contrasts more with ``background`` (#RRGGBB, WCAG 2 ratio)."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(background[i : i + 2], 16)) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#111111" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#FFFFFF"

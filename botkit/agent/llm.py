@@ -166,7 +166,9 @@ class LLMPlanner:
         if checker.plan_leaks(plan):
             raise PlanInvalid("the plan repeats the instructions or a secret; plan only the video")
         # a bad argument or a failing skill hook is answered as such, not hidden by a fallback
-        return self.offline.refine(plan, request, text, parse_args(skill, request), parse_config(skill, request))
+        return self.offline.refine(
+            plan, request, text, parse_args(skill, request), parse_config(skill, request, self.skills)
+        )
 
     def _build(self, draft: DraftPlan, request: PlanRequest, text: str) -> ShotPlan:
         base_seed = request.seed

@@ -218,8 +218,11 @@ def parse_args(skill: Skill, request: PlanRequest) -> SkillArgs:
         ) from None
 
 
-def parse_config(skill: Skill, request: PlanRequest) -> SkillConfig:
+def parse_config(skill: Skill, request: PlanRequest, skills: SkillRegistry | None = None) -> SkillConfig:
+    """The request's own config for ``skill``, else the one configured in ``skills``, else defaults."""
     try:
+        if skills is not None and skill.name in skills:
+            return skills.config_for(skill.name, request.config)
         return skill.parse_config(request.config)
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -267,7 +270,7 @@ class OfflinePlanner:
         folded = words.fold(text)
         skill = self.choose_skill(request, folded)
         args = parse_args(skill, request)
-        config = parse_config(skill, request)
+        config = parse_config(skill, request, self.skills)
         draft = self.draft(request, text, folded, skill, args, config)
         return self.refine(draft, request, text, args, config)
 

@@ -185,8 +185,7 @@ def revise(
         )
     revised = ShotPlan.model_validate(plan.model_copy(update=update).model_dump())  # re-check every invariant
     if skills is not None and plan.skill in skills:
-        skill = skills.get(plan.skill)
-        revised = skills.apply_revise(revised, SkillRequest(text=text), skill.parse_config(config))
+        revised = skills.apply_revise(revised, SkillRequest(text=text), skills.config_for(plan.skill, config))
     return revised
 
 

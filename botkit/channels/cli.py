@@ -65,6 +65,10 @@ def chat(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
     engine: Annotated[str | None, typer.Option(help="Video engine [embedded].")] = None,
     reframe: Annotated[str, typer.Option(help="auto | crop | blur-pad.")] = "auto",
+    skills_config: Annotated[
+        Path | None,
+        typer.Option("--skills-config", help="TOML with skill configs, e.g. a [marketing] brand kit [settings]."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Plan and render one request; prints the plan and where the videos are."""
@@ -74,7 +78,7 @@ def chat(
     if reframe not in ("auto", "crop", "blur-pad"):
         raise _fail(f"unknown reframe mode {reframe!r}; choose auto, crop or blur-pad")
     try:
-        bot = Bot.open(_settings(data_dir, engine=engine))
+        bot = Bot.open(_settings(data_dir, engine=engine, skills_config=skills_config))
         turn = bot.plan(request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli")
         if not as_json:
             console.print(f"[bold]Plan[/] ({turn.plan.planner}):", highlight=False)

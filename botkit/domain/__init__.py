@@ -5,6 +5,7 @@ from botkit.domain.media import Clip, Output, ProgressFn, ShotRequest, Task
 from botkit.domain.plan import (
     DEFAULT_NEGATIVE_PROMPT,
     PLATFORM_IDS,
+    EndCard,
     Limits,
     PlatformId,
     Shot,
@@ -16,6 +17,7 @@ __all__ = [
     "DEFAULT_NEGATIVE_PROMPT",
     "PLATFORM_IDS",
     "Clip",
+    "EndCard",
     "Limits",
     "Output",
     "PlatformId",

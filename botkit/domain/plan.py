@@ -74,6 +74,25 @@ class Shot(BaseModel):
         return self
 
 
+HexColour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class EndCard(BaseModel):
+    """A crisp brand card drawn over the video's last seconds by post-processing (not generated):
+    name, call to action, URL and logo on the brand's colours. Skills set it (the marketing skill
+    from its brand kit)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80)
+    cta: str = Field(default="", max_length=80)
+    url: str = Field(default="", max_length=120)
+    logo: str | None = Field(default=None, description="Logo image: an absolute path or a path in the asset store.")
+    background: HexColour = "#111827"
+    foreground: HexColour = "#FFFFFF"
+    accent: HexColour = "#F59E0B"
+
+
 class ShotPlan(BaseModel):
     """A whole video: ordered shots, target platforms and presentation choices."""
 
@@ -87,6 +106,7 @@ class ShotPlan(BaseModel):
     total_duration_s: float = Field(gt=0, le=Limits.MAX_TOTAL_S)
     style: str = Field(default="", max_length=200)
     captions: bool = False
+    end_card: EndCard | None = None
     planner: str = Field(default="offline/1", max_length=80)
 
     @field_validator("platforms")
@@ -118,4 +138,7 @@ class ShotPlan(BaseModel):
             how = "from image" if shot.mode is ShotMode.IMAGE_TO_VIDEO else "from text"
             camera = f", {shot.camera}" if shot.camera else ""
             lines.append(f"  {shot.index + 1}. {shot.duration_s:g} s {how}{camera}: {shot.prompt}")
+        if self.end_card is not None:
+            cta = f": {self.end_card.cta}" if self.end_card.cta else ""
+            lines.append(f"  ends on a {self.end_card.name} card{cta}")
         return "\n".join(lines)

@@ -24,6 +24,7 @@ from botkit.domain import Clip, Output, Progress, ProgressListener, ShotMode, Sh
 from botkit.domain.jobs import JobState
 from botkit.engine import Engine
 from botkit.errors import BotkitError, Cancelled
+from botkit.post.captions import Brand
 from botkit.post.encode import EncodedVideo, ReframeMode
 from botkit.post.presets import preset_for
 from botkit.post.produce import ProduceOptions, produce
@@ -93,6 +94,25 @@ def shot_requests(plan: ShotPlan, engine: Engine, assets: AssetStore, steps: int
     return requests
 
 
+def brand_card(plan: ShotPlan, assets: AssetStore) -> Brand | None:
+    """The plan's end card as post-processing draws it (its logo found on disk or in the store)."""
+    card = plan.end_card
+    if card is None:
+        return None
+    logo = None
+    if card.logo:
+        logo = Path(card.logo) if Path(card.logo).is_absolute() else assets.path(card.logo)
+    return Brand(
+        name=card.name,
+        cta=card.cta,
+        url=card.url,
+        logo=logo,
+        background=card.background,
+        foreground=card.foreground,
+        accent=card.accent,
+    )
+
+
 @dataclass
 class RenderContext:
     """What a worker needs besides its engine; cheap to build in any process."""
@@ -157,7 +177,8 @@ class RenderWorker:
                 render_s = time.perf_counter() - started
                 self._event(status.conversation_id, job_id, Progress(stage="post", shots=len(plan.shots)), on_progress)
                 presets = [preset_for(platform) for platform in plan.platforms]
-                made = produce(clips, plan, presets, staging, ProduceOptions(mode=ctx.reframe))
+                options = ProduceOptions(mode=ctx.reframe, brand=brand_card(plan, ctx.assets))
+                made = produce(clips, plan, presets, staging, options)
                 encoded = made.videos
                 if heartbeat.cancelled.is_set():
                     raise Cancelled("cancelled before the outputs were saved")
@@ -313,9 +334,7 @@ class RenderWorker:
                 new_clips.append((key, staged, clip))
             scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
             problems = list(clip.meta.get("problems", []))
-            meta.append(
-                {"index": shot.index, "render_key": key, "reused": reused, "problems": problems, **scalars}
-            )
+            meta.append({"index": shot.index, "render_key": key, "reused": reused, "problems": problems, **scalars})
             clips.append(clip)
         return clips, meta, new_clips, quality
 

@@ -240,7 +240,10 @@ def end_card(brand: Brand, preset: PlatformPreset, start_s: float, end_s: float,
     blocks: list[Image.Image] = []
     if brand.logo is not None:
         logo = _load_logo(brand.logo)
-        logo.thumbnail((round(zone.width * 0.5), round(zone.height * 0.35)), Image.Resampling.LANCZOS)
+        # contain in half the safe zone's width and a third of its height, small logos scaled up too
+        scale = min(zone.width * 0.5 / logo.width, zone.height * 0.35 / logo.height)
+        logo = logo.resize((max(1, round(logo.width * scale)), max(1, round(logo.height * scale))),
+                           Image.Resampling.LANCZOS)  # fmt: skip
         blocks.append(logo)
     name_style = style.model_copy(update={"stroke_width": 0.0, "box": None, "max_lines": 2})
     blocks.append(

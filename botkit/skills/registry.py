@@ -112,6 +112,7 @@ class SkillRegistry:
     def __init__(self, skills: Iterable[object] = (), refused: dict[str, str] | None = None) -> None:
         self.skills: dict[str, Skill] = {}
         self.refused: dict[str, str] = dict(refused or {})
+        self.configs: dict[str, SkillConfig] = {}  # this deployment's config per skill (brand kit ...)
         for candidate in skills:
             self.add(candidate)
 
@@ -129,6 +130,19 @@ class SkillRegistry:
             return None
         self.skills[skill.name] = skill
         return skill
+
+    def configure(self, name: str, config: dict[str, Any] | SkillConfig) -> SkillConfig:
+        """Set this deployment's config of skill ``name`` (validated by the skill's ``Config``)."""
+        parsed = self.get(name).parse_config(config)
+        self.configs[name] = parsed
+        return parsed
+
+    def config_for(self, name: str, data: dict[str, Any] | SkillConfig | None = None) -> SkillConfig:
+        """``data`` (a request's own config) parsed by the skill, else the configured one, else defaults."""
+        skill = self.get(name)
+        if data is None and name in self.configs:
+            return self.configs[name]
+        return skill.parse_config(data)
 
     def names(self) -> list[str]:
         return list(self.skills)
@@ -195,7 +209,7 @@ class SkillRegistry:
             return list(outputs)
         skill = self.skills[plan.skill]
         result = self.call(
-            plan.skill, "post_process", plan=plan, outputs=list(outputs), config=skill.parse_config(config)
+            plan.skill, "post_process", plan=plan, outputs=list(outputs), config=self.config_for(skill.name, config)
         )
         if result is None:
             return list(outputs)

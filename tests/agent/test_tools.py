@@ -142,6 +142,6 @@ def test_skill_tools_take_the_skill_args_schema() -> None:
     assert "cta" in sent["plan_marketing_video"]["properties"] and "steps" in sent["plan_training_video"]["properties"]
     plan = session.plans["plan-1"]
     assert plan.skill == "marketing" and plan.total_duration_s == 8 and plan.platforms == ["youtube", "x"]
-    assert plan.shots[-1].caption == "Buy now"
+    assert plan.end_card is not None and plan.end_card.cta == "Buy now"
     with pytest.raises(InputError, match="bad argument shots for skill 'marketing'"):
         session.plan_with_skill("marketing", "an ad", shots=40)

@@ -26,12 +26,16 @@ def test_marketing_product_images_brand_kit_and_end_card(tmp_path: Path) -> None
     assert plan.platforms == ["youtube"] and plan.total_duration_s == 12
     assert [s.mode for s in plan.shots] == [I2V, I2V, T2V]
     assert "#FF6600" in plan.style
-    end = plan.shots[-1]
-    assert end.caption == "Shop now" and "Lumo logo" in end.prompt and end.camera == "static"
+    # the end card is drawn by post-processing (crisp text), not generated as a shot
+    card = plan.end_card
+    assert card is not None and (card.name, card.cta) == ("Lumo", "Shop now")
+    assert (card.background, card.accent, card.foreground) == ("#FF6600", "#222222", "#111111")
+    assert "end card" not in plan.shots[-1].prompt and "ends on a Lumo card: Shop now" in result.reply
     # no CTA known: no end card; a CTA asked for in the text: the default one
-    assert harness.plan("a 12 second promo for our desk lamp").shots[-1].caption is None
-    assert harness.plan("an ad for our lamp that ends with a call to action").shots[-1].caption == "Shop now"
-    assert harness.plan("un anuncio de nuestra lámpara con llamada a la acción").shots[-1].caption == "Compra ya"
+    assert harness.plan("a 12 second promo for our desk lamp").end_card is None
+    assert harness.plan("an ad for our lamp that ends with a call to action").end_card.cta == "Shop now"  # type: ignore[union-attr]
+    assert harness.plan("un anuncio de nuestra lámpara con llamada a la acción").end_card.cta == "Compra ya"  # type: ignore[union-attr]
+    assert harness.plan("a promo with a call to action", config={**brand, "end_card": False}).end_card is None
     assert harness.plan("an ad for our lamp on LinkedIn").platforms == ["linkedin"]
 
 
