@@ -183,3 +183,32 @@ class InboundEvent(Base):
     channel: Mapped[str] = mapped_column(String(32))
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlackWorkspace(Base):
+    """Per-workspace Slack settings (e.g. ``approve_before_render``); a row once a workspace sets one."""
+
+    __tablename__ = "slack_workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SlackJobWatch(Base):
+    """A job whose progress is shown in a Slack thread: where its status message is, how far its
+    event log was reported, and whether the thread has heard the outcome."""
+
+    __tablename__ = "slack_job_watches"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("render_jobs.id", ondelete="CASCADE"), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    thread_ts: Mapped[str] = mapped_column(String(32))
+    status_ts: Mapped[str | None] = mapped_column(String(32))  # the status message, once posted
+    last_event_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # last event shown
+    finished: Mapped[bool] = mapped_column(Boolean, index=True, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

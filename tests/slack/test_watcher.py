@@ -23,6 +23,9 @@ def test_progress_edits_are_throttled_and_the_outcome_is_shown(fake_slack, make_
     assert records.claim_job(record) and not records.claim_job(record)
     watcher = JobWatcher(bot, records, record, client, settings)
     watcher.start()
+    waited = time.monotonic()  # progress only after the watcher showed "queued": it shows the latest state
+    while not fake_slack.messages[("C1", status)].get("history") and time.monotonic() - waited < 10:
+        time.sleep(0.01)
 
     jobs = bot.context.jobs
     started = time.monotonic()

@@ -20,6 +20,8 @@ TABLES = {
     "job_events",
     "sites",
     "inbound_events",
+    "slack_workspaces",
+    "slack_job_watches",
 }
 
 
