@@ -9,11 +9,14 @@ from sqlalchemy import Engine
 
 from alembic import command
 
+SLACK_SDK_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
+"""slack-sdk's SQLAlchemy installation and OAuth state stores create these (default names)."""
+
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
     """Tables that live in botkit's database but belong to libraries (slack-sdk's installation and
-    OAuth state stores create and own ``slack_*`` tables) are not ours to migrate."""
-    return not (type_ == "table" and reflected and compare_to is None and str(name).startswith("slack_"))
+    OAuth state stores create and own theirs) are not ours to migrate."""
+    return not (type_ == "table" and reflected and compare_to is None and str(name) in SLACK_SDK_TABLES)
 
 
 def script_location() -> Path:

@@ -30,6 +30,12 @@ def test_upgrade_creates_tables_without_drift(database_url: str) -> None:
     upgrade(engine)
     assert TABLES <= set(inspect(engine).get_table_names())
     assert current_revision(engine) is not None
+    # slack-sdk's OAuth stores share the database (botkit serve with SLACK_CLIENT_ID): not drift
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    SQLAlchemyInstallationStore(client_id="c", engine=engine).create_tables()
+    SQLAlchemyOAuthStateStore(expiration_seconds=60, engine=engine).create_tables()
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         diff = compare_metadata(context, Base.metadata)
