@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import select
 
 from botkit.domain import ShotPlan
 from botkit.errors import BotkitError, InputError
@@ -24,9 +23,9 @@ from botkit.quality import QualityReport, Thresholds, measure, verdict
 from botkit.quality.plots import svg_plot
 from botkit.quality.signals import BLACK_LUMA
 from botkit.settings import Settings
-from botkit.store import models
 from botkit.store.assets import AssetStore
 from botkit.store.db import make_engine, session_factory
+from botkit.store.jobs import JobRepository
 from botkit.store.repo import Repository
 
 logger = logging.getLogger(__name__)
@@ -56,52 +55,40 @@ class ReportInput:
 
 
 def load_report_input(
-    repo: Repository, assets: AssetStore, conversation_id: str, job_id: str | None = None
+    repo: Repository, jobs: JobRepository, assets: AssetStore, conversation_id: str, job_id: str | None = None
 ) -> ReportInput:
     """The rows a report shows: the newest plan revision, the jobs and their videos with metrics."""
-    with repo.sessions() as session:
-        if session.get(models.Conversation, conversation_id) is None:
-            raise InputError(f"no conversation {conversation_id!r}")
-        plan_row = session.scalars(
-            select(models.ShotPlanRow)
-            .where(models.ShotPlanRow.conversation_id == conversation_id)
-            .order_by(models.ShotPlanRow.revision.desc())
-        ).first()
-        job_query = select(models.RenderJob).where(models.RenderJob.conversation_id == conversation_id)
-        asset_query = select(models.Asset).where(
-            models.Asset.conversation_id == conversation_id, models.Asset.kind == "video"
+    if repo.conversation(conversation_id) is None:
+        raise InputError(f"no conversation {conversation_id!r}")
+    job_rows = [
+        {
+            "id": job.id,
+            "state": job.state.value,
+            "engine": job.engine,
+            "attempts": job.attempts,
+            "error": job.error,
+            "timings": job.timings,
+        }
+        for job in jobs.of_conversation(conversation_id)
+        if job_id is None or job.id == job_id
+    ]
+    if job_id is not None and not job_rows:
+        raise InputError(f"no job {job_id!r} in conversation {conversation_id!r}")
+    videos = [
+        VideoEntry(
+            row["platform"] or "",
+            assets.path(row["path"]),
+            row["width"] or 0,
+            row["height"] or 0,
+            row["duration_s"] or 0.0,
+            row["job_id"],
+            dict(row["metrics"] or {}),
         )
-        if job_id is not None:
-            job_query = job_query.where(models.RenderJob.id == job_id)
-            asset_query = asset_query.where(models.Asset.job_id == job_id)
-        jobs = [
-            {
-                "id": job.id,
-                "state": job.state,
-                "engine": job.engine,
-                "attempts": job.attempts,
-                "error": job.error,
-                "timings": job.timings,
-            }
-            for job in session.scalars(job_query.order_by(models.RenderJob.created_at)).all()
-        ]
-        if job_id is not None and not jobs:
-            raise InputError(f"no job {job_id!r} in conversation {conversation_id!r}")
-        videos = [
-            VideoEntry(
-                row.platform or "",
-                assets.path(row.path),
-                row.width or 0,
-                row.height or 0,
-                row.duration_s or 0.0,
-                row.job_id,
-                dict(row.metrics or {}),
-            )
-            for row in session.scalars(asset_query.order_by(models.Asset.created_at, models.Asset.id)).all()
-        ]
-        plan = ShotPlan.model_validate(plan_row.plan) if plan_row is not None else None
-        revision = plan_row.revision if plan_row is not None else None
-    return ReportInput(conversation_id, job_id, plan, revision, videos, jobs)
+        for row in repo.assets_of(conversation_id, "video", job_id=job_id)
+    ]
+    latest = repo.latest_revision(conversation_id)
+    revision, plan = latest if latest is not None else (None, None)
+    return ReportInput(conversation_id, job_id, plan, revision, videos, job_rows)
 
 
 def _stored_reports(metrics: dict[str, Any]) -> list[tuple[str, QualityReport]]:
@@ -251,8 +238,14 @@ def write_report(
     """Write the report for a conversation (or one of its jobs); returns the HTML file's path."""
     engine = make_engine(settings.resolved_database_url())
     try:
-        repo = Repository(session_factory(engine))
-        data = load_report_input(repo, AssetStore(settings.data_dir / "assets"), conversation_id, job_id)
+        sessions = session_factory(engine)
+        data = load_report_input(
+            Repository(sessions),
+            JobRepository(sessions),
+            AssetStore(settings.data_dir / "assets"),
+            conversation_id,
+            job_id,
+        )
     finally:
         engine.dispose()
     target = Path(out) if out is not None else Path(settings.data_dir) / "reports" / f"{conversation_id}.html"

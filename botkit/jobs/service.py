@@ -59,9 +59,9 @@ class JobService:
         return self.jobs.request_cancel(job_id)
 
     def events(
-        self, *, conversation_id: str | None = None, job_id: str | None = None, after: int = 0
+        self, *, conversation_id: str | None = None, job_id: str | None = None, after: int = 0, limit: int = 1000
     ) -> list[JobEvent]:
-        return self.jobs.events(conversation_id=conversation_id, job_id=job_id, after=after)
+        return self.jobs.events(conversation_id=conversation_id, job_id=job_id, after=after, limit=limit)
 
     def sweep(self, *, redispatch_after_s: float = 60.0) -> list[str]:
         """Requeue jobs whose worker died, and re-dispatch queued jobs nobody picked up."""

@@ -30,6 +30,15 @@ class NewAsset:
     render_key: str | None = None
 
 
+def _latest_plan_row(session: Session, conversation_id: str) -> models.ShotPlanRow | None:
+    return session.scalars(
+        select(models.ShotPlanRow)
+        .where(models.ShotPlanRow.conversation_id == conversation_id)
+        .order_by(models.ShotPlanRow.revision.desc())
+        .limit(1)
+    ).first()
+
+
 class Repository:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -84,15 +93,25 @@ class Repository:
 
     def latest_plan(self, conversation_id: str) -> tuple[str, ShotPlan]:
         with self.sessions() as session:
-            row = session.scalars(
-                select(models.ShotPlanRow)
-                .where(models.ShotPlanRow.conversation_id == conversation_id)
-                .order_by(models.ShotPlanRow.revision.desc())
-                .limit(1)
-            ).first()
+            row = _latest_plan_row(session, conversation_id)
             if row is None:
                 raise KeyError(f"no conversation {conversation_id!r}")
             return row.id, ShotPlan.model_validate(row.plan)
+
+    def latest_revision(self, conversation_id: str) -> tuple[int, ShotPlan] | None:
+        """The newest plan of a conversation with its revision number, or None."""
+        with self.sessions() as session:
+            row = _latest_plan_row(session, conversation_id)
+            return None if row is None else (row.revision, ShotPlan.model_validate(row.plan))
+
+    def assets_of(self, conversation_id: str, kind: str, *, job_id: str | None = None) -> list[dict[str, Any]]:
+        """A conversation's (or one job's) assets of one kind as dicts, oldest first."""
+        query = select(models.Asset).where(models.Asset.conversation_id == conversation_id, models.Asset.kind == kind)
+        if job_id is not None:
+            query = query.where(models.Asset.job_id == job_id)
+        with self.sessions() as session:
+            rows = session.scalars(query.order_by(models.Asset.created_at, models.Asset.id)).all()
+            return [{c.name: getattr(row, c.name) for c in models.Asset.__table__.columns} for row in rows]
 
     def messages(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation's messages, oldest first: role, text, attachments, created_at."""

@@ -50,6 +50,8 @@ class Busy(InputError):
     """The same Idempotency-Key is still being handled (HTTP 409)."""
 
 
+EVENT_PAGE = 1000
+"""Events read from the log per query while streaming."""
 REPLAYED = {kind.__name__: kind for kind in (InputError, NotFound, UploadTooLarge, UnsupportedUpload)}
 ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -385,15 +387,20 @@ class WebApi:
         last_sent = time.monotonic()
         while True:
             events = await anyio.to_thread.run_sync(
-                partial(self.bot.jobs.events, conversation_id=conversation_id, after=after), limiter=self.read_threads
+                partial(self.bot.jobs.events, conversation_id=conversation_id, after=after, limit=EVENT_PAGE),
+                limiter=self.read_threads,
             )
-            for event in events:
-                payload = await anyio.to_thread.run_sync(
-                    self.views.event, base, principal.site, event, limiter=self.read_threads
+            if events:  # one thread hop per page, not per event
+                payloads = await anyio.to_thread.run_sync(
+                    lambda page=events: [self.views.event(base, principal.site, event) for event in page],
+                    limiter=self.read_threads,
                 )
-                after = event.id
+                for event, payload in zip(events, payloads, strict=True):
+                    after = event.id
+                    yield f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(payload, separators=(',', ':'))}\n\n"
                 last_sent = time.monotonic()
-                yield f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(payload, separators=(',', ':'))}\n\n"
+                if len(events) >= EVENT_PAGE:
+                    continue  # a backlog is sent whole before the stream may end
             now = time.monotonic()
             if now >= deadline:
                 return
