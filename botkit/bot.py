@@ -179,13 +179,16 @@ class Bot:
         moved: list[str] = []
         try:
             inputs = []
-            with self.assets.staging() as staging:
-                for image, relative in zip(checked, image_paths, strict=True):
-                    staged = staging / Path(relative).name
-                    normalise_image(image, staged)
-                    stored = self.assets.put(staged, relative)
-                    moved.append(relative)
-                    inputs.append(NewAsset(stored, "input_image", "image/png", width=image.width, height=image.height))
+            if checked:  # a text-only turn touches no files (a staging folder costs a sync on some disks)
+                with self.assets.staging() as staging:
+                    for image, relative in zip(checked, image_paths, strict=True):
+                        staged = staging / Path(relative).name
+                        normalise_image(image, staged)
+                        stored = self.assets.put(staged, relative)
+                        moved.append(relative)
+                        inputs.append(
+                            NewAsset(stored, "input_image", "image/png", width=image.width, height=image.height)
+                        )
             plan_id = self.repo.record_turn(
                 conversation_id=conversation_id,
                 text=clean_request(text),
