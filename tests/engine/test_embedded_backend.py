@@ -6,12 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from botkit.domain import ShotRequest
 from botkit.engine.base import Engine
 from botkit.engine.embedded import toyworld
-from botkit.engine.embedded.backend import EmbeddedEngine
+from botkit.engine.embedded.backend import EmbeddedEngine, retime
 from botkit.engine.embedded.dummy import dummy_pipeline
 from botkit.errors import Cancelled, InputError
 
@@ -36,11 +37,21 @@ def test_is_an_engine(engine: EmbeddedEngine) -> None:
 def test_frame_count_meta_and_determinism(engine: EmbeddedEngine) -> None:
     clip = engine.generate(_request())
     assert clip.frames.shape == (20, 64, 64, 3)
-    assert clip.meta["chunks"] == 3 and clip.meta["num_frames"] == 20 and clip.meta["seed"] == 3
+    # 20 frames of motion would carry the object out of the 32x32 frame: 15 are rendered (2 chunks)
+    # and played slower
+    assert clip.meta["chunks"] == 2 and clip.meta["model_frames"] == 15
+    assert clip.meta["num_frames"] == 20 and clip.meta["seed"] == 3
     assert clip.meta["attributes"] == {"colour": "red", "background": "blue", "shape": "circle", "direction": "left"}
     assert np.array_equal(clip.frames, engine.generate(_request()).frames)
     assert not np.array_equal(clip.frames, engine.generate(_request(seed=4)).frames)
     assert engine.generate(_request(num_frames=1)).num_frames == 1
+
+
+def test_retime_keeps_ends_and_blends_between() -> None:
+    frames = torch.arange(3, dtype=torch.float32).view(3, 1, 1, 1).expand(3, 1, 2, 2)
+    out = retime(frames, 5)
+    assert out[:, 0, 0, 0].tolist() == [0.0, 0.5, 1.0, 1.5, 2.0]
+    assert retime(frames, 3) is frames and retime(frames[:1], 4).shape == (4, 1, 2, 2)
 
 
 def test_progress_and_cancel(engine: EmbeddedEngine) -> None:
@@ -82,6 +93,6 @@ def test_toyworld_keyframe_starts_text_to_video(engine: EmbeddedEngine) -> None:
     xs = np.nonzero((np.abs(frame.astype(int) - [40, 80, 220]).sum(-1) > 60).any(axis=0))[0]
     assert xs.min() > 16  # starts right of centre so that it can travel left
     keyed = EmbeddedEngine(weights=engine.weights, output_size=32)
-    clip = keyed.generate(_request(num_frames=16))
-    assert clip.meta["keyframe"] == "toyworld"
-    assert np.abs(clip.frames[0].astype(int) - frame).max() <= 2
+    clip = keyed.generate(_request(num_frames=15))  # 15: within the motion cap, no retiming
+    assert clip.meta["keyframe"] == "toyworld" and clip.meta["model_frames"] == 15
+    assert np.abs(clip.frames[0].astype(int) - keyframe_for(attrs, 15, seed=3)).max() <= 2

@@ -4,7 +4,9 @@ interface.
 * Words -> vocabulary: :func:`botkit.engine.embedded.vocab.map_prompt` (documented there).
 * Duration: the model renders chunks of 9 frames at 32x32; a shot longer than that is built by
   temporal autoregression on the model's own image-to-video: each next chunk starts from the last
-  latent frame of the previous one (8 new frames per chunk), then the clip is trimmed.
+  latent frame of the previous one (8 new frames per chunk), then the clip is trimmed. Motion is
+  capped at ``MAX_MODEL_FRAMES`` (15) model frames, the travel that stays in the 32x32 frame; a
+  longer shot plays them slower, blending neighbouring frames.
 * Image-to-video: ``request.image`` is resized (box filter) to 32x32 and pinned as frame 0.
 * Text-to-video: by default (``keyframe="toyworld"``) the procedural renderer draws frame 0 from
   the mapped attributes and the model animates it by image-to-video: a layout prior, because the
@@ -39,6 +41,21 @@ CHUNK_FRAMES = 9
 OUTPUT_SIZE = 256
 DEFAULT_STEPS = 16
 DEFAULT_GUIDANCE = 4.0
+MAX_MODEL_FRAMES = 1 + int((toyworld.SIZE - 2 * (toyworld.HALF_SIZE[1] + 0.5)) / (toyworld.TRAVEL / (toyworld.FRAMES - 1)))
+"""Frames of the model's own motion (1.25 px a frame) that keep the biggest object in frame: 15.
+Longer shots play those frames slower (blended in between) instead of pushing the object out of
+the picture, which the model never saw and draws as smears."""
+
+
+def retime(pixels: torch.Tensor, num_frames: int) -> torch.Tensor:
+    """``[M, C, H, W]`` frames stretched to ``num_frames`` by blending neighbours (first and last kept)."""
+    m = pixels.shape[0]
+    if m == num_frames or m == 1:
+        return pixels if m == num_frames else pixels.expand(num_frames, -1, -1, -1)
+    position = torch.linspace(0, m - 1, num_frames)
+    lo = position.floor().long().clamp(max=m - 2)
+    weight = (position - lo).view(-1, 1, 1, 1)
+    return pixels[lo] * (1 - weight) + pixels[lo + 1] * weight
 
 
 def keyframe_for(attrs: Attributes, num_frames: int, seed: int) -> np.ndarray:
@@ -129,11 +146,12 @@ class EmbeddedEngine:
         text = caption(attrs)
         steps = request.steps or DEFAULT_STEPS
         guidance = request.guidance if request.guidance is not None else DEFAULT_GUIDANCE
-        chunks = 1 + math.ceil(max(0, request.num_frames - CHUNK_FRAMES) / (CHUNK_FRAMES - 1))
+        model_frames = min(request.num_frames, MAX_MODEL_FRAMES)
+        chunks = 1 + math.ceil(max(0, model_frames - CHUNK_FRAMES) / (CHUNK_FRAMES - 1))
         total = chunks * steps
         first = self._first_frame(request)
         if first is None and self.keyframe == "toyworld":
-            first = keyframe_for(attrs, request.num_frames, request.seed)
+            first = keyframe_for(attrs, model_frames, request.seed)
         pipe = self.pipeline
         generator = torch.Generator().manual_seed(request.seed)
         start = time.perf_counter()
@@ -153,12 +171,13 @@ class EmbeddedEngine:
             latents.append(out if chunk == 0 else out[:, :, 1:])
             previous = out[:, :, -1]
 
-        video = torch.cat(latents, dim=2)[:, :, : request.num_frames]
+        video = torch.cat(latents, dim=2)[:, :, :model_frames]
         with torch.no_grad():
             pixels = pipe.autoencoder.decode_video(video)[0].permute(1, 0, 2, 3).float()  # [F, 3, h, w]
             if first is not None:
                 # The first frame is the given image itself, not its autoencoder round trip.
                 pixels[0] = torch.from_numpy(np.array(first)).permute(2, 0, 1).float() / 127.5 - 1.0
+            pixels = retime(pixels, request.num_frames)
             big = F.interpolate(pixels, size=(self.output_size, self.output_size), mode="bicubic", align_corners=False)
         frames = ((big.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
         elapsed = time.perf_counter() - start
@@ -179,6 +198,7 @@ class EmbeddedEngine:
                 "height": self.output_size,
                 "model_size": MODEL_SIZE,
                 "chunks": chunks,
+                "model_frames": model_frames,  # < num_frames: the motion was played slower
                 "caption": text,
                 "attributes": attrs.as_dict(),
                 "upsample": "bicubic",

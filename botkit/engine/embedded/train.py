@@ -8,7 +8,8 @@ checkpoint replays the same data and noise stream. Runs unchanged on CPU or CUDA
     python tools/train_embedded.py --eval-only --weights botkit/engine/embedded/weights
 
 Writes ``train.log`` (loss, evaluator scores), ``curve.jsonl``, ``ckpt.pt`` (every few minutes)
-and ``best/`` (EMA pipeline in fp16 whenever the evaluator score improves) under ``--out``.
+``best/`` (EMA pipeline in fp16 whenever the evaluator score improves) and, at ``--steps``,
+``final/`` (the last EMA pipeline) under ``--out``.
 """
 
 from __future__ import annotations
@@ -334,6 +335,9 @@ def train(args: argparse.Namespace) -> None:
             save()
             last_save = time.time()
     save()
+    ema.eval()
+    export(build_pipeline(ema, ae, table_dev), args.out / "final")  # the last EMA weights, whatever "best" says
+    logger.info("step %d: final EMA pipeline exported to %s", step, args.out / "final")
 
 
 def main(argv: list[str] | None = None) -> None:
