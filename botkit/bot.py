@@ -24,7 +24,7 @@ from botkit.jobs.render import RenderContext, RenderWorker, worker_name
 from botkit.jobs.service import JobService, NoDispatch
 from botkit.post.encode import ReframeMode
 from botkit.settings import Settings
-from botkit.skills import load_skills
+from botkit.skills import SkillRegistry, load_skills
 from botkit.skills.configs import load_skill_configs
 from botkit.store.assets import AssetStore
 from botkit.store.db import make_engine, session_factory
@@ -37,12 +37,14 @@ from botkit.uploads import ImageLimits, check_image, normalise_image
 logger = logging.getLogger(__name__)
 
 
-def render_context(settings: Settings, db=None) -> RenderContext:  # type: ignore[no-untyped-def]
-    """Everything a worker needs besides its engine, from settings (any process can build it)."""
+def render_context(settings: Settings, db=None, skills: SkillRegistry | None = None) -> RenderContext:  # type: ignore[no-untyped-def]
+    """Everything a worker needs besides its engine, from settings (any process can build it).
+    ``skills``: an already configured registry (else the installed skills, configured here)."""
     sessions = session_factory(db if db is not None else make_engine(settings.resolved_database_url()))
-    skills = load_skills()
-    if settings.skills_config is not None:
-        load_skill_configs(settings.skills_config, skills)
+    if skills is None:
+        skills = load_skills()
+        if settings.skills_config is not None:
+            load_skill_configs(settings.skills_config, skills)
     return RenderContext(
         repo=Repository(sessions),
         jobs=JobRepository(sessions),
@@ -74,16 +76,15 @@ class Bot:
 
             torch.set_num_threads(settings.torch_threads)  # process-wide: set once, at the composition root
         self.db = make_engine(settings.resolved_database_url())
-        self.context = render_context(settings, self.db)
+        self.planner = planner or make_planner(LLMSettings())  # offline unless BOTKIT_LLM_* is set
+        if settings.skills_config is not None:
+            load_skill_configs(settings.skills_config, self.planner.skills)
+        self.context = render_context(settings, self.db, skills=self.planner.skills)
         self.repo = self.context.repo
         self.assets = self.context.assets
         self.jobs = JobService(
             self.context.jobs, NoDispatch(), max_attempts=settings.max_attempts, stale_after_s=settings.job_stale_s
         )
-        self.planner = planner or make_planner(LLMSettings())  # offline unless BOTKIT_LLM_* is set
-        self.context.skills = self.planner.skills
-        if settings.skills_config is not None:
-            load_skill_configs(settings.skills_config, self.planner.skills)
         self._engine = engine
         self._runner = None
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
