@@ -102,15 +102,7 @@ def brand_card(plan: ShotPlan, assets: AssetStore) -> Brand | None:
     logo = None
     if card.logo:
         logo = Path(card.logo) if Path(card.logo).is_absolute() else assets.path(card.logo)
-    return Brand(
-        name=card.name,
-        cta=card.cta,
-        url=card.url,
-        logo=logo,
-        background=card.background,
-        foreground=card.foreground,
-        accent=card.accent,
-    )
+    return Brand(**card.model_dump(exclude={"logo"}), logo=logo)  # same fields; the logo resolved to a file
 
 
 @dataclass
