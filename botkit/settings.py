@@ -42,6 +42,30 @@ class Settings(BaseSettings):
     max_image_pixels: int = 40_000_000
     min_image_side: int = 16
 
+    # content credentials (C2PA) and AI disclosure: botkit/provenance
+    signing: Literal["required", "best-effort", "off"] = Field(
+        default="required",
+        description="required: a job whose outputs cannot be signed fails (nothing unsigned is delivered); "
+        "best-effort: unsigned outputs are delivered and reported; off: nothing is signed.",
+    )
+    signing_alg: Literal["es256", "es384", "es512", "ps256", "ps384", "ps512", "ed25519"] = "es256"
+    signing_cert: Path | None = Field(
+        default=None,
+        description="PEM certificate chain, leaf first. Unset: the development chain in <data_dir>/credentials "
+        "(`botkit credentials init`, or made on first start), which verifiers show as untrusted.",
+    )
+    signing_key: Path | None = Field(default=None, description="PEM private key of the leaf certificate.")
+    signing_command: str | None = Field(
+        default=None,
+        description="Instead of a key file (KMS/HSM): a command that reads the bytes to sign on stdin and "
+        "writes the signature on stdout.",
+    )
+    signing_tsa_url: str | None = Field(default=None, description="RFC 3161 time-stamp authority (needs network).")
+    trust_anchors: Path | None = Field(default=None, description="PEM root certificates `botkit verify` trusts.")
+    provenance_prompts: bool = Field(default=False, description="Write the shot prompts into the manifests.")
+    provenance_max_bytes: int = Field(default=4 << 30, ge=1, description="Largest file signed or verified.")
+    ai_badge: bool = Field(default=True, description="Default for the on-screen 'AI' corner badge.")
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
