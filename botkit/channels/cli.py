@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from botkit.channels.cli_credentials import register as register_credentials
 from botkit.channels.cli_models import app as models_app
 from botkit.channels.cli_skills import app as skills_app
 from botkit.channels.cli_web import sites_app
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(models_app, name="models", help="Video models in the registry: list, check.")
 app.add_typer(skills_app, name="skills", help="Installed skills: list.")
 app.add_typer(sites_app, name="sites", help="Websites that embed the chat widget.")
+register_credentials(app)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
 

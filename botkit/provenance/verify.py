@@ -117,7 +117,9 @@ def _time(value: Any) -> dt.datetime | None:
 
 
 def _issuer_text(name: dict[str, Any]) -> str:
-    return ", ".join(f"{key}={value}" for key, value in name.items())
+    """``CN=..., O=...``: the common name first, as people read it."""
+    keys = sorted(name, key=lambda key: (key != "CN", key != "O"))
+    return ", ".join(f"{key}={name[key]}" for key in keys)
 
 
 def _signer(
