@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from botkit.errors import InputError
-from botkit.provenance import Generator, Provenance, check, sign, verify
-from botkit.provenance import c2pa_io
+from botkit.provenance import Generator, Provenance, c2pa_io, check, sign, verify
 from botkit.provenance.certs import dev_chain_paths
 from botkit.provenance.model import manifest_definition
 from botkit.settings import Settings
