@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pydantic import BaseModel, ConfigDict
 
+from botkit.errors import InputError
 from botkit.provenance.errors import CredentialsError
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,19 @@ def load_chain(path: Path) -> list[x509.Certificate]:
     return chain
 
 
+def read_trust_anchors(path: Path) -> str:
+    """The PEM text of a file of root certificates a verifier should trust."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="ascii")
+        x509.load_pem_x509_certificates(text.encode())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"trust anchors {path} cannot be read: {exc}") from None
+    except ValueError:
+        raise InputError(f"trust anchors {path} hold no PEM certificates; give root certificates as PEM text") from None
+    return text
+
+
 def load_private_key(path: Path):  # type: ignore[no-untyped-def]
     path = Path(path)
     try:
@@ -194,6 +208,19 @@ def chain_problems(chain: list[x509.Certificate], now: dt.datetime | None = None
     if len(chain) == 1 and not info.self_signed:
         problems.append("the file holds only the signing certificate; append its issuing CA certificate(s)")
     return problems
+
+
+def algorithms_for(cert: x509.Certificate) -> tuple[str, tuple[str, ...]]:
+    """A description of the certificate's key and the C2PA algorithms that can sign with it."""
+    public = cert.public_key()
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        fits = {"secp256r1": ("es256",), "secp384r1": ("es384",), "secp521r1": ("es512",)}
+        return f"EC {public.curve.name}", fits.get(public.curve.name, ())
+    if isinstance(public, rsa.RSAPublicKey):
+        return f"RSA {public.key_size}", ("ps256", "ps384", "ps512")
+    if isinstance(public, ed25519.Ed25519PublicKey):
+        return "Ed25519", ("ed25519",)
+    return type(public).__name__, ()
 
 
 def key_matches(cert: x509.Certificate, key) -> bool:  # type: ignore[no-untyped-def]

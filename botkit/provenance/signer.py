@@ -19,6 +19,7 @@ from botkit.provenance import c2pa_io
 from botkit.provenance.certs import (
     EXPIRY_WARNING_DAYS,
     CertificateInfo,
+    algorithms_for,
     chain_problems,
     describe,
     dev_chain_paths,
@@ -167,6 +168,12 @@ def _open(config: SignerConfig, *, create_dev_chain: bool) -> tuple[object, Comm
         raise CredentialsError(f"signing certificate {chain_path}: " + "; ".join(problems))
     leaf: x509.Certificate = chain[0]
     info = describe(leaf)
+    key_kind, fitting = algorithms_for(leaf)
+    if config.alg not in fitting:
+        allowed = ", ".join(fitting) or "none: C2PA signs with EC P-256/384/521, RSA-PSS or Ed25519 keys"
+        raise CredentialsError(
+            f"BOTKIT_SIGNING_ALG={config.alg} does not fit the certificate's {key_kind} key; use {allowed}"
+        )
     if info.development and not config.uses_dev_chain:
         warnings.append("this is a botkit development certificate: verifiers show it as untrusted")
     days_left = info.expires_in_days()

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from botkit.errors import InputError
 from botkit.provenance import c2pa_io
-from botkit.provenance.certs import DEV_ORGANIZATION, CertificateInfo
+from botkit.provenance.certs import DEV_ORGANIZATION, CertificateInfo, read_trust_anchors
 from botkit.provenance.model import AI_SOURCE_TYPES, GENERATOR_LABEL, mime_for
 from botkit.settings import Settings
 
@@ -302,12 +302,7 @@ def verify(
             "botkit.tooBig",
             f"the file is {size / 2**20:,.0f} MiB; this deployment verifies at most {max_bytes / 2**20:,.0f} MiB",
         )
-    anchors_pem = None
-    if trust_anchors is not None:
-        try:
-            anchors_pem = Path(trust_anchors).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"trust anchors {trust_anchors} cannot be read as PEM text: {exc}") from None
+    anchors_pem = read_trust_anchors(trust_anchors) if trust_anchors is not None else None
     try:
         reading = c2pa_io.read(path, mime, trust_anchors_pem=anchors_pem, check_revocation=check_revocation)
     except c2pa_io.NoManifest:

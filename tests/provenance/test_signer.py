@@ -72,6 +72,12 @@ def test_contradictory_or_incomplete_configuration(tmp_path: Path) -> None:
         check(Settings(data_dir=tmp_path, signing_alg="es384"))
 
 
+def test_algorithm_that_does_not_match_the_key(tmp_path: Path) -> None:
+    made = make_dev_chain(tmp_path / "ec")
+    with pytest.raises(CredentialsError, match="ps256 does not fit the certificate's EC secp256r1 key; use es256"):
+        check(Settings(data_dir=tmp_path, signing_cert=made.chain, signing_key=made.key, signing_alg="ps256"))
+
+
 def test_own_chain_with_key_file(tmp_path: Path) -> None:
     made = make_dev_chain(tmp_path / "deploy")
     signer = check(Settings(data_dir=tmp_path, signing_cert=made.chain, signing_key=made.key))

@@ -116,8 +116,12 @@ def test_unsigned_junk_and_too_big_files_get_answers(outputs, settings, tmp_path
 def test_missing_file_and_bad_trust_file_are_input_errors(outputs, settings, tmp_path) -> None:
     with pytest.raises(InputError, match="is not a file"):
         verify(tmp_path / "nope.mp4", settings)
-    with pytest.raises(InputError, match="trust anchors"):
+    with pytest.raises(InputError, match=r"trust anchors .* cannot be read"):
         verify(outputs["mp4"], settings, trust_anchors=tmp_path / "missing-roots.pem")
+    not_pem = tmp_path / "roots.pem"
+    not_pem.write_text("these are not certificates")
+    with pytest.raises(InputError, match="hold no PEM certificates"):
+        verify(outputs["mp4"], settings, trust_anchors=not_pem)
 
 
 def test_verification_is_json_for_the_web_api(outputs, signer, settings) -> None:
