@@ -6,7 +6,16 @@ The render pipeline calls ``check(settings)`` once when the bot opens and
 """
 
 from botkit.provenance.errors import CredentialsError, ProvenanceError, SigningError
-from botkit.provenance.model import COMPOSITE, GENERATED, Edit, Generator, Ingredient, Provenance, weights_digest
+from botkit.provenance.model import (
+    COMPOSITE,
+    GENERATED,
+    Edit,
+    Generator,
+    Ingredient,
+    Provenance,
+    job_provenance,
+    weights_digest,
+)
 from botkit.provenance.sign import SignedFile, SigningReport, sign, sign_outputs
 from botkit.provenance.signer import Signer, SignerConfig, SignerStatus, check, open_signer
 from botkit.provenance.verify import Verification, verify
@@ -28,6 +37,7 @@ __all__ = [
     "SigningReport",
     "Verification",
     "check",
+    "job_provenance",
     "open_signer",
     "sign",
     "sign_outputs",

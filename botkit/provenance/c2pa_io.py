@@ -72,8 +72,9 @@ def sign_file(
     source: Path,
     dest: Path,
 ) -> int:
-    """Write ``source`` plus a signed manifest to ``dest`` (streamed, never whole in memory).
-    Returns the manifest's size in bytes."""
+    """Write ``source`` plus a signed manifest to ``dest``; returns the manifest's size in bytes.
+    Both are file streams, yet c2pa-rs holds about twice the file in memory while it hashes and
+    writes (measured: +136 MB for a 71 MB MP4), hence the size limit callers check first."""
     try:
         builder = c2pa.Builder(manifest, c2pa.Context.from_dict(_BUILD_SETTINGS))
         for definition, ingredient_mime, path in ingredients:

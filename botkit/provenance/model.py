@@ -106,6 +106,34 @@ class Provenance(BaseModel):
         return self.model_copy(update={"edits": (*self.edits, *(Edit(kind=kind) for kind in kinds))})
 
 
+def job_provenance(
+    model: str,
+    *,
+    weights: Path | None = None,
+    user_media: tuple[Ingredient, ...] = (),
+    reframed: bool = True,
+    captions: bool = False,
+    end_card: bool = False,
+    audio: bool = False,
+    badge: bool = False,
+    prompts: tuple[str, ...] = (),
+) -> Provenance:
+    """The provenance of a job's platform videos from what the pipeline knows; ``weights`` is
+    hashed (cached per process). A poster has the same edits; give a preview
+    ``Provenance(generator=..., edits=(Edit(kind="resized"),))``."""
+    kinds: list[EditKind] = []
+    for kind, done in (("cropped", reframed), ("captions", captions), ("end_card", end_card), ("audio", audio),
+                       ("badge", badge)):  # fmt: skip
+        if done:
+            kinds.append(kind)  # type: ignore[arg-type]
+    return Provenance(
+        generator=Generator(model=model, weights_sha256=weights_digest(weights) if weights is not None else None),
+        ingredients=user_media,
+        edits=tuple(Edit(kind=kind) for kind in kinds),
+        prompts=prompts,
+    )
+
+
 def manifest_definition(
     provenance: Provenance, *, title: str, mime: str, include_prompts: bool = False
 ) -> tuple[dict[str, Any], list[tuple[dict[str, Any], str, Path]]]:

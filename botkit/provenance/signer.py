@@ -55,7 +55,7 @@ class SignerConfig(BaseModel):
     tsa_url: str | None = None
     credentials_dir: Path = Path("botkit-data/credentials")
     include_prompts: bool = False
-    max_bytes: int = Field(default=4 << 30, ge=1)
+    max_bytes: int = Field(default=1 << 30, ge=1)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SignerConfig:

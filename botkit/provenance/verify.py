@@ -20,7 +20,7 @@ from botkit.settings import Settings
 logger = logging.getLogger(__name__)
 
 State = Literal["trusted", "untrusted", "invalid", "unsigned", "unreadable"]
-DEFAULT_MAX_BYTES = 4 << 30
+DEFAULT_MAX_BYTES = 1 << 30
 
 _BINDING_MATCH = ("assertion.bmffHash.match", "assertion.dataHash.match", "assertion.boxesHash.match")
 _BINDING_BROKEN = ("assertion.bmffHash.mismatch", "assertion.dataHash.mismatch", "assertion.boxesHash.mismatch",

@@ -18,6 +18,7 @@ from botkit.provenance import (
     Provenance,
     SigningError,
     check,
+    job_provenance,
     sign,
     sign_outputs,
     verify,
@@ -129,6 +130,18 @@ def test_bad_paths_are_input_errors(signer, provenance, tmp_path) -> None:
     (tmp_path / "clip.avi2").write_bytes(b"x")
     with pytest.raises(InputError, match="content credentials cover"):
         sign(tmp_path / "clip.avi2", provenance, signer)
+
+
+def test_job_provenance_from_what_the_pipeline_did(outputs, signer, settings, tmp_path) -> None:
+    weights = tmp_path / "weights.safetensors"
+    weights.write_bytes(b"tensor bytes")
+    photo = Ingredient(path=outputs["png"], role="photo")
+    made = job_provenance("embedded", weights=weights, user_media=(photo,), captions=True, audio=True, badge=True)
+    assert made.generator.weights_sha256 == weights_digest(weights) and made.digital_source_type == COMPOSITE
+    assert [e.kind for e in made.edits] == ["cropped", "captions", "audio", "badge"]
+    sign(outputs["mp4"], made, signer)
+    descriptions = [a.description for a in verify(outputs["mp4"], settings).actions]
+    assert "visible AI badge placed" in descriptions and "user photo placed" in descriptions
 
 
 def test_weights_digest_is_stable_and_follows_changes(tmp_path: Path) -> None:
