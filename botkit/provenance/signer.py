@@ -3,10 +3,12 @@ HSM hook), or the local development chain; ``check()`` proves it works when the 
 
 from __future__ import annotations
 
+import fcntl
 import io
 import logging
 import shlex
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -113,22 +115,39 @@ class CommandHook:
         if not self.argv:
             raise CredentialsError("BOTKIT_SIGNING_COMMAND is empty; give a command that signs stdin to stdout")
         self.timeout_s = timeout_s
-        self.last_error: str | None = None
+        self._local = threading.local()  # worker threads sign at once: each keeps its own last error
+
+    @property
+    def last_error(self) -> str | None:
+        return getattr(self._local, "error", None)
 
     def __call__(self, data: bytes) -> bytes:
-        self.last_error = None
+        self._local.error = None
         try:
             done = subprocess.run(self.argv, input=data, capture_output=True, timeout=self.timeout_s, check=False)
         except FileNotFoundError:
-            self.last_error = f"signing command {self.argv[0]!r} was not found"
+            error = f"signing command {self.argv[0]!r} was not found"
         except subprocess.TimeoutExpired:
-            self.last_error = f"signing command ran longer than {self.timeout_s:g} s"
+            error = f"signing command ran longer than {self.timeout_s:g} s"
         else:
             if done.returncode == 0 and done.stdout:
                 return done.stdout
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no signature on stdout"]
-            self.last_error = f"signing command failed (exit {done.returncode}): {tail[0]}"
-        raise SigningError(self.last_error)
+            error = f"signing command failed (exit {done.returncode}): {tail[0]}"
+        self._local.error = error
+        raise SigningError(error)
+
+
+def _make_dev_chain_once(directory: Path) -> None:
+    """Make the development chain unless another process (the web server and a worker starting
+    together) just did: a lock file makes the check and the write one step."""
+    directory.mkdir(parents=True, exist_ok=True)
+    chain_path, key_path, _ = dev_chain_paths(directory)
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not chain_path.exists() or not key_path.exists():
+            make_dev_chain(directory)
+            logger.warning("made a development signing chain", extra={"directory": str(directory)})
 
 
 def _open(config: SignerConfig, *, create_dev_chain: bool) -> tuple[object, CommandHook | None, SignerStatus]:
@@ -140,8 +159,7 @@ def _open(config: SignerConfig, *, create_dev_chain: bool) -> tuple[object, Comm
                 raise CredentialsError(
                     f"no development signing chain in {config.credentials_dir}; run `botkit credentials init`"
                 )
-            make_dev_chain(config.credentials_dir)
-            logger.warning("made a development signing chain", extra={"directory": str(config.credentials_dir)})
+            _make_dev_chain_once(config.credentials_dir)
         if config.alg != "es256":
             raise CredentialsError(
                 f"the development chain signs with es256, not {config.alg}; set BOTKIT_SIGNING_ALG=es256 "

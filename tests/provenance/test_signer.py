@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import shlex
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,13 @@ def test_fresh_data_dir_gets_a_development_chain_once(settings: Settings) -> Non
     assert any("untrusted" in w for w in first.status.warnings)
     again = check(settings)
     assert again is not None and again.status.certificate.sha256 == first.status.certificate.sha256
+
+
+def test_processes_starting_together_share_one_chain(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "shared")
+    with ThreadPoolExecutor(4) as pool:
+        signers = list(pool.map(lambda _: check(settings), range(4)))
+    assert len({s.status.certificate.sha256 for s in signers}) == 1
 
 
 def test_signing_off_gives_no_signer(tmp_path: Path) -> None:
