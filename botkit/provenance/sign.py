@@ -127,8 +127,16 @@ def sign_outputs(
             for _, temp, _ in staged:
                 temp.unlink(missing_ok=True)
             raise
-        for path, temp, _ in staged:
-            os.replace(temp, path)
+        for n, (path, temp, _) in enumerate(staged):
+            try:
+                os.replace(temp, path)
+            except OSError as exc:  # the folder vanished or went read-only mid-way: say what is signed
+                for _, left, _ in staged[n:]:
+                    left.unlink(missing_ok=True)
+                done = ", ".join(p.name for p, _, _ in staged[:n]) or "none"
+                raise SigningError(
+                    f"could not put the signed {path.name} in place ({exc.strerror}); signed: {done}"
+                ) from None
         logger.info("signed outputs", extra={"files": [p.name for p in paths]})
         return SigningReport(
             mode="required", files=[SignedFile(path=p, signed=True, manifest_bytes=s) for p, _, s in staged]

@@ -221,6 +221,7 @@ def _judge(path: Path, size: int, mime: str | None, reading: c2pa_io.StoreReadin
     failure_codes = {item.get("code", "") for item in failures}
     informational = {item.get("code", "") for item in results.get("informational") or []}
     codes = successes | failure_codes
+    failures.sort(key=lambda item: item.get("code") == _UNTRUSTED)  # what broke first, trust last
     problems = [
         Problem(code=str(item.get("code", "")), explanation=_EXPLAIN.get(item.get("code", ""), str(item.get("explanation") or "")))
         for item in failures
