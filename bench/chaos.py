@@ -282,6 +282,9 @@ def concurrent_follow_ups(service: Service, checker: Checker, auth: Auth, rounds
                 row.lost += 1
                 row.notes.append(f"{platform}: {status}, final platforms {plan['platforms']}")
         accepted = sum(1 for answer in answers.values() if answer is not None and answer.status_code == 201)
+        for answer in [start, *answers.values()]:  # their renders are not this scenario's point: free the queue
+            if answer is not None and answer.status_code == 201:
+                httpx.post(f"{service.url}/api/jobs/{answer.json()['job_id']}/cancel", headers=headers, timeout=30)
         row.duplicated += (len(revisions) - len(set(revisions))) + max(0, len(revisions) - 1 - accepted)
     return row
 
