@@ -304,7 +304,10 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
             logger.info("malformed slack delivery: %s", problem)
             return JSONResponse({"error": problem}, 400)
         bolt_request = to_bolt_request(request, body)
-        return to_starlette_response(await asyncio.to_thread(app.dispatch, bolt_request))
+        answer = await asyncio.to_thread(app.dispatch, bolt_request)
+        if answer.status >= 500:  # a signed payload our listeners could not use (logged by on_error)
+            return JSONResponse({"error": "this delivery's payload could not be handled"}, 400)
+        return to_starlette_response(answer)
 
     fastapi_app.add_route("/slack/events", events, methods=["POST"], include_in_schema=False)
     flow = app.oauth_flow
