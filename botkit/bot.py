@@ -8,7 +8,12 @@ job (see ``botkit.jobs``); ``Bot.render`` runs one in the caller's thread (the C
 from __future__ import annotations
 
 import logging
+import random
+import threading
+import time
+import unicodedata
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +23,7 @@ from botkit.agent.offline import HistoryMessage, clean_request
 from botkit.agent.revise import UnclearRevision, revise
 from botkit.domain import Output, ProgressListener, ShotPlan
 from botkit.domain.jobs import JobState
-from botkit.engine import Engine, load_engine
+from botkit.engine import Engine, available_engines, load_engine
 from botkit.errors import BotkitError, InputError
 from botkit.jobs.render import RenderContext, RenderWorker, worker_name
 from botkit.jobs.service import JobService, NoDispatch
@@ -28,13 +33,17 @@ from botkit.skills import SkillRegistry, load_skills
 from botkit.skills.configs import load_skill_configs
 from botkit.store.assets import AssetStore
 from botkit.store.db import make_engine, session_factory
+from botkit.store.inbound import Delivery
 from botkit.store.jobs import JobRepository
 from botkit.store.migrate import upgrade
 from botkit.store.models import new_id
-from botkit.store.repo import NewAsset, Repository
+from botkit.store.repo import NewAsset, Repository, StaleRevision
 from botkit.uploads import ImageLimits, check_image, normalise_image
 
 logger = logging.getLogger(__name__)
+
+TURN_ATTEMPTS = 30
+"""How often a follow-up is revised again when other turns of its conversation keep landing first."""
 
 
 def render_context(settings: Settings, db=None, skills: SkillRegistry | None = None) -> RenderContext:  # type: ignore[no-untyped-def]
@@ -57,6 +66,13 @@ def render_context(settings: Settings, db=None, skills: SkillRegistry | None = N
     )
 
 
+def available_engines_check(name: str) -> None:
+    """An engine name the registry knows, or InputError listing the ones it does."""
+    known = available_engines()
+    if name not in known:
+        raise InputError(f"unknown engine {name!r}; available: {', '.join(known)} (see `botkit models list`)")
+
+
 @dataclass
 class Turn:
     """The result of one chat turn."""
@@ -66,6 +82,24 @@ class Turn:
     plan: ShotPlan
     job_id: str | None = None
     outputs: list[Output] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Latest:
+    """What a follow-up builds on: the newest plan, its revision number, the conversation so far."""
+
+    revision: int
+    plan: ShotPlan
+    history: list[HistoryMessage]
+
+
+def check_visible(text: str) -> None:
+    """Refuse a request with nothing to read in it (only spaces, zero-width or other format characters)."""
+    if not any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc") for char in text):
+        raise InputError(
+            "the request is empty (it has no visible characters); say what the video should show, "
+            'e.g. "a 10 second TikTok teaser for our new trail shoes".'
+        )
 
 
 class Bot:
@@ -86,7 +120,12 @@ class Bot:
             self.context.jobs, NoDispatch(), max_attempts=settings.max_attempts, stale_after_s=settings.job_stale_s
         )
         self._engine = engine
+        if engine is None:
+            available_engines_check(settings.engine)  # refused now, not as a job queued for ever
         self._runner = None
+        # SQLite has one writer: taking turns here is FIFO-ish, while waiting in SQLite's busy handler
+        # backs off in sleeps of up to 100 ms. Only database writes are gated (never image decoding).
+        self.write_gate = threading.BoundedSemaphore(1 if self.db.dialect.name == "sqlite" else 4)
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
 
     @classmethod
@@ -113,16 +152,24 @@ class Bot:
         channel: str = "python",
         external_key: str | None = None,
         owner: str | None = None,
+        delivery: Delivery | None = None,
     ) -> Turn:
         """Start a conversation: plan the request and store it (nothing is stored if it is refused)."""
 
-        def make_plan(image_paths: list[str]) -> ShotPlan:
+        def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
             return self.planner.plan(
                 PlanRequest(text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
             )
 
         return self._turn(
-            new_id(), text, images or [], make_plan, channel=channel, external_key=external_key, owner=owner
+            new_id(),
+            text,
+            images or [],
+            make_plan,
+            channel=channel,
+            external_key=external_key,
+            owner=owner,
+            delivery=delivery,
         )
 
     def follow_up(
@@ -134,30 +181,40 @@ class Bot:
         platforms: list[str] | None = None,
         skill: str | None = None,
         seed: int | None = None,
+        delivery: Delivery | None = None,
     ) -> Turn:
         """A later message: revise the latest plan ("make it 5 seconds", "vertical for TikTok too",
         "shot 2 should pan left", "another take") into a new revision; a message that is not a
-        revision (or brings images) is planned afresh. Unchanged shots re-use their clips."""
-        try:
-            _plan_id, latest = self.repo.latest_plan(conversation_id)
-        except KeyError:
-            raise InputError(f"no conversation {conversation_id!r}") from None
+        revision (or brings images) is planned afresh. Unchanged shots re-use their clips.
+        Concurrent follow-ups each build on the one before (``_turn`` retries on a stale plan)."""
+        self._latest(conversation_id)  # an unknown conversation is refused before anything else
 
-        history = [HistoryMessage(role=m["role"], text=m["text"]) for m in self.repo.messages(conversation_id)]
-
-        def make_plan(image_paths: list[str]) -> ShotPlan:
+        def make_plan(image_paths: list[str], latest: Latest | None) -> ShotPlan:
+            assert latest is not None
             if not image_paths and not platforms and not skill:
                 try:
-                    return revise(latest, text, skills=self.planner.skills)
+                    return revise(latest.plan, text, skills=self.planner.skills)
                 except UnclearRevision:  # includes NewRequest: a new subject is planned afresh
                     pass
             return self.planner.plan(
                 PlanRequest(
-                    text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed, history=history
+                    text=text,
+                    images=image_paths,
+                    platforms=platforms or [],
+                    skill=skill,
+                    seed=seed,
+                    history=latest.history,
                 )
             )
 
-        return self._turn(conversation_id, text, images or [], make_plan)
+        return self._turn(conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery)
+
+    def _latest(self, conversation_id: str) -> Latest:
+        found = self.repo.latest_revision(conversation_id)
+        if found is None:
+            raise InputError(f"no conversation {conversation_id!r}")
+        history = [HistoryMessage(role=m["role"], text=m["text"]) for m in self.repo.messages(conversation_id)]
+        return Latest(revision=found[0], plan=found[1], history=history)
 
     def find_conversation(self, external_key: str) -> str | None:
         return self.repo.find_conversation(external_key)
@@ -167,42 +224,63 @@ class Bot:
         conversation_id: str,
         text: str,
         images: list[Path],
-        make_plan: Callable[[list[str]], ShotPlan],
+        make_plan: Callable[[list[str], Latest | None], ShotPlan],
         *,
+        follow_up: bool = False,
         channel: str | None = None,
         external_key: str | None = None,
         owner: str | None = None,
+        delivery: Delivery | None = None,
     ) -> Turn:
+        check_visible(text)
         checked = [check_image(Path(path), self.image_limits) for path in images]
         batch = new_id()[:8]
         image_paths = [f"conversations/{conversation_id}/inputs/{batch}-{i + 1:02d}.png" for i in range(len(checked))]
-        plan = make_plan(image_paths)
         moved: list[str] = []
-        try:
-            inputs = []
+        with ExitStack() as cleanup:
+            staged: list[Path] = []
             if checked:  # a text-only turn touches no files (a staging folder costs a sync on some disks)
-                with self.assets.staging() as staging:
-                    for image, relative in zip(checked, image_paths, strict=True):
-                        staged = staging / Path(relative).name
-                        normalise_image(image, staged)
-                        stored = self.assets.put(staged, relative)
-                        moved.append(relative)
-                        inputs.append(
-                            NewAsset(stored, "input_image", "image/png", width=image.width, height=image.height)
-                        )
-            plan_id = self.repo.record_turn(
-                conversation_id=conversation_id,
-                text=clean_request(text),
-                plan=plan,
-                inputs=inputs,
-                channel=channel,
-                external_key=external_key,
-                owner=owner,
-            )
-        except BaseException:
-            for relative in moved:
-                self.assets.remove(relative)
-            raise
+                staging = cleanup.enter_context(self.assets.staging(prefix="turn-"))
+                for image, relative in zip(checked, image_paths, strict=True):
+                    # decoded and re-encoded here, before any database write: a big batch of panels
+                    # must not hold SQLite's one write slot while other users wait
+                    staged.append(staging / Path(relative).name)
+                    normalise_image(image, staged[-1])
+            try:
+                inputs: list[NewAsset] = []
+                for attempt in range(1, TURN_ATTEMPTS + 1):
+                    latest = self._latest(conversation_id) if follow_up else None
+                    plan = make_plan(image_paths, latest)
+                    if not inputs:
+                        for image, relative, path in zip(checked, image_paths, staged, strict=True):
+                            stored = self.assets.put(path, relative)
+                            moved.append(relative)
+                            inputs.append(
+                                NewAsset(stored, "input_image", "image/png", width=image.width, height=image.height)
+                            )
+                    try:
+                        with self.write_gate:
+                            plan_id = self.repo.record_turn(
+                                conversation_id=conversation_id,
+                                text=clean_request(text),
+                                plan=plan,
+                                inputs=inputs,
+                                channel=channel,
+                                external_key=external_key,
+                                owner=owner,
+                                base_revision=None if latest is None else latest.revision,
+                                delivery=delivery,
+                            )
+                        break
+                    except StaleRevision:
+                        if attempt == TURN_ATTEMPTS:
+                            raise
+                        logger.info("plan changed meanwhile; revising again", extra={"attempt": attempt})
+                        time.sleep(random.uniform(0, 0.005 * attempt))  # spread the retries of a burst
+            except BaseException:
+                for relative in moved:
+                    self.assets.remove(relative)
+                raise
         logger.info("planned", extra={"conversation_id": conversation_id, "plan_id": plan_id})
         return Turn(conversation_id=conversation_id, plan_id=plan_id, plan=plan)
 
@@ -230,14 +308,18 @@ class Bot:
             self._runner.stop()
             self._runner = None
 
-    def submit(self, turn: Turn, *, idempotency_key: str | None = None) -> str:
-        """Queue the turn's plan for rendering; returns the job id (the same one for a repeated key)."""
-        turn.job_id = self.jobs.submit(
-            turn.conversation_id,
-            turn.plan_id,
-            self.settings.engine if self._engine is None else self._engine.name,
-            idempotency_key=idempotency_key,
-        )
+    def submit(self, turn: Turn, *, idempotency_key: str | None = None, max_active: int | None = None) -> str:
+        """Queue the turn's plan for rendering; returns the job id (the same one for a repeated key).
+        ``max_active``: at most this many queued or running jobs for the conversation's owner
+        (``TooManyJobs`` past it)."""
+        with self.write_gate:
+            turn.job_id = self.jobs.submit(
+                turn.conversation_id,
+                turn.plan_id,
+                self.settings.engine if self._engine is None else self._engine.name,
+                idempotency_key=idempotency_key,
+                max_active=max_active,
+            )
         return turn.job_id
 
     def render(

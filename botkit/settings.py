@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -70,6 +71,36 @@ class Settings(BaseSettings):
         "(a 71 MB MP4 took +136 MB) and about once while verifying.",
     )
     ai_badge: bool = Field(default=True, description="Default for the on-screen 'AI' corner badge.")
+    # robustness: leases, fairness, clean-up
+    idempotency_lease_s: float = Field(
+        default=30.0, gt=0, description="A delivery key whose holder stopped renewing it this long is taken over."
+    )
+    user_active_jobs: int = Field(default=3, ge=1, description="Queued + running renders per signed-in web user.")
+    guest_active_jobs: int = Field(default=1, ge=1, description="Queued + running renders per web guest.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of your reverse proxies; only their X-Forwarded-For "
+        "is believed (empty: the peer address is the client).",
+    )
+    orphan_after_s: float = Field(
+        default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for part in (p.strip() for p in value.split(",")):
+            if part:
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"BOTKIT_TRUSTED_PROXIES entry {part!r} is not an address or network (e.g. 10.0.0.5, 10.0.0.0/8)"
+                    ) from None
+        return value
+
+    def trusted_proxy_list(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in self.trusted_proxies.split(",") if part.strip())
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -79,6 +79,11 @@ def chat(
     console = Console(stderr=as_json)
     if reframe not in ("auto", "crop", "blur-pad"):
         raise _fail(f"unknown reframe mode {reframe!r}; choose auto, crop or blur-pad")
+    if seed is not None and not 0 <= seed < 2**32:
+        raise _fail(f"--seed must be a whole number from 0 to {2**32 - 1}, got {seed}")
+    repeated = sorted({p for p in platform or [] if (platform or []).count(p) > 1})
+    if repeated:
+        raise _fail(f"--platform {repeated[0]} is given more than once; name each platform once")
     try:
         bot = Bot.open(_settings(data_dir, engine=engine, skills_config=skills_config))
         turn = bot.plan(request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli")
@@ -249,7 +254,18 @@ def db_upgrade(data_dir: DataDir = None) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app()
+    from pydantic import ValidationError
+
+    try:
+        app()
+    except BotkitError as exc:  # any command: a fault a person can fix is one line, exit 2
+        _fail(str(exc))
+        sys.exit(2)
+    except ValidationError as exc:  # BOTKIT_* settings that do not parse
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "settings"
+        _fail(f"setting {where}: {first.get('msg')} (check the BOTKIT_{where.upper()} environment variable)")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

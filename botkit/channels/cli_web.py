@@ -32,7 +32,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
     app = create_app(bot, settings, run_workers=workers)  # workers start and stop with the server
     slack = mount_slack(app, bot)  # None unless SLACK_SIGNING_SECRET is set
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+        # proxy_headers off: uvicorn would believe any X-Forwarded-For from 127.0.0.1; botkit reads it
+        # itself, only from the proxies named in BOTKIT_TRUSTED_PROXIES
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5, proxy_headers=False)
     finally:
         if slack is not None:
             slack.close()

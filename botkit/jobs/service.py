@@ -12,7 +12,9 @@ from datetime import timedelta
 from typing import Protocol
 
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
-from botkit.store.jobs import JobRepository, now
+from botkit.store.jobs import JobRepository, TooManyJobs, now
+
+__all__ = ["Dispatcher", "JobService", "NoDispatch", "TooManyJobs"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +39,24 @@ class JobService:
         self.max_attempts = max_attempts
         self.stale_after_s = stale_after_s
 
-    def submit(self, conversation_id: str, plan_id: str, engine: str, *, idempotency_key: str | None = None) -> str:
-        """Queue a render; the same idempotency key always gives the same job."""
+    def submit(
+        self,
+        conversation_id: str,
+        plan_id: str,
+        engine: str,
+        *,
+        idempotency_key: str | None = None,
+        max_active: int | None = None,
+    ) -> str:
+        """Queue a render; the same idempotency key always gives the same job. ``max_active``: the
+        most queued or running jobs the conversation's owner may have (``TooManyJobs`` past it)."""
         job_id, created = self.jobs.create(
-            conversation_id, plan_id, engine, idempotency_key=idempotency_key, max_attempts=self.max_attempts
+            conversation_id,
+            plan_id,
+            engine,
+            idempotency_key=idempotency_key,
+            max_attempts=self.max_attempts,
+            max_active=max_active,
         )
         if created:
             self._dispatch([job_id])

@@ -1,18 +1,47 @@
-"""Database engines and sessions: SQLite in the data dir by default, PostgreSQL by URL."""
+"""Database engines and sessions: SQLite in the data dir by default, PostgreSQL by URL.
+
+Faults a person can fix (a data dir that is a file or read-only, a URL SQLAlchemy cannot use, a
+server that does not answer) become a ``StoreError`` that says what is wrong and what to do."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+
+from botkit.errors import StoreError
+
+URL_HELP = "use sqlite:///path/to/botkit.db or postgresql://user@host/dbname (BOTKIT_DATABASE_URL)"
+
+
+def check_folder(folder: Path, what: str = "data dir") -> None:
+    """The folder exists (made if needed) and this process may write in it."""
+    hint = "choose another with --data-dir or BOTKIT_DATA_DIR"
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"the {what} {folder} is a file, not a folder; {hint}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise StoreError(f"the {what} {folder} is inside a file, not a folder; {hint}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot create the {what} {folder} ({exc.strerror}); {hint}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot write in the {what} {folder} (permission denied); {hint}")
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        database = url.split("///", 1)[-1]
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"the database URL {url!r} is not a URL; {URL_HELP}") from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            check_folder(Path(database).parent)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -26,8 +55,17 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    # web streams read while jobs write: a pool larger than the default 5+10
-    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
+    try:
+        # web streams read while jobs write: a pool larger than the default 5+10
+        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(f"the database URL {shown!r} cannot be used ({exc}); {URL_HELP}") from None
+
+
+def describe(engine: Engine) -> str:
+    """The engine's URL without its password, for messages."""
+    return engine.url.render_as_string(hide_password=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

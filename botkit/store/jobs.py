@@ -11,13 +11,26 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
+from botkit.errors import InputError
 from botkit.store import models
 from botkit.store.repo import NewAsset, Repository
+
+ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
+
+
+class TooManyJobs(InputError):
+    """The owner has as many queued or running jobs as allowed (HTTP 429)."""
+
+    def __init__(self, message: str, active: int, limit: int, retry_after_s: float = 10.0) -> None:
+        super().__init__(message)
+        self.active = active
+        self.limit = limit
+        self.retry_after_s = retry_after_s
 
 
 def now() -> datetime:
@@ -57,9 +70,11 @@ class JobRepository:
         *,
         idempotency_key: str | None = None,
         max_attempts: int = 3,
+        max_active: int | None = None,
     ) -> tuple[str, bool]:
         """Insert a queued job; returns (job id, created). A repeated idempotency key returns the
-        existing job instead of creating a second one."""
+        existing job instead of creating a second one. ``max_active``: refuse (``TooManyJobs``)
+        when the conversation's owner already has that many jobs queued or running."""
         if idempotency_key is not None:
             existing = self.find_by_key(idempotency_key)
             if existing is not None:
@@ -67,6 +82,8 @@ class JobRepository:
         job_id = models.new_id()
         try:
             with self.sessions.begin() as session:
+                if max_active is not None:
+                    self._check_active(session, conversation_id, max_active)
                 session.add(
                     models.RenderJob(
                         id=job_id,
@@ -86,6 +103,58 @@ class JobRepository:
                 raise
             return existing, False  # lost a race with an identical submit
         return job_id, True
+
+    def active_of_owner(self, conversation_id: str) -> int:
+        """Queued or running jobs of every conversation with the same owner as this one."""
+        with self.sessions() as session:
+            return self._count_active(session, conversation_id)
+
+    def active_of(self, owner: str) -> int:
+        """Queued or running jobs of an owner's conversations (e.g. one web user)."""
+        with self.sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(models.RenderJob)
+                    .join(models.Conversation, models.Conversation.id == models.RenderJob.conversation_id)
+                    .where(models.Conversation.owner == owner, models.RenderJob.state.in_(ACTIVE_STATES))
+                )
+                or 0
+            )
+
+    @staticmethod
+    def _count_active(session: Session, conversation_id: str) -> int:
+        conversation = models.Conversation
+        owner = select(conversation.owner).where(conversation.id == conversation_id).scalar_subquery()
+        same_owner = select(conversation.id).where(or_(conversation.owner == owner, conversation.id == conversation_id))
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(models.RenderJob)
+                .where(models.RenderJob.conversation_id.in_(same_owner), models.RenderJob.state.in_(ACTIVE_STATES))
+            )
+            or 0
+        )
+
+    def _check_active(self, session: Session, conversation_id: str, limit: int) -> None:
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            # one owner's submits take turns, so two at once cannot both pass the count
+            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner or conversation_id})
+        else:  # SQLite: take the write lock before counting (a no-op write)
+            session.execute(
+                update(models.Conversation)
+                .where(models.Conversation.id == conversation_id)
+                .values(skill=models.Conversation.skill)
+            )
+        active = self._count_active(session, conversation_id)
+        if active >= limit:
+            raise TooManyJobs(
+                f"{active} of your videos are already queued or rendering; at most {limit} at a time are allowed. "
+                "Wait for one to finish (or cancel one), then send this again.",
+                active,
+                limit,
+            )
 
     def find_by_key(self, idempotency_key: str) -> str | None:
         with self.sessions() as session:

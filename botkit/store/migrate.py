@@ -38,7 +38,20 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+    """Apply the migrations; a database that cannot be reached is a ``StoreError`` naming it."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from botkit.errors import StoreError
+    from botkit.store.db import describe
+
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except (OperationalError, DBAPIError) as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+        raise StoreError(
+            f"cannot open the database {describe(engine)}: {reason}; check BOTKIT_DATABASE_URL "
+            "(or --data-dir) and that the database server is running"
+        ) from None
 
 
 def current_revision(engine: Engine) -> str | None:

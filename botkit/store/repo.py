@@ -10,8 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from botkit.domain import Output, ShotPlan
+from botkit.errors import StoreError
 from botkit.store import models
 from botkit.store.assets import StoredFile
+from botkit.store.inbound import Delivery, InboundRepository
+
+
+class StaleRevision(StoreError):
+    """The plan a follow-up was built on is no longer the latest: another turn landed first.
+    The caller revises the new latest plan and tries again."""
 
 
 @dataclass(frozen=True)
@@ -53,33 +60,80 @@ class Repository:
         channel: str | None = None,
         external_key: str | None = None,
         owner: str | None = None,
+        base_revision: int | None = None,
+        delivery: Delivery | None = None,
     ) -> str:
         """Write a user turn in one transaction: the conversation (when ``channel`` is given, a new
-        one), the user message, its input images and the next plan revision. Returns the plan id."""
-        with self.sessions.begin() as session:
-            if channel is not None:
-                session.add(
-                    models.Conversation(
-                        id=conversation_id, channel=channel, skill=plan.skill, external_key=external_key, owner=owner
+        one), the user message, its input images and the next plan revision. Returns the plan id.
+
+        ``base_revision``: the revision the plan was built on. It is a compare-and-swap: the new
+        revision is ``base_revision + 1``, and when another turn took that number first the
+        transaction is refused with ``StaleRevision`` (the unique revision number decides, on
+        SQLite and PostgreSQL alike), so no change is ever built on a stale plan and lost.
+        ``delivery``: the held key of the request doing this; the turn is noted under it in the
+        same transaction, so a retry after a crash finds the turn instead of making a second one."""
+        try:
+            with self.sessions.begin() as session:
+                if channel is not None:
+                    session.add(
+                        models.Conversation(
+                            id=conversation_id,
+                            channel=channel,
+                            skill=plan.skill,
+                            external_key=external_key,
+                            owner=owner,
+                        )
                     )
+                elif session.get(models.Conversation, conversation_id) is None:
+                    raise KeyError(f"no conversation {conversation_id!r}")
+                message = models.Message(
+                    conversation_id=conversation_id,
+                    role="user",
+                    text=text,
+                    attachments={"images": [asset.stored.path for asset in inputs]},
                 )
-            elif session.get(models.Conversation, conversation_id) is None:
-                raise KeyError(f"no conversation {conversation_id!r}")
-            message = models.Message(
-                conversation_id=conversation_id,
-                role="user",
-                text=text,
-                attachments={"images": [asset.stored.path for asset in inputs]},
+                session.add(message)
+                session.flush()  # parents first: assets and plans reference these rows
+                if base_revision is not None and self._latest_revision(session, conversation_id) != base_revision:
+                    raise StaleRevision(
+                        f"conversation {conversation_id} has a newer plan than revision {base_revision}"
+                    )
+                image_ids = {}
+                for asset in inputs:
+                    row = self.asset_row(conversation_id, None, asset)
+                    session.add(row)
+                    image_ids[asset.stored.path] = row.id
+                session.flush()
+                revision = None if base_revision is None else base_revision + 1
+                plan_id = self._add_plan(session, conversation_id, plan, message.id, image_ids, revision=revision)
+                session.flush()  # a taken revision number fails here, inside the try
+                if delivery is not None:
+                    InboundRepository.record_progress(
+                        session, delivery, {"turn": {"conversation_id": conversation_id, "plan_id": plan_id}}
+                    )
+                return plan_id
+        except IntegrityError:
+            if base_revision is not None and self.latest_revision_number(conversation_id) != base_revision:
+                raise StaleRevision(
+                    f"conversation {conversation_id} has a newer plan than revision {base_revision}"
+                ) from None
+            raise
+
+    @staticmethod
+    def _latest_revision(session: Session, conversation_id: str) -> int:
+        return int(
+            session.scalar(
+                select(func.max(models.ShotPlanRow.revision)).where(
+                    models.ShotPlanRow.conversation_id == conversation_id
+                )
             )
-            session.add(message)
-            session.flush()  # parents first: assets and plans reference these rows
-            image_ids = {}
-            for asset in inputs:
-                row = self.asset_row(conversation_id, None, asset)
-                session.add(row)
-                image_ids[asset.stored.path] = row.id
-            session.flush()
-            return self._add_plan(session, conversation_id, plan, message.id, image_ids)
+            or 0
+        )
+
+    def latest_revision_number(self, conversation_id: str) -> int:
+        """The newest revision number of a conversation (0 when it has no plan)."""
+        with self.sessions() as session:
+            return self._latest_revision(session, conversation_id)
 
     def find_conversation(self, external_key: str) -> str | None:
         """The conversation of a channel's thread (e.g. Slack team:channel:thread_ts)."""
@@ -151,26 +205,6 @@ class Repository:
                 return None
             return {c.name: getattr(row, c.name) for c in models.Conversation.__table__.columns}
 
-    def claim_inbound(self, key: str, channel: str) -> bool:
-        """Record a delivery key; False when it was seen before (a retry or a duplicate)."""
-        try:
-            with self.sessions.begin() as session:
-                session.add(models.InboundEvent(key=key, channel=channel))
-        except IntegrityError:
-            return False
-        return True
-
-    def set_inbound_result(self, key: str, result: dict[str, Any]) -> None:
-        with self.sessions.begin() as session:
-            row = session.get(models.InboundEvent, key)
-            if row is not None:
-                row.result = result
-
-    def inbound_result(self, key: str) -> dict[str, Any] | None:
-        with self.sessions() as session:
-            row = session.get(models.InboundEvent, key)
-            return None if row is None else dict(row.result or {})
-
     def find_clip(self, render_key: str) -> str | None:
         """The stored clip of a render key (any conversation): its path in the asset store."""
         with self.sessions() as session:
@@ -185,16 +219,17 @@ class Repository:
             return self._add_plan(session, conversation_id, plan, message_id, {})
 
     def _add_plan(
-        self, session: Session, conversation_id: str, plan: ShotPlan, message_id: int | None, image_ids: dict[str, str]
+        self,
+        session: Session,
+        conversation_id: str,
+        plan: ShotPlan,
+        message_id: int | None,
+        image_ids: dict[str, str],
+        *,
+        revision: int | None = None,
     ) -> str:
-        revision = 1 + (
-            session.scalar(
-                select(func.max(models.ShotPlanRow.revision)).where(
-                    models.ShotPlanRow.conversation_id == conversation_id
-                )
-            )
-            or 0
-        )
+        if revision is None:
+            revision = 1 + self._latest_revision(session, conversation_id)
         row = models.ShotPlanRow(
             id=models.new_id(),
             conversation_id=conversation_id,

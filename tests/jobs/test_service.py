@@ -127,3 +127,29 @@ def test_sweep_redispatches_forgotten_queued_jobs(any_bot: Bot) -> None:
     time.sleep(0.05)
     assert any_bot.jobs.sweep(redispatch_after_s=0.01) == [job_id]
     assert sent == [job_id, job_id]
+
+
+def test_an_owner_gets_at_most_max_active_jobs_even_when_racing(any_bot: Bot) -> None:
+    from botkit.jobs.service import TooManyJobs
+
+    turns = [any_bot.plan("a 1 second teaser for our lamp", platforms=["x"], owner="site:s:guest:g1") for _ in range(6)]
+    other = any_bot.plan("a 1 second teaser for our mug", platforms=["x"], owner="site:s:guest:g2")
+    results: list[object] = []
+
+    def submit(turn) -> None:  # type: ignore[no-untyped-def]
+        try:
+            results.append(any_bot.submit(turn, max_active=2))
+        except TooManyJobs as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(turn,)) for turn in turns]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = [r for r in results if isinstance(r, TooManyJobs)]
+    assert len(refused) == 4 and "at most 2" in str(refused[0])
+    assert any_bot.context.jobs.active_of("site:s:guest:g1") == 2
+    assert isinstance(any_bot.submit(other, max_active=2), str)  # another owner is not affected
+    any_bot.jobs.cancel(next(r for r in results if isinstance(r, str)))  # a finished job frees a place
+    assert isinstance(any_bot.submit(turns[0], max_active=2), str)

@@ -33,7 +33,8 @@ def test_retry_storm_makes_one_job_and_survives_a_restart(fake_slack, make_bot, 
 
     def deliver(retry: int) -> None:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
-        assert server.event(body, headers=headers).status_code == 200
+        # 409 while another delivery of the event is being handled: Slack retries later
+        assert server.event(body, headers=headers).status_code in (200, 409)
 
     storm = [threading.Thread(target=deliver, args=(retry,)) for retry in range(4)]
     for delivery in storm:

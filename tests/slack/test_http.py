@@ -146,7 +146,9 @@ def test_bad_or_stale_signatures_get_401_and_store_nothing(fake_slack, make_bot,
     assert server.event(body, timestamp=int(time.time()) - 6 * 60).status_code == 401
     assert server.post("{}", "application/json", headers={"X-Slack-Signature": "v0=00"}).status_code == 401
     time.sleep(0.5)
-    assert bot.repo.inbound_result("slack:" + body["event_id"]) is None
+    from botkit.store.inbound import InboundRepository
+
+    assert InboundRepository(bot.repo.sessions).result("slack:" + body["event_id"]) is None
     assert fake_slack.calls_to("chat.postMessage") == []
     challenge = server.event({"type": "url_verification", "token": "t", "challenge": "c-123"})
     assert challenge.status_code == 200 and challenge.json() == {"challenge": "c-123"}

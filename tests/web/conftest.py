@@ -32,7 +32,9 @@ class ThreadServer:
     """uvicorn serving an ASGI app from a background thread, stopped on exit."""
 
     def __init__(self, app, port: int) -> None:  # type: ignore[no-untyped-def]
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{port}"
 

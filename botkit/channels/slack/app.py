@@ -9,8 +9,14 @@ handled, so Slack's retries (``X-Slack-Retry-Num``) and duplicate deliveries nev
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 import logging
 import re
+import time
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +34,7 @@ from botkit.channels.slack.blocks import escape
 from botkit.channels.slack.service import Place, SlackService, clean_text
 from botkit.channels.slack.settings import SlackSettings
 from botkit.errors import BotkitError, InputError
+from botkit.store.inbound import Claim, InboundRepository, Lease
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -131,40 +138,81 @@ def _place(client: WebClient, context: Any, channel: str, thread_ts: str, user: 
     )
 
 
+def _json_response(status: int, error: str) -> BoltResponse:
+    return BoltResponse(status=status, body=json.dumps({"error": error}), headers={"content-type": "application/json"})
+
+
 def _listen(app: App, service: SlackService) -> None:
-    bot = service.bot
+    deliveries = InboundRepository(service.bot.repo.sessions, service.settings.delivery_lease_s)
 
     @app.middleware
-    def deliver_once(body: dict[str, Any], next: Any) -> Any:  # Bolt passes arguments by name
+    def deliver_once(body: dict[str, Any], context: Any, next: Any) -> Any:  # Bolt passes arguments by name
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and event_id:
-            if not bot.repo.claim_inbound(f"slack:{event_id}", "slack"):
+        if body.get("type") == "event_callback" and isinstance(event_id, str) and event_id:
+            claim = deliveries.claim(f"slack:{event_id}", "slack")
+            if claim.busy:  # a live holder works on it; if it dies, Slack's next retry takes it over
+                logger.info("slack delivery being handled", extra={"event_id": event_id})
+                return _json_response(409, "this delivery is being handled; retry later")
+            if not claim.owned:
                 logger.info("duplicate slack delivery", extra={"event_id": event_id})
                 return BoltResponse(status=200, body="")
+            context["delivery_claim"] = claim
         return next()
+
+    def delivered(context: Any, work: Callable[[Lease | None, Claim | None], None]) -> None:
+        """Run a listener's work under its delivery's lease, and mark the delivery done after."""
+        claim: Claim | None = context.get("delivery_claim")
+        if claim is None:
+            work(None, None)
+            return
+        with Lease(deliveries, claim) as lease:
+            try:
+                work(lease, claim)
+            finally:
+                lease.finish({"handled": True})
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
-        if event.get("bot_id"):
-            return
-        thread = event.get("thread_ts") or event["ts"]
-        place = _place(client, context, event["channel"], thread, event.get("user"), event.get("files"))
-        service.handle_message(place, event.get("text") or "", delivery=body["event_id"])
+        def work(lease: Lease | None, claim: Claim | None) -> None:
+            if event.get("bot_id"):
+                return
+            thread = event.get("thread_ts") or event["ts"]
+            place = _place(client, context, event["channel"], thread, event.get("user"), event.get("files"))
+            service.handle_message(
+                place,
+                event.get("text") or "",
+                delivery=body["event_id"],
+                held=lease.delivery if lease else None,
+                progress=claim.progress if claim else None,
+            )
+
+        delivered(context, work)
 
     @app.event("message")
     def on_message(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
-        if event.get("subtype") not in (None, "file_share", "thread_broadcast") or event.get("bot_id"):
-            return
-        text = event.get("text") or ""
-        thread = event.get("thread_ts")
-        if event.get("channel_type") != "im":
-            mentioned = context.bot_user_id and f"<@{context.bot_user_id}" in text
-            if not thread or mentioned:  # top-level chatter is not for us; mentions come as app_mention
+        def work(lease: Lease | None, claim: Claim | None) -> None:
+            if event.get("subtype") not in (None, "file_share", "thread_broadcast") or event.get("bot_id"):
                 return
-        place = _place(client, context, event["channel"], thread or event["ts"], event.get("user"), event.get("files"))
-        if event.get("channel_type") != "im" and not service.addressed_to_bot(place, text):
-            return
-        service.handle_message(place, text, delivery=body["event_id"])
+            text = event.get("text") or ""
+            thread = event.get("thread_ts")
+            if event.get("channel_type") != "im":
+                mentioned = context.bot_user_id and f"<@{context.bot_user_id}" in text
+                if not thread or mentioned:  # top-level chatter is not for us; mentions come as app_mention
+                    return
+            place = _place(
+                client, context, event["channel"], thread or event["ts"], event.get("user"), event.get("files")
+            )
+            if event.get("channel_type") != "im" and not service.addressed_to_bot(place, text):
+                return
+            service.handle_message(
+                place,
+                text,
+                delivery=body["event_id"],
+                held=lease.delivery if lease else None,
+                progress=claim.progress if claim else None,
+            )
+
+        delivered(context, work)
 
     @app.command("/video")
     def on_video(ack: Any, command: dict[str, Any], context: Any, client: WebClient, respond: Any) -> None:
@@ -235,10 +283,31 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
 
     channel = build_channel(bot, slack)
     app = channel.app
+    secret = slack.signing_secret or ""
 
     async def events(request: Request) -> Response:
-        bolt_request = to_bolt_request(request, await request.body())
-        return to_starlette_response(await asyncio.to_thread(app.dispatch, bolt_request))
+        from starlette.responses import JSONResponse
+
+        body = await read_capped(request, slack.max_event_bytes)
+        if body is None:
+            return JSONResponse({"error": f"a Slack delivery is at most {slack.max_event_bytes // 1024} KiB"}, 413)
+        # the signature before anything is parsed: unsigned bytes are never looked at
+        if not signature_valid(
+            secret,
+            body,
+            request.headers.get("x-slack-request-timestamp", ""),
+            request.headers.get("x-slack-signature", ""),
+        ):
+            return JSONResponse({"error": "invalid or stale Slack signature"}, 401)
+        problem = malformed_delivery(body, request.headers.get("content-type", ""))
+        if problem is not None:
+            logger.info("malformed slack delivery: %s", problem)
+            return JSONResponse({"error": problem}, 400)
+        bolt_request = to_bolt_request(request, body)
+        answer = await asyncio.to_thread(app.dispatch, bolt_request)
+        if answer.status >= 500:  # a signed payload our listeners could not use (logged by on_error)
+            return JSONResponse({"error": "this delivery's payload could not be handled"}, 400)
+        return to_starlette_response(answer)
 
     fastapi_app.add_route("/slack/events", events, methods=["POST"], include_in_schema=False)
     flow = app.oauth_flow
@@ -256,6 +325,66 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
         fastapi_app.add_route("/slack/oauth_redirect", oauth_redirect, methods=["GET"], include_in_schema=False)
     channel.service.watchers.resume()
     return channel
+
+
+def signature_valid(secret: str, body: bytes, timestamp: str, signature: str, *, max_age_s: float = 300) -> bool:
+    """Slack's v0 signature over the raw bytes (whatever they hold), from the last five minutes."""
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > max_age_s:
+        return False
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
+
+
+async def read_capped(request: Request, cap: int) -> bytes | None:
+    """The body, read as it streams in; None as soon as it is over ``cap`` bytes."""
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > cap):
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def malformed_delivery(body: bytes, content_type: str) -> str | None:
+    """What is wrong with a signed delivery's shape, or None: a JSON object (events), or a form
+    whose ``payload`` is a JSON object (interactions) or whose fields are a slash command."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    if content_type.lower().startswith("application/json"):
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            return "the body is not valid JSON"
+    else:
+        try:
+            form = urllib.parse.parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=200)
+        except ValueError:
+            return "the body is neither JSON nor a form"
+        if "payload" not in form:
+            return None if "command" in form or not text else "a form delivery needs payload= or command="
+        try:
+            payload = json.loads(form["payload"][0])
+        except ValueError:
+            return "payload= is not valid JSON"
+    if not isinstance(payload, dict):
+        return "the delivery must be a JSON object"
+    kind = payload.get("type")
+    if not isinstance(kind, str):
+        return "the delivery has no type"
+    if kind == "event_callback":
+        event = payload.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return "event_callback without an event object"
+        if not isinstance(payload.get("event_id"), str):
+            return "event_callback without an event_id"
+    return None
 
 
 def socket_mode_handler(bot: Bot, settings: Any = None) -> tuple[SlackChannel, SocketModeHandler]:

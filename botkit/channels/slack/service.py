@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from botkit.channels.slack.records import JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
 from botkit.channels.slack.watcher import Watchers
 from botkit.errors import InputError
+from botkit.store.inbound import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -88,15 +88,34 @@ class SlackService:
             return True
         return True
 
-    def handle_message(self, place: Place, text: str, *, delivery: str, skill: str | None = None) -> Turn | None:
-        """Plan (or revise) from a message and reply with the plan; then render, or wait for Approve."""
+    def handle_message(
+        self,
+        place: Place,
+        text: str,
+        *,
+        delivery: str,
+        skill: str | None = None,
+        held: Delivery | None = None,
+        progress: dict[str, Any] | None = None,
+    ) -> Turn | None:
+        """Plan (or revise) from a message and reply with the plan; then render, or wait for Approve.
+        ``held``: the delivery's lease, under which the turn is recorded; ``progress``: what a
+        handler of the same delivery that died had recorded (its turn is presented, not planned again)."""
         request = clean_text(text)
+        resumed = (progress or {}).get("turn")
         try:
-            with tempfile.TemporaryDirectory(prefix="botkit-slack-") as folder:
-                images = download_images(
-                    place.files, place.client.token or "", Path(folder), max_bytes=self.settings.max_file_bytes
+            if isinstance(resumed, dict):
+                plan_id = resumed["plan_id"]
+                turn = Turn(
+                    conversation_id=resumed["conversation_id"], plan_id=plan_id, plan=self.bot.repo.get_plan(plan_id)
                 )
-                turn = self._turn(place, request, images, skill)
+            else:
+                # downloads land in the store's staging area: a crash leaves nothing the sweep misses
+                with self.bot.assets.staging(prefix="slack-") as folder:
+                    images = download_images(
+                        place.files, place.client.token or "", folder, max_bytes=self.settings.max_file_bytes
+                    )
+                    turn = self._turn(place, request, images, skill, held)
         except InputError as exc:
             self.say(place, messages.REFUSED.format(reason=escape(str(exc))))
             return None
@@ -114,14 +133,16 @@ class SlackService:
             self.say(place, messages.TROUBLE.format(error=type(exc).__name__))
         return turn
 
-    def _turn(self, place: Place, request: str, images: list[Path], skill: str | None) -> Turn | None:
+    def _turn(
+        self, place: Place, request: str, images: list[Path], skill: str | None, held: Delivery | None = None
+    ) -> Turn | None:
         conversation_id = self.conversation_of(place)
         if not request and images:
             request = "animate these panels" if len(images) > 1 else "a product shot of this"
         if not request:
             return None
         if conversation_id is not None:
-            return self.bot.follow_up(conversation_id, request, images=images, skill=skill)
+            return self.bot.follow_up(conversation_id, request, images=images, skill=skill, delivery=held)
         return self.bot.plan(
             request,
             images=images,
@@ -129,6 +150,7 @@ class SlackService:
             channel="slack",
             external_key=external_key(place.team, place.channel, place.thread_ts),
             owner=f"slack:{place.team}:{place.user}" if place.user else f"slack:{place.team}",
+            delivery=held,
         )
 
     def present(self, place: Place, turn: Turn, *, delivery: str) -> str | None:

@@ -39,6 +39,10 @@ class SlackSettings(BaseSettings):
     min_update_gap_s: float = Field(default=1.0, ge=0, description="Least time between two status edits.")
     poll_s: float = Field(default=0.5, gt=0, description="How often a job watcher reads the job's event log.")
     max_file_bytes: int = Field(default=20 * 1024 * 1024, description="Largest image a thread may share.")
+    max_event_bytes: int = Field(default=1024 * 1024, description="Largest delivery /slack/events reads.")
+    delivery_lease_s: float = Field(
+        default=30.0, gt=0, description="An event whose handler stopped renewing its claim this long is taken over."
+    )
 
     @property
     def oauth(self) -> bool:

@@ -5,10 +5,8 @@ import hashlib
 import json
 import logging
 import re
-import tempfile
-import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -16,14 +14,17 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from PIL import Image, UnidentifiedImageError
 
 from botkit.bot import Bot, Turn
 from botkit.domain.plan import PLATFORM_IDS, Limits
 from botkit.errors import InputError
+from botkit.jobs.service import TooManyJobs
+from botkit.store.inbound import Claim, Delivery, InboundRepository, Lease
 from botkit.uploads import ALLOWED_FORMATS
 
-from .auth import Principal, authenticate, check_origin
+from .auth import Principal, authenticate, check_origin, client_address
 from .options import WebOptions
 from .ratelimit import RateLimited, RateLimiter
 from .schemas import CancelOut, ConversationOut, ErrorOut, GuestTokenIn, TokenOut, TurnOut
@@ -50,10 +51,14 @@ class Busy(InputError):
     """The same Idempotency-Key is still being handled (HTTP 409)."""
 
 
+Work = Callable[[str | None, Delivery | None, Turn | None], TurnOut]
+"""A message's work: (idempotency key, the held delivery, the turn a dead holder had stored)."""
+
 EVENT_PAGE = 1000
 """Events read from the log per query while streaming."""
 REPLAYED = {kind.__name__: kind for kind in (InputError, NotFound, UploadTooLarge, UnsupportedUpload)}
 ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
+BEARER = HTTPBearer(auto_error=False, description="A user token minted by the site's backend, or a guest token.")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
@@ -67,11 +72,9 @@ class WebApi:
         self.guest_tokens = RateLimiter(options.guest_tokens_per_window, options.window_s, what="guest sessions")
         self.guest_messages = RateLimiter(options.guest_messages_per_window, options.window_s, what="messages")
         self.user_messages = RateLimiter(options.user_messages_per_window, options.window_s, what="messages")
-        # SQLite has one writer: waiting our turn here is FIFO-ish, while waiting in SQLite's busy
-        # handler backs off in sleeps of up to 100 ms. Stream reads get their own threads so they
-        # never queue behind writes.
-        # PostgreSQL: few enough writers that stream reads still find a pooled connection.
-        self.write_slots = threading.BoundedSemaphore(1 if bot.db.dialect.name == "sqlite" else 4)
+        self.inbound = InboundRepository(bot.repo.sessions, options.idempotency_lease_s)
+        # Writes take turns in the bot (``Bot.write_gate``, only around SQL); stream reads get their
+        # own threads so they never queue behind writes.
         self.read_threads = anyio.CapacityLimiter(options.read_threads)
         self.open_streams: dict[str, int] = {}  # per owner; touched only on the event loop
 
@@ -80,12 +83,35 @@ class WebApi:
     def base_url(self, request: Request) -> str:
         return self.options.public_url or str(request.base_url)
 
-    def principal(self, request: Request) -> Principal:
+    def principal(
+        self, request: Request, _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None
+    ) -> Principal:
+        # ``_bearer`` declares the scheme in the OpenAPI document; the token is checked here
         return authenticate(request, self.sites)
 
-    async def stream_principal(self, request: Request) -> Principal:
+    async def stream_principal(
+        self, request: Request, _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None
+    ) -> Principal:
         # async: a stream must not wait for a request thread (they may all be busy writing)
         return authenticate(request, self.sites, allow_query=True)
+
+    def job_limit(self, principal: Principal) -> int:
+        guest = principal.claims.kind == "guest"
+        return self.options.guest_active_jobs if guest else self.options.user_active_jobs
+
+    def check_job_limit(self, principal: Principal) -> None:
+        """Refuse before any planning when the principal's renders already fill its share (the
+        submit checks again, atomically)."""
+        limit = self.job_limit(principal)
+        active = self.bot.context.jobs.active_of(principal.owner)
+        if active >= limit:
+            raise TooManyJobs(
+                f"{active} of your videos are already queued or rendering; at most {limit} at a time are allowed"
+                + (" for guests" if principal.claims.kind == "guest" else "")
+                + ". Wait for one to finish (or cancel one), then send this again.",
+                active,
+                limit,
+            )
 
     def owned_conversation(self, principal: Principal, conversation_id: str) -> dict:
         row = self.bot.repo.conversation(conversation_id) if len(conversation_id) <= 64 else None
@@ -118,11 +144,21 @@ class WebApi:
                             f"image {name!r} is over {limit / 2**20:.0f} MiB; at most {limit / 2**20:.0f} MiB per image is allowed"
                         )
                     out.write(block)
-            try:  # the bytes decide, not the name or the declared content type
+            try:  # the bytes decide, not the name or the declared content type (header only: no decoding)
                 with Image.open(target) as image:
-                    kind = image.format
+                    kind, (width, height) = image.format, image.size
+            except Image.DecompressionBombError:
+                raise UploadTooLarge(
+                    f"image {name!r} has too many pixels to decode safely; "
+                    f"at most {self.bot.image_limits.max_pixels / 1e6:.0f} MP per image is allowed"
+                ) from None
             except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-                kind = None
+                kind, width, height = None, 0, 0
+            if kind in ALLOWED_FORMATS and width * height > self.bot.image_limits.max_pixels:
+                raise UploadTooLarge(
+                    f"image {name!r} is {width}x{height} ({width * height / 1e6:.0f} MP); "
+                    f"at most {self.bot.image_limits.max_pixels / 1e6:.0f} MP per image is allowed"
+                )
             if kind not in ALLOWED_FORMATS:
                 declared = upload.content_type or "no type"
                 raise UnsupportedUpload(
@@ -142,35 +178,60 @@ class WebApi:
             plan=turn.plan.model_dump(mode="json"),
         )
 
-    def once(self, principal: Principal, idempotency_key: str | None, work) -> TurnOut:  # type: ignore[no-untyped-def]
-        """Run ``work`` once per Idempotency-Key (durably, in SQL): a retry gets the first answer."""
+    def resumed(self, progress: dict) -> Turn | None:
+        """The turn a request that died had already stored under its key, if any."""
+        turn = progress.get("turn")
+        if not isinstance(turn, dict):
+            return None
+        plan = self.bot.repo.get_plan(turn["plan_id"])
+        return Turn(conversation_id=turn["conversation_id"], plan_id=turn["plan_id"], plan=plan)
+
+    def once(self, principal: Principal, idempotency_key: str | None, work: Work) -> TurnOut:
+        """Run ``work`` once per Idempotency-Key (durably, in SQL): a retry gets the first answer.
+        The key is leased while the work runs; a retry after its holder died takes it over and
+        finishes what was started (the stored turn is submitted, not planned again)."""
         if idempotency_key is None:
-            return work(None)
+            return work(None, None, None)
         if not IDEMPOTENCY_KEY.match(idempotency_key):
             raise InputError("Idempotency-Key must be 1-200 visible ASCII characters")
         key = "web:" + hashlib.sha256(f"{principal.owner}\n{idempotency_key}".encode()).hexdigest()
-        if self.bot.repo.claim_inbound(key, "web"):
+        claim = self.wait_for_key(key)
+        if isinstance(claim, TurnOut):
+            return claim
+        with Lease(self.inbound, claim) as lease:
             try:
-                out = work(key)
+                out = work(key, lease.delivery, self.resumed(claim.progress))
             except InputError as exc:  # a retry gets the same refusal, with the same status
-                self.bot.repo.set_inbound_result(key, {"error": str(exc), "type": type(exc).__name__})
+                lease.finish({"error": str(exc), "type": type(exc).__name__})
                 raise
             except Exception:
-                self.bot.repo.set_inbound_result(
-                    key, {"error": "the first request with this Idempotency-Key failed; send it with a new key"}
-                )
+                lease.finish({"error": "the first request with this Idempotency-Key failed; send it with a new key"})
                 raise
-            self.bot.repo.set_inbound_result(key, out.model_dump(mode="json"))
+            lease.finish(out.model_dump(mode="json"))
             return out
+
+    def wait_for_key(self, key: str) -> Claim | TurnOut:
+        """Claim the key, or wait a while for its holder's answer (replayed as it was)."""
         deadline = time.monotonic() + self.options.idempotency_wait_s
-        while time.monotonic() < deadline:
-            result = self.bot.repo.inbound_result(key)
-            if result and "error" in result:
-                raise REPLAYED.get(result.get("type", ""), InputError)(result["error"])
-            if result:
+        next_claim = 0.0
+        while True:
+            now = time.monotonic()
+            if now >= next_claim:  # claiming writes; between claims only read
+                claim = self.inbound.claim(key, "web")
+                if claim.owned:
+                    return claim
+                result = claim.result
+                next_claim = now + 1.0
+            else:
+                found = self.inbound.result(key)
+                result = found[1] if found is not None and found[0] else None
+            if result is not None:
+                if "error" in result:
+                    raise REPLAYED.get(result.get("type", ""), InputError)(result["error"])
                 return TurnOut.model_validate(result)
+            if now >= deadline:
+                raise Busy("a request with this Idempotency-Key is still being handled; retry in a moment")
             time.sleep(0.05)
-        raise Busy("a request with this Idempotency-Key is still being handled; retry in a moment")
 
     # -- routes ------------------------------------------------------------------------------------
 
@@ -200,7 +261,7 @@ class WebApi:
             if site is None:
                 raise AuthError(f"unknown site key {body.site_key!r}")
             check_origin(request, site)
-            self.guest_tokens.hit(f"{site.site_key}:{request.client.host if request.client else '?'}")
+            self.guest_tokens.hit(f"{site.site_key}:{client_address(request, self.options.trusted_proxies)}")
             user_id = new_guest_id()
             token = mint_user_token(site.secret, site.site_key, user_id, self.options.guest_ttl_s, kind="guest")
             return TokenOut(token=token, user_id=user_id, expires_at=int(time.time()) + self.options.guest_ttl_s)
@@ -217,11 +278,14 @@ class WebApi:
         ) -> TurnOut:
             platforms = check_platforms(platforms)
             self.count_message(principal)
+            self.check_job_limit(principal)
 
-            def work(key: str | None) -> TurnOut:
-                with tempfile.TemporaryDirectory(prefix="botkit-upload-") as folder:
-                    paths = self.save_uploads(images, Path(folder))
-                    with self.write_slots:
+            def work(key: str | None, delivery: Delivery | None, turn: Turn | None) -> TurnOut:
+                if turn is None:
+                    # uploads live in the store's staging area, so a request that dies leaves
+                    # nothing the start-up sweep does not find
+                    with self.bot.assets.staging(prefix="upload-") as folder:
+                        paths = self.save_uploads(images, folder)
                         turn = self.bot.plan(
                             text,
                             images=paths,
@@ -230,8 +294,9 @@ class WebApi:
                             seed=seed,
                             channel="web",
                             owner=principal.owner,
+                            delivery=delivery,
                         )
-                        self.bot.submit(turn, idempotency_key=key)
+                self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
                 return self.turn_out(turn)
 
             return self.once(principal, idempotency_key, work)
@@ -255,15 +320,22 @@ class WebApi:
             self.owned_conversation(principal, conversation_id)
             platforms = check_platforms(platforms)
             self.count_message(principal)
+            self.check_job_limit(principal)
 
-            def work(key: str | None) -> TurnOut:
-                with tempfile.TemporaryDirectory(prefix="botkit-upload-") as folder:
-                    paths = self.save_uploads(images, Path(folder))
-                    with self.write_slots:
+            def work(key: str | None, delivery: Delivery | None, turn: Turn | None) -> TurnOut:
+                if turn is None:
+                    with self.bot.assets.staging(prefix="upload-") as folder:
+                        paths = self.save_uploads(images, folder)
                         turn = self.bot.follow_up(
-                            conversation_id, text, images=paths, platforms=platforms, skill=skill or None, seed=seed
+                            conversation_id,
+                            text,
+                            images=paths,
+                            platforms=platforms,
+                            skill=skill or None,
+                            seed=seed,
+                            delivery=delivery,
                         )
-                        self.bot.submit(turn, idempotency_key=key)
+                self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
                 return self.turn_out(turn)
 
             return self.once(principal, idempotency_key, work)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,13 +19,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from botkit.bot import Bot
-from botkit.errors import BotkitError, InputError
+from botkit.errors import BotkitError, InputError, StoreError
+from botkit.jobs.service import TooManyJobs
 from botkit.settings import Settings
+from botkit.store.inbound import LeaseLost
+from botkit.store.repo import StaleRevision
+from botkit.store.sweep import Janitor
 
 from .api import Busy, NotFound, UnsupportedUpload, UploadTooLarge, WebApi
+from .auth import authenticate
 from .options import WebOptions
 from .ratelimit import RateLimited
 from .sites import SiteDirectory
@@ -43,6 +50,7 @@ def status_of(exc: InputError) -> int:
         (AuthError, 401),
         (ForbiddenError, 403),
         (RateLimited, 429),
+        (TooManyJobs, 429),
         (UploadTooLarge, 413),
         (UnsupportedUpload, 415),
         (Busy, 409),
@@ -52,14 +60,38 @@ def status_of(exc: InputError) -> int:
     return 400
 
 
-class SiteHeaders:
-    """CORS for origins some site allows (the route then checks the token's own site), a body size
-    cap before any parsing, and ``frame-ancestors`` so no other page can frame our responses."""
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
-    def __init__(self, app: ASGIApp, sites: SiteDirectory, max_body_bytes: int) -> None:
+
+class BodyTooLarge(Exception):
+    """Raised from ``receive`` when a body grows past its route's cap (answered 413 by the middleware)."""
+
+
+AUTHENTICATED_POSTS = re.compile(r"^/api/(conversations(/[^/]+/messages)?|jobs/[^/]+/cancel)$")
+UPLOAD_ROUTES = re.compile(r"^/api/conversations(/[^/]+/messages)?$")
+
+
+class SiteHeaders:
+    """In front of every route, before a byte of the body is read: CORS for origins some site
+    allows (the route then checks the token's own site), the bearer token of routes that need one,
+    and a body cap per route (Slack deliveries, bodies without uploads, uploads by setting), kept
+    while the body streams in, chunked or not. Every response gets ``frame-ancestors`` so no other
+    page can frame it; an unexpected error is still a short JSON answer with CORS headers."""
+
+    def __init__(self, app: ASGIApp, sites: SiteDirectory, options: WebOptions, max_upload_body: int) -> None:
         self.app = app
         self.sites = sites
-        self.max_body_bytes = max_body_bytes
+        self.options = options
+        self.max_upload_body = max_upload_body
+
+    def body_cap(self, path: str, headers: dict[str, str]) -> int:
+        if path == "/slack/events":
+            return self.options.max_slack_bytes
+        multipart = headers.get("content-type", "").lower().startswith("multipart/form-data")
+        if multipart and UPLOAD_ROUTES.match(path):
+            return self.max_upload_body
+        return self.options.max_message_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,6 +102,29 @@ class SiteHeaders:
         path = scope["path"]
         public = path in ("/widget.js",)
         allowed = origin is not None and (public or self.sites.origin_allowed_anywhere(origin))
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                out = list(message.get("headers", []))
+                names = {name.lower() for name, _ in out}
+                if allowed and origin and b"access-control-allow-origin" not in names:
+                    out += [
+                        (b"access-control-allow-origin", origin.encode("latin-1")),
+                        (b"access-control-expose-headers", EXPOSE_HEADERS.encode()),
+                        (b"vary", b"Origin"),
+                    ]
+                if b"content-security-policy" not in names:
+                    out.append((b"content-security-policy", b"frame-ancestors 'none'"))
+                out.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": out}
+            await send(message)
+
+        async def answer(response: Response) -> None:
+            await response(scope, receive, send_with_headers)
+
         if scope["method"] == "OPTIONS" and origin and "access-control-request-method" in headers:
             response = Response(status_code=204 if allowed else 403)
             if allowed:
@@ -84,40 +139,59 @@ class SiteHeaders:
                 )
             await response(scope, receive, send)
             return
-        length = headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > self.max_body_bytes:
-            limit = self.max_body_bytes / 2**20
-            response = JSONResponse({"error": f"the request body is over {limit:.0f} MiB in all"}, status_code=413)
-            await response(scope, receive, send)
+        if scope["method"] == "POST" and AUTHENTICATED_POSTS.match(path):
+            try:  # the token first: a body nobody may send is never read
+                authenticate(HTTPConnection(scope), self.sites)
+            except InputError as exc:
+                status = status_of(exc)
+                await answer(
+                    error_response(status, str(exc), {"WWW-Authenticate": "Bearer"} if status == 401 else None)
+                )
+                return
+        cap = self.body_cap(path, headers)
+        length = headers.get("content-length")
+        if length is not None and not length.isdigit():
+            await answer(error_response(400, "Content-Length must be a number of bytes"))
+            return
+        if length is not None and int(length) > cap:
+            await answer(error_response(413, too_large(cap)))
             return
         received = 0
+        exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:  # chunked bodies without Content-Length
-                    raise InputError("the request body is too large")
+                if received > cap:  # chunked bodies, or more bytes than Content-Length said
+                    exceeded = True
+                    raise BodyTooLarge
             return message
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                out = list(message.get("headers", []))
-                names = {name.lower() for name, _ in out}
-                if allowed and origin:
-                    out += [
-                        (b"access-control-allow-origin", origin.encode("latin-1")),
-                        (b"access-control-expose-headers", EXPOSE_HEADERS.encode()),
-                        (b"vary", b"Origin"),
-                    ]
-                if b"content-security-policy" not in names:
-                    out.append((b"content-security-policy", b"frame-ancestors 'none'"))
-                out.append((b"x-content-type-options", b"nosniff"))
-                message = {**message, "headers": out}
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            if not exceeded:  # once over the cap, the app's own answer to the cut body is dropped
+                await send_with_headers(message)
 
-        await self.app(scope, limited_receive, send_with_headers)
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception as exc:
+            if not exceeded:
+                logger.exception("unhandled error", extra={"path": path})
+            if started and not exceeded:
+                raise
+            exception = exc
+        else:
+            exception = None
+        if exceeded and not started:
+            await answer(error_response(413, too_large(cap)))
+        elif exception is not None and not started:
+            await answer(error_response(500, "internal error; the team has the details in the log"))
+
+
+def too_large(cap: int) -> str:
+    size = f"{cap / 2**20:.0f} MiB" if cap >= 2**20 else f"{cap // 1024} KiB"
+    return f"the request body is over {size}, the most this route accepts"
 
 
 def create_app(
@@ -125,17 +199,20 @@ def create_app(
 ) -> FastAPI:
     """The web API and widget for ``bot``. With ``run_workers`` the app starts the bot's job runner
     when the server starts and stops it (finishing the current render) when the server stops."""
-    options = options or WebOptions()
+    options = options or WebOptions.from_settings(settings)
     sites = SiteDirectory(bot.repo.sessions)
     api = WebApi(bot, sites, options)
+    janitor = Janitor(bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        janitor.start()  # sweeps what dead requests left behind: now, then every few minutes
         if run_workers:
             bot.start_workers()
         try:
             yield
         finally:
+            janitor.stop()
             if run_workers:
                 await anyio.to_thread.run_sync(bot.stop_workers)
 
@@ -149,21 +226,29 @@ def create_app(
     app.state.settings = settings
     app.state.sites = sites
     app.include_router(api.router())
-    max_body = options.max_images * bot.image_limits.max_bytes + 2**20
-    app.add_middleware(SiteHeaders, sites=sites, max_body_bytes=max_body)
+    max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
+    app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:
         status = status_of(exc)
-        headers = {"Retry-After": f"{max(1, round(exc.retry_after_s))}"} if isinstance(exc, RateLimited) else None
+        headers = None
+        if isinstance(exc, RateLimited | TooManyJobs):
+            headers = {"Retry-After": f"{max(1, round(exc.retry_after_s))}"}
         if status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
         return JSONResponse({"error": str(exc)}, status_code=status, headers=headers)
 
     @app.exception_handler(BotkitError)
     async def botkit_error(_request: Request, exc: BotkitError) -> JSONResponse:
+        if isinstance(exc, StaleRevision):  # other messages kept landing first: rare; the client retries
+            return error_response(409, "the conversation changed while this message was planned; send it again")
+        if isinstance(exc, LeaseLost):
+            return error_response(409, "another request with this Idempotency-Key took over; retry to get its answer")
         logger.warning("request failed: %s", exc)
-        return JSONResponse({"error": str(exc)}, status_code=500)
+        if isinstance(exc, StoreError):
+            return error_response(503, "the database is not available right now; try again shortly")
+        return error_response(500, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
@@ -52,3 +54,36 @@ def authenticate(connection: HTTPConnection, sites: SiteDirectory, *, allow_quer
     claims = verify_token(token, site.secret)
     check_origin(connection, site)
     return Principal(claims, site)
+
+
+def _networks(trusted: Iterable[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(entry, strict=False) for entry in trusted]
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(connection: HTTPConnection, trusted_proxies: Iterable[str]) -> str:
+    """The client's address: the peer, unless the peer is one of the deployment's trusted proxies;
+    then the right-most ``X-Forwarded-For`` hop that is not a trusted proxy (hops further left
+    were written by the client and prove nothing)."""
+    peer = connection.client.host if connection.client else "?"
+    networks = _networks(trusted_proxies)
+
+    def trusted(address: str) -> bool:
+        ip = _ip(address)
+        return ip is not None and any(ip in network for network in networks)
+
+    if not networks or not trusted(peer):
+        return peer
+    hops = [hop.strip() for hop in ",".join(connection.headers.getlist("x-forwarded-for")).split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if _ip(hop) is None:
+            return peer  # a malformed chain: believe only the proxy itself
+        if not trusted(hop):
+            return hop
+    return peer

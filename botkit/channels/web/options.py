@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from botkit.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -19,5 +23,20 @@ class WebOptions:
     sse_ping_s: float = 15.0
     max_streams_per_user: int = 4
     sse_max_s: float = 300.0  # a stream ends after this; clients reconnect with Last-Event-ID
-    idempotency_wait_s: float = 10.0
+    idempotency_wait_s: float = 10.0  # a retry waits this long for the first request's answer
+    idempotency_lease_s: float = 30.0  # a key whose holder stopped renewing this long is taken over
     read_threads: int = 8  # threads for event-stream reads, apart from the request threads
+    user_active_jobs: int = 3  # queued + running renders per signed-in user
+    guest_active_jobs: int = 1  # ... per guest
+    trusted_proxies: tuple[str, ...] = ()  # addresses / networks whose X-Forwarded-For is believed
+    max_message_bytes: int = 64 * 1024  # a request body without uploads (forms, JSON)
+    max_slack_bytes: int = 1024 * 1024  # a Slack delivery
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WebOptions:
+        return cls(
+            idempotency_lease_s=settings.idempotency_lease_s,
+            user_active_jobs=settings.user_active_jobs,
+            guest_active_jobs=settings.guest_active_jobs,
+            trusted_proxies=settings.trusted_proxy_list(),
+        )
