@@ -15,7 +15,7 @@ from pathlib import Path
 from botkit.agent import PlanRequest
 from botkit.agent.config import LLMSettings, Planner, make_planner
 from botkit.agent.offline import HistoryMessage, clean_request
-from botkit.agent.revise import UnclearRevision, revise
+from botkit.agent.revise import NewRequest, RefusedFollowUp, UnclearRevision, carry_over, revise, with_platforms
 from botkit.domain import Output, ProgressListener, ShotPlan
 from botkit.domain.jobs import JobState
 from botkit.engine import Engine, load_engine
@@ -135,9 +135,12 @@ class Bot:
         skill: str | None = None,
         seed: int | None = None,
     ) -> Turn:
-        """A later message: revise the latest plan ("make it 5 seconds", "vertical for TikTok too",
-        "shot 2 should pan left", "another take") into a new revision; a message that is not a
-        revision (or brings images) is planned afresh. Unchanged shots re-use their clips."""
+        """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
+        "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
+        re-use their clips. A message ``revise`` does not understand keeps the plan: it raises
+        ``UnclearRevision`` (an ``InputError`` saying what can change, in the user's language). A new
+        request ("now one for our lamp"), images the revision does not use, or an explicit ``skill``
+        are planned afresh, with the conversation's skill and platforms unless the message names others."""
         try:
             _plan_id, latest = self.repo.latest_plan(conversation_id)
         except KeyError:
@@ -146,14 +149,28 @@ class Bot:
         history = [HistoryMessage(role=m["role"], text=m["text"]) for m in self.repo.messages(conversation_id)]
 
         def make_plan(image_paths: list[str]) -> ShotPlan:
-            if not image_paths and not platforms and not skill:
+            if not skill:
                 try:
-                    return revise(latest, text, skills=self.planner.skills)
-                except UnclearRevision:  # includes NewRequest: a new subject is planned afresh
-                    pass
+                    revised = revise(latest, text, skills=self.planner.skills, images=image_paths)
+                except NewRequest:
+                    revised = None
+                except RefusedFollowUp:
+                    raise
+                except UnclearRevision:
+                    if not platforms:
+                        raise
+                    revised = latest  # the words say nothing more; the platforms asked for are the change
+                if revised is not None:
+                    return with_platforms(revised, platforms) if platforms else revised
+            kept_skill, kept_platforms = carry_over(latest, text, self.planner.skills)
             return self.planner.plan(
                 PlanRequest(
-                    text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed, history=history
+                    text=text,
+                    images=image_paths,
+                    platforms=platforms or kept_platforms,
+                    skill=skill or kept_skill,
+                    seed=seed,
+                    history=history,
                 )
             )
 

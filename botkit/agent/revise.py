@@ -34,7 +34,7 @@ from botkit.agent.followup import Op, Reader, Reading, ShotEdit, WholeEdit
 from botkit.agent.offline import clean_request
 from botkit.agent.replies import language_of, reply
 from botkit.agent.subject import without_production_words
-from botkit.domain import Limits, Shot, ShotMode, ShotPlan
+from botkit.domain import PLATFORM_IDS, Limits, Shot, ShotMode, ShotPlan
 from botkit.errors import InputError, PlanLimitError
 from botkit.skills import SkillRegistry, SkillRequest
 
@@ -439,6 +439,14 @@ def revise(
         text = clean_request(request)
         revised = skills.apply_revise(revised, SkillRequest(text=text), skills.config_for(plan.skill, config))
     return revised
+
+
+def with_platforms(plan: ShotPlan, platforms: list[str]) -> ShotPlan:
+    """The plan for exactly these platforms (as a form or an API call names them)."""
+    unknown = [p for p in platforms if p not in PLATFORM_IDS]
+    if unknown:
+        raise InputError(f"unknown platform {unknown[0]!r}; choose from: {', '.join(PLATFORM_IDS)}")
+    return ShotPlan.model_validate({**plan.model_dump(), "platforms": list(dict.fromkeys(platforms))})
 
 
 def carry_over(plan: ShotPlan, text: str, skills: SkillRegistry) -> tuple[str | None, list[str]]:
