@@ -87,6 +87,7 @@ def chat(
     """Plan and render one request, or a follow-up that revises a conversation's plan (only the
     shots it changes are rendered again); prints the plan, the quality checks' reply and the videos."""
     from botkit.agent.revise import changed_shots
+    from botkit.agent.suggest import suggestions_for
     from botkit.bot import Bot
     from botkit.post.reframe import REFRAME_MODES
     from botkit.store.history import History
@@ -153,8 +154,9 @@ def chat(
     if reply:
         flagged = "Quality checks still flag" in reply
         console.print(f"[yellow]{reply}[/]" if flagged else reply, highlight=False, markup=flagged)
+    example = next((s.text for s in suggestions_for(turn.plan) if s.id != "take"), "another take")
     console.print(
-        f'conversation {turn.conversation_id[:8]}: follow up with  botkit chat --continue "make it vertical too"',
+        f'conversation {turn.conversation_id[:8]}: follow up with  botkit chat --continue "{example}"',
         highlight=False,
         markup=False,
     )
