@@ -191,10 +191,10 @@ ADD = (
 )
 SWAP = (
     r"\b(?:swap|switch|exchange|trade|interchange)\b"
-    r"|\b(?:intercambia|intercambiar|intercambien|permuta)\b"
-    r"|\b(?:echange|echanger|echangez|intervertis|intervertir|permute|permuter)\b"
-    r"|\b(?:tausche|tauschen|tauscht|vertausche|vertauschen)\b"
-    r"|\b(?:scambia|scambiare|inverti)\b"
+    r"|\bintercambi\w*|\bpermuta\w*"
+    r"|\bechang\w*|\binvertis\w*|\bintervert\w*|\bpermute[rz]?\b"
+    r"|\btausch\w*|\bvertausch\w*"
+    r"|\bscambi\w*|\binverti\b"
     r"|\b(?:troque|troca|trocar|inverta|inverte|permute)\b"
     r"|\binverse[rz]?\b(?! l'ordre| l ordre)"
     r"|入れ替え|入れかえ|交換して|交換"
@@ -276,7 +276,8 @@ REPLACE = (
 REPLACE_WITH = r"\b(?:with|by|por|con|par|durch|mit|com)\b"
 # "shot 2 should show a sunset": the new picture follows
 SHOW_AFTER = (
-    r"\b(?:should |must |to |will )?(?:show|shows|showing|depict|depicts|feature|features|be)\b"
+    r"\b(?:should |must |to |will )?(?:show|shows|showing|depict|depicts|feature|features)\b"
+    r"|\b(?:should |must |will )?be(?= (?:a|an|the|some|our|my|your|two|three)\b)"
     r"|\b(?:muestra|mostrar|muestre|debe mostrar|que muestre|que sea)\b"
     r"|\b(?:montre|montrer|doit montrer|qu'il montre|qui montre)\b"
     r"|\b(?:zeigt|zeigen|soll zeigen|soll)\b"
@@ -470,6 +471,24 @@ STYLE_FREE_BEFORE = r"\s*(?:style|estilo|stil|stile|スタイル|风格|風格|�
 
 # -- longer, shorter, slower, faster ----------------------------------------------------------
 
+HALF = (
+    r"\bhalf as long\b|\bhalf the (?:length|time)\b|\bla mitad de (?:largo|duracion|tiempo)\b|\bdeux fois moins long\w*"
+    r"|\bmoitie moins long\w*|\bhalb so lang\b|\bmeta della durata\b|\bmetade do tempo\b|\bmetade da duracao\b"
+    r"|半分の長さ|半分に|缩短一半|縮短一半|一半长|一半長|절반 길이|절반으로"
+)
+TWICE = (
+    r"\btwice as long\b|\bdouble the (?:length|time)\b|\bel doble de (?:largo|duracion)\b|\bdeux fois plus long\w*"
+    r"|\bdoppelt so lang\b|\bil doppio (?:della durata|del tempo)\b|\bo dobro (?:do tempo|da duracao)\b"
+    r"|倍の長さ|2倍の長さ|两倍长|兩倍長|두 배 길이|두 배로"
+)
+# every shot at once: "make every shot 2 seconds", "todos los planos", "所有镜头"
+ALL_SHOTS = (
+    r"\b(?:every|each|all(?: the| of the)?) (?:shots?|scenes?|clips?|panels?)\b|\b(?:all|every one) of them\b"
+    r"|\b(?:todos los|cada) (?:planos?|escenas?|tomas?)\b|\b(?:tous les|chaque) (?:plans?|scenes?)\b"
+    r"|\b(?:jede|alle) (?:einstellung(?:en)?|szenen?)\b|\b(?:ogni|tutte le) (?:scen[ae]|inquadratur[ae])\b"
+    r"|\b(?:cada|todas as) (?:cenas?)\b|全部のショット|すべてのショット|全ショット|各ショット|所有镜头|每个镜头|所有鏡頭|每個鏡頭"
+    r"|모든 샷|각 샷"
+)
 LONGER = (
     r"\blonger\b|\bmas larg[oa]\b|\bplus long\w*|\blanger\b|\bpiu lung[oa]\b|\bmais long[oa]\b"
     r"|長く|もっと長|更长|更長|长一点|長一點|길게|더 길"
@@ -479,7 +498,8 @@ SHORTER = (
     r"|短く|もっと短|更短|短一点|短一點|짧게|더 짧"
 )
 SLOWER = (
-    r"\b(?:slower|more slowly|slow it down|slow down)\b|\bmas lent[oa]\b|\bmas despacio\b|\bplus lent\w*|\blangsamer\b"
+    r"\b(?:slower|more slowly|slow it down|slow down|slow-?mo|slow motion|in slow motion)\b|\bcamara lenta\b"
+    r"|\bralenti\b|\bzeitlupe\b|\brallentatore\b|\bcamera lenta\b|スローモーション|慢动作|慢動作|슬로우 ?모션|\bmas lent[oa]\b|\bmas despacio\b|\bplus lent\w*|\blangsamer\b"
     r"|\bpiu lent\w*|\bmais lent\w*|\bmais devagar\b|ゆっくり|遅く|スローに|慢一点|慢一點|更慢|放慢|慢些|느리게|천천히"
 )
 FASTER = (

@@ -21,6 +21,7 @@ from botkit.domain import Limits
 from botkit.errors import InputError
 
 MARK = "\x00"  # a shot reference, masked, in the text position words are matched on
+ALL = 1_000  # "every shot": a number no plan has
 
 # -- shot references -----------------------------------------------------------------------------
 
@@ -43,7 +44,7 @@ _CJK_NOUN = edits.CJK_NOUN
 # an int = that shot
 _REF_PATTERNS: list[tuple[re.Pattern[str], str | int]] = [
     (re.compile(rf"\b{_NOUN}\s*(?:(?:no\.?|nr\.?|n\.|#)\s*)?(?P<nums>{_NUM}(?:{_SEP}{_NUM})*)"), "list"),
-    (re.compile(rf"(?<!\w)(?P<nums>{_ORD}(?:\s*(?:{edits.LATIN_LIST})\s*(?:{edits.ARTICLES}\s+)?{_ORD})*)\s+(?:{_NOUN}\b|one\b)"), "list"),
+    (re.compile(rf"(?<!\w)(?P<nums>{_ORD}(?:\s*(?:{edits.LATIN_LIST})\s*(?:{edits.ARTICLES}\s+|l')?{_ORD})*)\s+(?:{_NOUN}\b|one\b)"), "list"),
     (re.compile(rf"\b(?:the\s+)?{_FIRST_N}\s+(?P<n>{_SMALL})\s+{_NOUN}\b|\b(?P<n2>{_SMALL})\s+{_FIRST_N}\s+{_NOUN}\b"), "first"),
     (re.compile(rf"\b(?:the\s+)?{_LAST_N}\s+(?P<n>{_SMALL})\s+{_NOUN}\b|\b(?P<n2>{_SMALL})\s+{_LAST_N}\s+{_NOUN}\b"), "last"),
     (re.compile(rf"(?P<nums>{_CJK_PREFIX_NUM}(?:\s*{edits.CJK_LIST}\s*{_CJK_PREFIX_NUM})+)\s*(?:の|的|의)?\s*{_CJK_NOUN}"), "list"),
@@ -53,6 +54,7 @@ _REF_PATTERNS: list[tuple[re.Pattern[str], str | int]] = [
     (re.compile(rf"第\s*(?P<nums>{_CJK_NUM})\s*(?:个|個|号|號|の)?\s*(?:{_CJK_NOUN})?"), "list"),
     (re.compile(rf"(?P<nums>{_CJK_NUM})\s*번\s*째\s*(?:{_CJK_NOUN})?|(?P<nums2>첫|둘|셋|넷|다섯)째\s*(?:{_CJK_NOUN})?"), "list"),
     (re.compile(rf"(?P<nums>\d{{1,2}})\s*번\s*{_CJK_NOUN}"), "list"),
+    (re.compile(edits.ALL_SHOTS), ALL),
     (re.compile(rf"{edits.CJK_LAST}\s*(?:の|的)?\s*(?:一\s*)?(?:个|個)?\s*{_CJK_NOUN}"), -1),
     (re.compile(rf"{edits.CJK_FIRST}\s*(?:の|的)?\s*(?:一\s*)?(?:个|個)?\s*{_CJK_NOUN}|첫\s*{_CJK_NOUN}"), 1),
 ]  # fmt: skip
@@ -281,7 +283,7 @@ _P = {
     for name in (
         "REMOVE", "ADD", "SWAP", "REVERSE", "MOVE", "SPLIT", "MERGE", "KEEP", "TAKE", "REPLACE", "SHOW_AFTER",
         "SHOW_BEFORE", "IMAGE_WORDS", "FROM_TEXT", "USE", "CAPTION_WORDS", "CAPTIONS_ON", "CAPTIONS_OFF", "AT_START",
-        "AT_END", "BETWEEN", "LONGER", "SHORTER", "SLOWER", "FASTER", "ALSO", "ONLY", "NOT_A_SHOT",
+        "AT_END", "BETWEEN", "LONGER", "SHORTER", "HALF", "TWICE", "SLOWER", "FASTER", "ALSO", "ONLY", "NOT_A_SHOT",
     )
 }  # fmt: skip
 _SWAP_WEAK = re.compile(r"바꿔|바꾸|换一下|換一下|对换|對換")
@@ -356,6 +358,32 @@ class Clause:
         return next(ref for ref in self.refs if ref.start - self.start <= offset < ref.end - self.start)
 
 
+_AND = re.compile(r"\s(?:and|y|et|und|e)\s|그리고|并且|並且|而且|そして")
+
+
+def _split_at_and(norm: Normalised, refs: list[Ref], start: int, end: int) -> list[tuple[int, int]]:
+    """ "remove shot 2 and make shot 3 slower": two clauses, each about its own shot. An "and" splits
+    only between two parts that each name a shot and say something about it ("swap shot 1 and the
+    last shot" stays whole)."""
+    for match in _AND.finditer(norm.text, start, end):
+        if any(ref.start <= match.start() < ref.end for ref in refs):
+            continue
+        left, right = (start, match.start()), (match.end(), end)
+        if all(_says_more_than_refs(norm, refs, *part) for part in (left, right)):
+            return [left, *_split_at_and(norm, refs, *right)]
+    return [(start, end)]
+
+
+def _says_more_than_refs(norm: Normalised, refs: list[Ref], start: int, end: int) -> bool:
+    inside = [ref for ref in refs if start <= ref.start and ref.end <= end]
+    if not inside:
+        return False
+    chars = list(norm.text[start:end])
+    for ref in inside:
+        chars[ref.start - start : ref.end - start] = MARK * (ref.end - ref.start)
+    return not _FILLER_ONLY.match("".join(chars))
+
+
 def clauses(norm: Normalised, refs: list[Ref], lang: str = "en") -> list[Clause]:
     """Cut at sentence ends, commas, "but", "then"...; never inside a shot reference. A clause that
     only names shots ("shot 2:") is joined to the next one."""
@@ -365,6 +393,7 @@ def clauses(norm: Normalised, refs: list[Ref], lang: str = "en") -> list[Clause]
             cuts.extend([match.start(), match.end()])
     cuts.append(len(norm.text))
     pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] > cuts[i]]
+    pieces = [part for start, end in pieces for part in _split_at_and(norm, refs, start, end)]
     result: list[Clause] = []
     pending: tuple[int, int] | None = None
     for start, end in pieces:
@@ -435,6 +464,13 @@ _EDIT_WORDS = re.compile(
 )  # fmt: skip
 
 
+def _length_factor(norm: str) -> float | None:
+    for name, factor in (("HALF", 0.5), ("TWICE", 2.0), ("LONGER", 1.5), ("SHORTER", 2 / 3)):
+        if _P[name].search(norm):
+            return factor
+    return None
+
+
 def meaningful(text: str) -> bool:
     """Does ``text`` say what to show, beyond lengths, camera and edit words?"""
     rest = _EDIT_WORDS.sub(" ", normalise(text).text)
@@ -471,7 +507,11 @@ class Reader:
         self._whole_text: list[str] = []  # original pieces that speak about the whole video
 
     def indices(self, refs: list[Ref]) -> list[int]:
-        return list(dict.fromkeys(resolve(n, self.count, self.lang) for ref in refs for n in ref.numbers))
+        found: list[int] = []
+        for ref in refs:
+            for number in ref.numbers:
+                found.extend(range(self.count) if number == ALL else [resolve(number, self.count, self.lang)])
+        return list(dict.fromkeys(found))
 
     def next_image(self) -> str | None:
         if self.reading.images_used < len(self.images):
@@ -571,6 +611,7 @@ class Reader:
             return False
         parts = next((n for pattern, n in edits.SPLIT_PARTS.items() if re.search(pattern, clause.masked)), 2)
         self.reading.ops.append(Op("split", targets=self.indices(clause.refs), parts=parts))
+        self._rest_is_whole(clause, *(m.span() for m in _P["SPLIT"].finditer(clause.masked)))
         return True
 
     def merge(self, clause: Clause) -> bool:
@@ -582,6 +623,7 @@ class Reader:
                 raise InputError(reply("two_shots", self.lang))
             return False
         self.reading.ops.append(Op("merge", targets=targets))
+        self._rest_is_whole(clause, *(m.span() for m in _P["MERGE"].finditer(clause.masked)))
         return True
 
     def swap(self, clause: Clause) -> bool:
@@ -596,6 +638,7 @@ class Reader:
                 raise InputError(reply("two_shots", self.lang))
             return False
         self.reading.ops.append(Op("swap", targets=targets))
+        self._rest_is_whole(clause, *(m.span() for m in _P["SWAP"].finditer(masked)))
         return True
 
     def reverse(self, clause: Clause) -> bool:
@@ -737,6 +780,7 @@ class Reader:
             if not _FILLER_ONLY.match("".join(rest)):
                 return False
         self.reading.ops.append(Op("move", targets=self.indices(movers), position=position))
+        self._rest_is_whole(clause, *spans, *(m.span() for m in _P["MOVE"].finditer(clause.masked)))
         return True
 
     def keep(self, clause: Clause) -> bool:
@@ -777,10 +821,7 @@ class Reader:
             edit.speed = "slow"
         elif _P["FASTER"].search(norm):
             edit.speed = "fast"
-        if _P["LONGER"].search(norm):
-            edit.length_factor = 1.5
-        elif _P["SHORTER"].search(norm):
-            edit.length_factor = 2 / 3
+        edit.length_factor = _length_factor(norm)
         edit.take = _P["TAKE"].search(norm) is not None
         if _P["FROM_TEXT"].search(norm):
             edit.from_text = True
@@ -815,10 +856,7 @@ class Reader:
         norm = normalise(text).text
         whole.take = _P["TAKE"].search(norm) is not None
         whole.total_s = seconds_in(text)
-        if _P["LONGER"].search(norm):
-            whole.length_factor = 1.5
-        elif _P["SHORTER"].search(norm):
-            whole.length_factor = 2 / 3
+        whole.length_factor = _length_factor(norm)
         if _P["SLOWER"].search(norm):
             whole.speed = "slow"
         elif _P["FASTER"].search(norm):

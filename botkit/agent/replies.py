@@ -17,7 +17,9 @@ LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ja", "zh-Hans", "zh-Hant", "ko
 _TRADITIONAL = set("個鏡頭刪這為說們來時從後換將變種讓幫畫場調對與給開關會過還號點週們實體標題際")
 _WORDS: dict[str, tuple[str, ...]] = {
     "en": ("the", "it", "make", "shot", "shots", "more", "please", "with", "too", "and", "change", "remove", "add",
-           "use", "keep", "another", "swap", "move", "last", "first", "second", "of", "to", "caption", "merge"),
+           "use", "keep", "another", "swap", "move", "last", "first", "second", "of", "to", "caption", "merge",
+           "as", "long", "half", "twice", "is", "can", "we", "i", "don", "like", "this", "that", "what", "not", "sure",
+           "thanks", "hi", "hello", "good", "great", "looks", "one", "every", "all", "shorter", "longer"),
     "es": ("el", "la", "los", "las", "plano", "planos", "hazlo", "quita", "mas", "por", "que", "una", "del",
            "toma", "tambien", "elimina", "cambia", "pon", "segundo", "primer", "ultimo", "con", "usa", "y",
            "no", "se", "algo", "es", "esto", "eso", "muy", "pero", "como", "lo", "me", "gusta", "bien", "gracias", "hola", "distinto", "otra", "otro"),
