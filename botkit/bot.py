@@ -20,7 +20,7 @@ from pathlib import Path
 from botkit.agent import PlanRequest
 from botkit.agent.config import LLMSettings, Planner, make_planner
 from botkit.agent.offline import HistoryMessage, clean_request
-from botkit.agent.revise import UnclearRevision, revise
+from botkit.agent.revise import NewRequest, RefusedFollowUp, UnclearRevision, carry_over, revise, with_platforms
 from botkit.domain import Output, ProgressListener, ShotPlan
 from botkit.domain.jobs import JobState
 from botkit.engine import Engine, available_engines, load_engine
@@ -183,25 +183,37 @@ class Bot:
         seed: int | None = None,
         delivery: Delivery | None = None,
     ) -> Turn:
-        """A later message: revise the latest plan ("make it 5 seconds", "vertical for TikTok too",
-        "shot 2 should pan left", "another take") into a new revision; a message that is not a
-        revision (or brings images) is planned afresh. Unchanged shots re-use their clips.
+        """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
+        "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
+        re-use their clips. A message ``revise`` does not understand keeps the plan: it raises
+        ``UnclearRevision`` (an ``InputError`` saying what can change, in the user's language). A new
+        request ("now one for our lamp"), images the revision does not use, or an explicit ``skill``
+        are planned afresh, with the conversation's skill and platforms unless the message names others.
         Concurrent follow-ups each build on the one before (``_turn`` retries on a stale plan)."""
         self._latest(conversation_id)  # an unknown conversation is refused before anything else
 
         def make_plan(image_paths: list[str], latest: Latest | None) -> ShotPlan:
             assert latest is not None
-            if not image_paths and not platforms and not skill:
+            if not skill:
                 try:
-                    return revise(latest.plan, text, skills=self.planner.skills)
-                except UnclearRevision:  # includes NewRequest: a new subject is planned afresh
-                    pass
+                    revised = revise(latest.plan, text, skills=self.planner.skills, images=image_paths)
+                except NewRequest:
+                    revised = None
+                except RefusedFollowUp:
+                    raise
+                except UnclearRevision:
+                    if not platforms:
+                        raise
+                    revised = latest.plan  # the words say nothing more; the platforms asked for are the change
+                if revised is not None:
+                    return with_platforms(revised, platforms) if platforms else revised
+            kept_skill, kept_platforms = carry_over(latest.plan, text, self.planner.skills)
             return self.planner.plan(
                 PlanRequest(
                     text=text,
                     images=image_paths,
-                    platforms=platforms or [],
-                    skill=skill,
+                    platforms=platforms or kept_platforms,
+                    skill=skill or kept_skill,
                     seed=seed,
                     history=latest.history,
                 )

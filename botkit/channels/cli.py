@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from botkit.channels.cli_credentials import register as register_credentials
+from botkit.channels.cli_history import ConversationArg, history_command
 from botkit.channels.cli_models import app as models_app
 from botkit.channels.cli_skills import app as skills_app
 from botkit.channels.cli_web import sites_app
@@ -54,6 +56,15 @@ def chat(
     request: Annotated[
         str, typer.Argument(help='What to make, e.g. "a 10 second TikTok teaser for our new trail shoes".')
     ],
+    conversation: Annotated[
+        str | None,
+        typer.Option(
+            "--conversation", "-c", help="Follow up in this conversation (its id or first characters): revise its plan."
+        ),
+    ] = None,
+    continue_: Annotated[
+        bool, typer.Option("--continue", help="Follow up in the latest conversation of the data dir.")
+    ] = False,
     platform: Annotated[
         list[str] | None, typer.Option("--platform", "-p", help="Target platform (repeatable).")
     ] = None,
@@ -66,55 +77,60 @@ def chat(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; render nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
     engine: Annotated[str | None, typer.Option(help="Video engine [embedded].")] = None,
-    reframe: Annotated[str, typer.Option(help="auto | crop | blur-pad.")] = "auto",
+    reframe: Annotated[
+        str, typer.Option(help="auto | crop | blur-pad | follow (a crop that follows the subject).")
+    ] = "auto",
     skills_config: Annotated[
         Path | None,
         typer.Option("--skills-config", help="TOML with skill configs, e.g. a [marketing] brand kit [settings]."),
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Plan and render one request; prints the plan and where the videos are."""
+    """Plan and render one request, or a follow-up that revises a conversation's plan (only the
+    shots it changes are rendered again); prints the plan, the quality checks' reply and the videos."""
+    from botkit.agent.revise import changed_shots
+    from botkit.agent.suggest import suggestions_for
     from botkit.bot import Bot
+    from botkit.post.reframe import REFRAME_MODES
+    from botkit.store.history import History
 
-    console = Console(stderr=as_json)
-    if reframe not in ("auto", "crop", "blur-pad"):
-        raise _fail(f"unknown reframe mode {reframe!r}; choose auto, crop or blur-pad")
+    console = Console(stderr=as_json, soft_wrap=True)  # paths stay whole for copy and paste
+    if reframe not in REFRAME_MODES:
+        raise _fail(f"unknown reframe mode {reframe!r}; choose from: {', '.join(REFRAME_MODES)}")
+    if conversation is not None and continue_:
+        raise _fail("give --conversation ID or --continue, not both")
     if seed is not None and not 0 <= seed < 2**32:
         raise _fail(f"--seed must be a whole number from 0 to {2**32 - 1}, got {seed}")
     repeated = sorted({p for p in platform or [] if (platform or []).count(p) > 1})
     if repeated:
         raise _fail(f"--platform {repeated[0]} is given more than once; name each platform once")
+    reply = ""
+    changed: list[int] | None = None
     try:
-        bot = Bot.open(_settings(data_dir, engine=engine, skills_config=skills_config))
-        turn = bot.plan(request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli")
+        settings = _settings(data_dir, engine=engine, skills_config=skills_config)
+        bot = Bot.open(settings)
+        conversation_id = None
+        if conversation is not None:
+            conversation_id = History(bot.repo.sessions).resolve(conversation)
+        elif continue_:
+            conversation_id = History(bot.repo.sessions).latest()
+            if conversation_id is None:
+                raise BotkitError(f'no conversation in {settings.data_dir} to continue; start one: botkit chat "..."')
+        if conversation_id is None:
+            turn = bot.plan(
+                request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli"
+            )
+        else:
+            _plan_id, previous = bot.repo.latest_plan(conversation_id)
+            turn = bot.follow_up(
+                conversation_id, request, images=image or [], platforms=platform or [], skill=skill, seed=seed
+            )
+            changed = changed_shots(previous, turn.plan)
+        revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]
         if not as_json:
-            console.print(f"[bold]Plan[/] ({turn.plan.planner}):", highlight=False)
-            console.print(turn.plan.summary(), highlight=False, markup=False)
+            _print_plan(console, turn.plan, turn.conversation_id, revision, changed)
         if not dry_run:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=as_json,
-            ) as bar:
-                task = bar.add_task("rendering", total=None)
-
-                def show(event: BotProgress) -> None:
-                    if event.stage == "rendering" and event.steps:
-                        bar.update(
-                            task,
-                            description=f"shot {event.shot + 1}/{event.shots}",
-                            completed=event.step,
-                            total=event.steps,
-                        )
-                    elif event.stage == "post":
-                        bar.update(task, description="encoding", completed=0, total=None)
-                    elif event.stage == "done":
-                        bar.update(task, description="done", completed=1, total=1)
-
-                turn = bot.render(turn, on_progress=show, mode=reframe)  # type: ignore[arg-type]
+            turn, reply = _render(bot, turn, reframe, transient=as_json)
     except BotkitError as exc:
         raise _fail(str(exc)) from None
     outputs = [output.model_dump() for output in turn.outputs]
@@ -127,18 +143,100 @@ def chat(
         payload = {
             "conversation_id": turn.conversation_id,
             "plan_id": turn.plan_id,
+            "revision": revision,
             "job_id": turn.job_id,
             "plan": turn.plan.model_dump(mode="json"),
+            "rendered_again": changed if changed is not None else [shot.index for shot in turn.plan.shots],
+            "reply": reply,
             "outputs": outputs,
         }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
     for output in outputs:
         console.print(
-            f"[green]{output['platform']}[/]: {output['path']} ({output['width']}x{output['height']}, "
-            f"{output['duration_s']:g} s)",
+            f"[green]{output['platform']}[/] {output['width']}x{output['height']} {output['duration_s']:g} s: "
+            f"{output['path']}",
             highlight=False,
         )
+    if reply:
+        flagged = "Quality checks still flag" in reply
+        console.print(f"[yellow]{reply}[/]" if flagged else reply, highlight=False, markup=flagged)
+    example = next((s.text for s in suggestions_for(turn.plan) if s.id != "take"), "another take")
+    console.print(
+        f'conversation {turn.conversation_id[:8]}: follow up with  botkit chat --continue "{example}"',
+        highlight=False,
+        markup=False,
+    )
+
+
+_FALLBACK = re.compile(r"\(llm fallback: ([^)]*)\)")
+
+
+def _print_plan(  # type: ignore[no-untyped-def]
+    console: Console, plan, conversation_id: str, revision: int, changed: list[int] | None
+) -> None:
+    if changed is None:
+        console.print(f"[bold]Plan[/] ({plan.planner}):", highlight=False)
+    else:
+        console.print(f"[bold]Revision {revision}[/] of {conversation_id[:8]} ({plan.planner}):", highlight=False)
+    console.print(plan.summary(), highlight=False, markup=False)
+    if plan.style:
+        console.print(f"  style: {plan.style}", highlight=False, markup=False)
+    fallback = _FALLBACK.search(plan.planner)
+    if fallback:
+        console.print(
+            f"[yellow]note:[/] the LLM planner was not used ({fallback.group(1)}); the offline planner made this plan.",
+            highlight=False,
+        )
+    if changed is not None:
+        if not changed:
+            console.print("renders no shot again: every clip is re-used", highlight=False)
+        else:
+            kept = len(plan.shots) - len(changed)
+            shots = ", ".join(str(index + 1) for index in changed)
+            console.print(f"renders shot(s) {shots} again; re-uses {kept} clip(s)", highlight=False)
+
+
+def _render(bot, turn, reframe: str, *, transient: bool):  # type: ignore[no-untyped-def]
+    """Render with a progress bar; returns the turn and the job's reply (what the quality checks
+    still flag after their retry is in it)."""
+    reply = ""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=transient,
+    ) as bar:
+        task = bar.add_task("rendering", total=None)
+
+        def show(event: BotProgress) -> None:
+            nonlocal reply
+            if event.stage == "rendering" and event.steps:
+                bar.update(
+                    task, description=f"shot {event.shot + 1}/{event.shots}", completed=event.step, total=event.steps
+                )
+            elif event.stage == "post":
+                bar.update(task, description="encoding", completed=0, total=None)
+            elif event.stage == "done":
+                reply = event.detail or ""
+                bar.update(task, description="done", completed=1, total=1)
+
+        turn = bot.render(turn, on_progress=show, mode=reframe)
+    return turn, reply
+
+
+@app.command()
+def history(
+    conversation: ConversationArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many conversations to list.")] = 20,
+    data_dir: DataDir = None,
+) -> None:
+    """List the conversations (id, last message, channel, revisions, videos, title), or show one:
+    every revision with the message that asked for it, its jobs, replies and videos."""
+    history_command(conversation, as_json=as_json, limit=limit, data_dir=data_dir, settings_for=_settings)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from typing import Annotated
 import numpy as np
 import typer
 from PIL import Image
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -41,6 +42,17 @@ def _where(entry) -> str:  # type: ignore[no-untyped-def]
     return f"{path}" + ("" if path and path.exists() else "  (missing)")
 
 
+WIDE_COLUMNS = 110  # below this `models list` drops the family and the weights' paths
+TASK_NAMES = {"condition": "cond"}
+
+
+def _weights(entry) -> str:  # type: ignore[no-untyped-def]
+    if entry.loader or entry.builder:
+        return "built-in"
+    path = entry.resolved_path()
+    return "ready" if path and path.exists() else "missing"
+
+
 @app.command("list")
 def list_models(
     registry_file: RegistryFile = None,
@@ -56,13 +68,29 @@ def list_models(
     if as_json:
         typer.echo(json.dumps([e.model_dump(mode="json", exclude={"source"}) for e in entries], indent=2))
         return
-    table = Table("name", "family", "tasks", "fps", "size", "frames", "source", title="botkit models")
+    console = Console()
+    wide = console.width >= WIDE_COLUMNS
+    table = Table(title="botkit models", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("name", no_wrap=True)  # what a user types: never cut
+    if wide:
+        table.add_column("family", no_wrap=True)
+    table.add_column("tasks")
+    table.add_column("fps", justify="right", no_wrap=True)
+    table.add_column("size", no_wrap=True)
+    table.add_column("frames")
+    table.add_column("source" if wide else "weights", no_wrap=not wide)
     for entry in entries:
-        tasks = ", ".join(entry.tasks) if not entry.loader else "t2v, i2v"
+        tasks = " ".join(TASK_NAMES.get(task, task) for task in (entry.tasks if not entry.loader else ["t2v", "i2v"]))
         size = "-" if entry.loader else f"{entry.size[0]}x{entry.size[1]}"
-        frames = "-" if entry.loader else entry.frames + (f" (<= {entry.max_frames})" if entry.max_frames else "")
-        table.add_row(entry.name, entry.family, tasks, str(entry.fps), size, frames, _where(entry))
-    Console().print(table)
+        frames = "-" if entry.loader else entry.frames + (f" ≤{entry.max_frames}" if entry.max_frames else "")
+        row = [entry.name, *([entry.family] if wide else []), tasks, str(entry.fps), size, frames]
+        table.add_row(*row, _where(entry) if wide else _weights(entry))
+    console.print(table)
+    if not wide:
+        console.print(
+            "weights: built-in (made in code), ready (on disk) or missing; paths: --json",
+            highlight=False,
+        )
 
 
 @app.command("check")

@@ -41,10 +41,30 @@ def test_long_plans_fit_slack_limits():
 def test_status_and_result_buttons():
     assert [e["action_id"] for e in actions(status_blocks("x", job_id="J", running=True))] == [ids.CANCEL]
     assert actions(status_blocks("x", job_id="J", running=False)) == []
-    take, platform = actions(result_blocks("done", "C1", ["tiktok", "youtube"]))
+    plan = OfflinePlanner().plan(PlanRequest(text="a promo for our lamp", platforms=["tiktok", "youtube"]))
+    take, square, captions, platform = actions(result_blocks("done", "C1", plan))
     assert take["action_id"] == ids.TAKE and take["value"] == "C1"
+    assert (square["action_id"], square["value"], square["text"]["text"]) == (
+        ids.SUGGEST,
+        "C1:square",
+        "Square version",
+    )
+    assert captions["value"] == "C1:captions-on"
     values = [o["value"] for o in platform["options"]]
     assert "C1:reels" in values and "C1:tiktok" not in values and "C1:youtube" not in values
+
+
+def test_suggested_follow_ups_fit_the_video():
+    def labels(plan):
+        return [e["text"]["text"] for e in actions(result_blocks("done", "C1", plan)) if e["type"] == "button"]
+
+    vertical = OfflinePlanner().plan(PlanRequest(text="a 10 second TikTok teaser with captions for our cafe"))
+    assert vertical.platforms == ["tiktok"] and vertical.captions
+    assert labels(vertical) == ["Another take", "Widescreen version", "Square version", "Remove captions"]
+    wide = vertical.model_copy(update={"platforms": ["youtube"], "captions": False})
+    assert labels(wide) == ["Another take", "Vertical version", "Square version", "Add captions"]
+    every = wide.model_copy(update={"platforms": ["reels", "linkedin", "instagram-feed"]})
+    assert labels(every) == ["Another take", "Add captions"]
 
 
 def test_clean_text_and_thread_keys():

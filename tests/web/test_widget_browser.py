@@ -153,6 +153,12 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     assert card.locator("a", has_text="Download").get_attribute("href").endswith("download=1")
     page.screenshot(path=str(ARTIFACTS / "1-desktop-video.png"))
 
+    # follow-up buttons fit the video: a 16:9 video for X gets a vertical and a square version, no widescreen one
+    def follow_labels(index: int) -> list[str]:
+        return page.locator("botkit-chat .card").nth(index).locator(".follow button").all_text_contents()
+
+    assert follow_labels(0) == ["Another take", "Vertical version", "Square version", "Add captions"]
+
     # a follow-up button: "Another take" re-plans with new seeds and renders again
     seeds = [
         shot["seed"] for shot in live_rendering.bot.repo.latest_plan(conversation_id(page))[1].model_dump()["shots"]
@@ -164,6 +170,14 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     new_seeds = [shot.seed for shot in live_rendering.bot.repo.latest_plan(conversation_id(page))[1].shots]
     assert new_seeds != seeds
 
+    # "Vertical version": the same shots for TikTok too; the next video offers no vertical version again
+    page.locator("botkit-chat .card").nth(1).locator("button", has_text="Vertical version").click()
+    page.locator("botkit-chat .card").nth(2).wait_for(timeout=10_000)
+    assert "Done" in wait_for_card_state(page, 2)
+    assert live_rendering.bot.repo.latest_plan(conversation_id(page))[1].platforms == ["x", "tiktok"]
+    assert follow_labels(2) == ["Another take", "Square version", "Add captions"]
+    assert page.locator("botkit-chat .card").nth(2).locator("video").count() == 2
+
     # upload a storyboard panel (an image-to-video shot)
     panel = tmp_path / "panel.png"
     Image.new("RGB", (96, 64), (30, 90, 200)).save(panel)
@@ -171,22 +185,25 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     assert page.locator("botkit-chat .chips span").count() == 1
     page.locator("botkit-chat textarea").fill("animate this panel, 1 second, for X")
     page.locator("botkit-chat button[aria-label=Send]").click()
-    page.locator("botkit-chat .card").nth(2).wait_for(timeout=10_000)
+    page.locator("botkit-chat .card").nth(3).wait_for(timeout=10_000)
     assert page.locator("botkit-chat .msg.user .thumbs img").count() == 1
-    assert "from image" in page.locator("botkit-chat .card").nth(2).text_content()
-    labels = wait_for_card_state(page, 2)
+    assert "from image" in page.locator("botkit-chat .card").nth(3).text_content()
+    labels = wait_for_card_state(page, 3)
     assert "Done" in labels, labels
     page.screenshot(path=str(ARTIFACTS / "2-desktop-panel.png"))
 
     # reload: the history comes back from the API (token + conversation id in localStorage)
     page.reload()
-    page.locator("botkit-chat .card").nth(2).wait_for(timeout=10_000)
-    assert page.locator("botkit-chat .card").count() == 3
-    assert page.locator("botkit-chat .msg.user").count() == 3
+    page.locator("botkit-chat .card").nth(3).wait_for(timeout=10_000)
+    assert page.locator("botkit-chat .card").count() == 4
+    assert page.locator("botkit-chat .msg.user").count() == 4
     assert page.locator("botkit-chat .msg.user .thumbs img").count() == 1
-    assert page.locator("botkit-chat .card").nth(2).locator(".follow button").count() == 2
-    assert page.locator("botkit-chat .follow button").count() == 2  # follow-ups only on the latest plan
-    state = video_state(page, 2)
+    panel_plan = live_rendering.bot.repo.latest_plan(conversation_id(page))[1]
+    expected = ["Another take", "Vertical version", "Square version"]
+    expected.append("Remove captions" if panel_plan.captions else "Add captions")
+    assert follow_labels(3) == expected  # restored from the API, fitted to the latest plan
+    assert page.locator("botkit-chat .follow button").count() == 4  # follow-ups only on the latest plan
+    state = video_state(page, 3)
     assert state["duration"] == pytest.approx(1.0, abs=0.1)
     assert page.locator("botkit-chat .card").nth(0).locator(".status span").text_content() == "Done"
     page.screenshot(path=str(ARTIFACTS / "3-after-reload.png"))
@@ -198,12 +215,12 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     )
     phone_page = phone.new_page()
     phone_page.goto(page_server)
-    phone_page.locator("botkit-chat .card").nth(2).locator("video").wait_for(timeout=10_000)
+    phone_page.locator("botkit-chat .card").nth(3).locator("video").wait_for(timeout=10_000)
     box = phone_page.locator("botkit-chat .panel").bounding_box()
     assert box is not None and box["width"] == 390 and box["height"] >= 800
     assert phone_page.locator("botkit-chat textarea").is_visible()
     assert not phone_page.locator("botkit-chat .launcher").is_visible()  # the header's close button is enough
-    video_box = phone_page.locator("botkit-chat .card").nth(2).locator("video").bounding_box()
+    video_box = phone_page.locator("botkit-chat .card").nth(3).locator("video").bounding_box()
     assert video_box is not None and video_box["width"] <= 390
     phone_page.screenshot(path=str(ARTIFACTS / "4-phone.png"))
     phone.close()

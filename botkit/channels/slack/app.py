@@ -260,6 +260,8 @@ def _listen(app: App, service: SlackService) -> None:
                 service.another_take(place, value, delivery=delivery)
             elif action["action_id"] == ids.PLATFORM:
                 service.other_platform(place, value, delivery=delivery)
+            elif action["action_id"] == ids.SUGGEST:
+                service.suggested(place, value, delivery=delivery)
         except InputError as exc:
             service.say(place, messages.REFUSED.format(reason=escape(str(exc))))
         except Exception as exc:

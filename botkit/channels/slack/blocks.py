@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botkit.agent.suggest import suggestions_for
 from botkit.channels.slack import messages
 from botkit.domain import Output, ShotPlan
 from botkit.domain.plan import PLATFORM_IDS, ShotMode
@@ -14,7 +15,8 @@ APPROVE = "botkit_approve"
 TAKE = "botkit_take"
 PLATFORM = "botkit_platform"
 CANCEL = "botkit_cancel"
-ACTION_IDS = (APPROVE, TAKE, PLATFORM, CANCEL)
+SUGGEST = "botkit_suggest"  # value "<conversation id>:<suggestion id>" (botkit.agent.suggest)
+ACTION_IDS = (APPROVE, TAKE, PLATFORM, CANCEL, SUGGEST)
 
 _MAX_TEXT = 2900  # a section's text may hold 3000 characters
 
@@ -86,10 +88,16 @@ def status_blocks(text: str, *, job_id: str, running: bool) -> list[Block]:
     return blocks
 
 
-def result_blocks(text: str, conversation_id: str, platforms: list[str]) -> list[Block]:
-    """The finished status: another take, or the same video for another platform."""
-    others = [p for p in PLATFORM_IDS if p not in platforms]
-    elements: list[Block] = [_button(TAKE, "Another take", conversation_id)]
+def result_blocks(text: str, conversation_id: str, plan: ShotPlan) -> list[Block]:
+    """The finished status with follow-ups that fit the video (no "Vertical version" under a
+    vertical one), and the same video for another platform."""
+    elements: list[Block] = [
+        _button(TAKE, suggestion.label, conversation_id)
+        if suggestion.id == "take"
+        else _button(SUGGEST, suggestion.label, f"{conversation_id}:{suggestion.id}")
+        for suggestion in suggestions_for(plan)
+    ]
+    others = [p for p in PLATFORM_IDS if p not in plan.platforms]
     if others:
         elements.append(
             {

@@ -17,6 +17,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from botkit.agent.revise import UnclearRevision, revise
+from botkit.agent.suggest import SUGGESTIONS
 from botkit.bot import Bot, Turn
 from botkit.channels.slack import messages
 from botkit.channels.slack.blocks import escape, plan_blocks
@@ -226,6 +227,14 @@ class SlackService:
     def other_platform(self, place: Place, value: str, *, delivery: str) -> None:
         conversation_id, platform = value.rsplit(":", 1)
         self.revise(place, conversation_id, f"for {platform} too", delivery=delivery)
+
+    def suggested(self, place: Place, value: str, *, delivery: str) -> None:
+        """A suggestion button ("Vertical version"): its follow-up, by id (never free text)."""
+        conversation_id, _, key = value.rpartition(":")
+        suggestion = SUGGESTIONS.get(key)
+        if suggestion is None or not conversation_id:
+            raise InputError(f"unknown suggestion {key!r}")
+        self.revise(place, conversation_id, suggestion.text, delivery=delivery)
 
     def revise(self, place: Place, conversation_id: str, text: str, *, delivery: str) -> None:
         try:

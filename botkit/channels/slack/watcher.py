@@ -21,6 +21,7 @@ from botkit.channels.slack import messages
 from botkit.channels.slack.blocks import describe_outputs, escape, result_blocks, status_blocks
 from botkit.channels.slack.records import JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
+from botkit.domain import ShotPlan
 from botkit.domain.jobs import JobEvent
 
 logger = logging.getLogger(__name__)
@@ -76,12 +77,13 @@ class JobWatcher(threading.Thread):
 
     def follow(self) -> None:
         record = self.record
-        platforms = self.bot.repo.get_plan(self.bot.jobs.status(record.job_id).plan_id).platforms
+        plan = self.bot.repo.get_plan(self.bot.jobs.status(record.job_id).plan_id)
+        platforms = plan.platforms
         wanted: tuple[str, str] | None = None  # the newest (kind, text) not shown yet
         while not self.stopping.is_set():
             for event in self.bot.jobs.events(job_id=record.job_id, after=record.after):
                 if event.kind in FINAL_KINDS:  # ``after`` moves past it only once it was reported
-                    self.finish(event, platforms)
+                    self.finish(event, plan)
                     return
                 record.after = event.id
                 wanted = (event.kind, describe(event, platforms))
@@ -105,8 +107,9 @@ class JobWatcher(threading.Thread):
         self.update(status_blocks(text, job_id=self.record.job_id, running=True), text)
         self.records.save_job(self.record)
 
-    def finish(self, event: JobEvent, platforms: list[str]) -> None:
+    def finish(self, event: JobEvent, plan: ShotPlan) -> None:
         record = self.record
+        platforms = plan.platforms
         if event.kind == "done":
             self.show("upload", messages.UPLOADING)
             outputs = self.bot.outputs(record.conversation_id, job_id=record.job_id)
@@ -117,7 +120,7 @@ class JobWatcher(threading.Thread):
                 logger.warning("upload failed", extra={"job_id": record.job_id, "error": exc.response.get("error")})
                 text = messages.UPLOAD_FAILED.format(error=exc.response.get("error"))
                 self.say(text)
-            self.update(result_blocks(text, record.conversation_id, platforms), text)
+            self.update(result_blocks(text, record.conversation_id, plan), text)
         else:
             text = describe(event, platforms)
             self.update(status_blocks(text, job_id=record.job_id, running=False), text)

@@ -65,6 +65,14 @@ class OutputOut(BaseModel):
     poster_url: str | None = None
 
 
+class SuggestionOut(BaseModel):
+    """A follow-up worth offering under the latest video: show ``label``, send ``text`` as a message."""
+
+    id: str
+    label: str
+    text: str
+
+
 class ConversationOut(BaseModel):
     id: str
     channel: str
@@ -74,6 +82,10 @@ class ConversationOut(BaseModel):
     summary: str | None
     jobs: list[JobOut]
     outputs: list[OutputOut]
+    suggestions: list[SuggestionOut] = Field(
+        default_factory=list,
+        description="Follow-ups that fit the latest plan (no 'Vertical version' under a vertical one).",
+    )
     last_event_id: int = Field(description="Resume the event stream after this id.")
 
 

@@ -6,11 +6,12 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+from botkit.agent.suggest import suggestions_for
 from botkit.bot import Bot
 from botkit.domain import ShotPlan
 from botkit.domain.jobs import JobEvent
 
-from .schemas import ConversationOut, JobOut, MessageOut, OutputOut
+from .schemas import ConversationOut, JobOut, MessageOut, OutputOut, SuggestionOut
 from .sites import SiteInfo
 from .tokens import sign_asset
 
@@ -93,6 +94,7 @@ class Views:
             summary=None if plan is None else plan.summary(),
             jobs=self.jobs(conversation_id),
             outputs=self.outputs(base, site, conversation_id),
+            suggestions=[] if plan is None else [SuggestionOut(**s.model_dump()) for s in suggestions_for(plan)],
             last_event_id=self.bot.jobs.last_event_id(conversation_id),
         )
 
@@ -105,6 +107,9 @@ class Views:
             data["summary"] = plan.summary()
         elif event.kind == "done":
             data["outputs"] = [o.model_dump() for o in self.outputs(base, site, event.conversation_id, event.job_id)]
+            if event.job_id:  # the buttons under this video fit this video's plan
+                plan = self.bot.repo.get_plan(self.bot.jobs.status(event.job_id).plan_id)
+                data["suggestions"] = [s.model_dump() for s in suggestions_for(plan)]
         return {
             "id": event.id,
             "job_id": event.job_id,

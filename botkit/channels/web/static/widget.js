@@ -222,7 +222,7 @@ textarea:focus { border-color: var(--accent); }
             if (!job) { this.add(h("div", { class: "msg bot" }, message.text)); continue; }
             const card = this.addCard(job.id, message.text);
             const outputs = conversation.outputs.filter((o) => o.job_id === job.id);
-            this.applyState(card, job.state, job.error, outputs);
+            this.applyState(card, job.state, job.error, outputs, conversation.suggestions);
           } else if (!/^Done: /.test(message.text)) this.add(h("div", { class: "msg bot" }, message.text));
         }
         this.log.scrollTop = this.log.scrollHeight;
@@ -311,8 +311,8 @@ textarea:focus { border-color: var(--accent); }
       card.label.textContent = label;
     }
 
-    applyState(card, state, error, outputs = []) {
-      if (state === "succeeded") { this.progress(card, 1, "Done"); this.showOutputs(card, outputs); }
+    applyState(card, state, error, outputs = [], suggestions = []) {
+      if (state === "succeeded") { this.progress(card, 1, "Done"); this.showOutputs(card, outputs, suggestions); }
       else if (state === "failed") { this.progress(card, 0, `Failed: ${error || "unknown error"}`); }
       else if (state === "cancelled") { this.progress(card, 0, "Cancelled"); }
       else if (state === "running") { this.progress(card, 0.05, "Rendering…"); return; }
@@ -320,7 +320,7 @@ textarea:focus { border-color: var(--accent); }
       card.cancel.remove();
     }
 
-    showOutputs(card, outputs) {
+    showOutputs(card, outputs, suggestions = []) {
       card.outputs.replaceChildren(...outputs.map((output) => h("div", { class: "out" },
         h("video", { src: output.url, poster: output.poster_url, controls: true, playsinline: true, preload: "metadata",
           style: `aspect-ratio: ${output.width} / ${output.height}` }),
@@ -328,9 +328,10 @@ textarea:focus { border-color: var(--accent); }
           h("span", {}, `${output.platform} · ${output.width}×${output.height} · ${output.duration_s.toFixed(1)} s`),
           h("a", { href: output.download_url, download: "", target: "_blank", rel: "noopener" }, "Download")))));
       if ([...this.cards.values()].at(-1) !== card) return;
-      card.follow.replaceChildren(
-        h("button", { type: "button", class: "ghost", onclick: () => this.send("another take") }, "Another take"),
-        h("button", { type: "button", class: "ghost", onclick: () => this.send("vertical for TikTok too") }, "Vertical version"));
+      // the server fits these to the video: no "Vertical version" under a vertical one
+      card.follow.replaceChildren(...suggestions.map((suggestion) =>
+        h("button", { type: "button", class: "ghost", "data-suggestion": suggestion.id,
+          onclick: () => this.send(suggestion.text) }, suggestion.label)));
       this.log.scrollTop = this.log.scrollHeight;
     }
 
@@ -350,7 +351,7 @@ textarea:focus { border-color: var(--accent); }
         this.progress(card, 0.05 + 0.8 * (done / Math.max(1, data.shots)), `Rendering shot ${(data.shot || 0) + 1} of ${data.shots}…`);
       } else if (event.kind === "post") this.progress(card, 0.9, "Editing and encoding…");
       else if (event.kind === "retrying") this.progress(card, 0.02, "Retrying…");
-      else if (event.kind === "done") this.applyState(card, "succeeded", null, data.outputs || []);
+      else if (event.kind === "done") this.applyState(card, "succeeded", null, data.outputs || [], data.suggestions || []);
       else if (event.kind === "failed") this.applyState(card, "failed", data.error);
       else if (event.kind === "cancelled") this.applyState(card, "cancelled");
     }
