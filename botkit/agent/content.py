@@ -55,8 +55,12 @@ _JA_KANJI_ONLY = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々]+")
 _KO_PARTICLES = re.compile(
     r"(?:에서부터|으로부터|에게서|에서는|에서도|으로는|이라는|라는|처럼|까지|부터|에서|에게|한테|으로|이랑|하고|보다|마다|에는|에도|은|는|이|가|을|를|의|에|로|와|과|도|만|랑)$"
 )
-_KO_STOP = frozenset("그리고 그 이 저 그녀 그는 그것 및 또는 아주 매우 정말 우리 우리의 저희 저희의 한 두 세 것 수 등 더 위 중 안 속 옆 앞 뒤 다음 때".split())
-_KO_ENDINGS = re.compile(r"(?:하는|하고|한다|하며|해서|하면서|는다|ㄴ다|는|은|고|며|면서|다|아|어|여|게|니|지|던|ㄴ|ㄹ)$")
+_KO_STOP = frozenset(
+    "그리고 그 이 저 그녀 그는 그것 및 또는 아주 매우 정말 우리 우리의 저희 저희의 한 두 세 것 수 등 더 위 중 안 속 옆 앞 뒤 다음 때".split()
+)
+_KO_ENDINGS = re.compile(
+    r"(?:하는|하고|한다|하며|해서|하면서|는다|ㄴ다|는|은|고|며|면서|다|아|어|여|게|니|지|던|ㄴ|ㄹ)$"
+)
 
 
 def _latin_words(text: str) -> list[str]:
@@ -121,7 +125,10 @@ def _stem_match(word: str, tokens: set[str]) -> bool:
     if len(word) < 4:
         return any(token == word + "s" or token == word + "es" for token in tokens)
     stem = word[: max(4, len(word) - 2)]
-    return any(token.startswith(stem) or (len(token) >= 4 and word.startswith(token[: max(4, len(token) - 2)])) for token in tokens)
+    return any(
+        token.startswith(stem) or (len(token) >= 4 and word.startswith(token[: max(4, len(token) - 2)]))
+        for token in tokens
+    )
 
 
 def _cjk_present(word: str, text: str) -> bool:

@@ -12,18 +12,34 @@ from botkit.skills.text import fold
 LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ja", "zh-Hans", "zh-Hant", "ko")
 
 # characters written differently in simplified and traditional Chinese (the commonest in requests)
-_SIMPLIFIED = set("这个们视频镜头广告时为说门车发书东长马鸟鱼龙飞云电灯点红绿蓝黄色里来对过还进让给从后样机产品动画乐欢宝园场开关间边远头脸兴买卖网页户简单图过贝壳风轮转环际运钟钱铁银锅")
-_TRADITIONAL = set("這個們視頻鏡頭廣告時為說門車發書東長馬鳥魚龍飛雲電燈點紅綠藍黃色裡來對過還進讓給從後樣機產品動畫樂歡寶園場開關間邊遠頭臉興買賣網頁戶簡單圖過貝殼風輪轉環際運鐘錢鐵銀鍋")
+_SIMPLIFIED = set(
+    "这个们视频镜头广告时为说门车发书东长马鸟鱼龙飞云电灯点红绿蓝黄色里来对过还进让给从后样机产品动画乐欢宝园场开关间边远头脸兴买卖网页户简单图过贝壳风轮转环际运钟钱铁银锅"
+)
+_TRADITIONAL = set(
+    "這個們視頻鏡頭廣告時為說門車發書東長馬鳥魚龍飛雲電燈點紅綠藍黃色裡來對過還進讓給從後樣機產品動畫樂歡寶園場開關間邊遠頭臉興買賣網頁戶簡單圖過貝殼風輪轉環際運鐘錢鐵銀鍋"
+)
 _SIMPLIFIED -= _TRADITIONAL
 _TRADITIONAL -= _SIMPLIFIED
 
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the a an and of with for on in at to is are our my this that video make show from into its his her".split()),
-    "es": frozenset("el la los las un una unos y de del con para en por que es nuestro nuestra haz crea video sobre muy se al".split()),
-    "fr": frozenset("le la les un une des et de du avec pour sur dans qui est notre nos fais cree video au aux ce cette".split()),
-    "de": frozenset("der die das ein eine einen und mit fur auf im in von ist unser unsere erstelle mach video uber den dem zum".split()),
-    "it": frozenset("il lo la gli le un una uno e di del della con per su nel che nostro nostra fai crea video sul alla dei".split()),
-    "pt": frozenset("o a os as um uma e de do da dos das com para em no na que nosso nossa faca crie video pela pelo ao".split()),
+    "en": frozenset(
+        "the a an and of with for on in at to is are our my this that video make show from into its his her".split()
+    ),
+    "es": frozenset(
+        "el la los las un una unos y de del con para en por que es nuestro nuestra haz crea video sobre muy se al".split()
+    ),
+    "fr": frozenset(
+        "le la les un une des et de du avec pour sur dans qui est notre nos fais cree video au aux ce cette".split()
+    ),
+    "de": frozenset(
+        "der die das ein eine einen und mit fur auf im in von ist unser unsere erstelle mach video uber den dem zum".split()
+    ),
+    "it": frozenset(
+        "il lo la gli le un una uno e di del della con per su nel che nostro nostra fai crea video sul alla dei".split()
+    ),
+    "pt": frozenset(
+        "o a os as um uma e de do da dos das com para em no na que nosso nossa faca crie video pela pelo ao".split()
+    ),
 }
 # words found in one language only, so "una" (es/it) or "de" (es/fr/pt) do not decide alone
 _DISTINCT: dict[str, frozenset[str]] = {
@@ -71,10 +87,10 @@ ASK_WHAT: dict[str, str] = {
     'splashing through a puddle".',
     "es": '¿Qué debe mostrar el vídeo? Descríbelo en pocas palabras, p. ej. "un TikTok de 10 segundos de nuestras '
     'zapatillas nuevas pisando un charco".',
-    "fr": 'Que doit montrer la vidéo ? Décrivez-la en quelques mots, par ex. « un TikTok de 10 secondes de nos '
-    'nouvelles chaussures qui traversent une flaque ».',
-    "de": 'Was soll das Video zeigen? Beschreiben Sie es in ein paar Worten, z. B. „ein 10 Sekunden TikTok von '
-    'unseren neuen Laufschuhen, die durch eine Pfütze laufen“.',
+    "fr": "Que doit montrer la vidéo ? Décrivez-la en quelques mots, par ex. « un TikTok de 10 secondes de nos "
+    "nouvelles chaussures qui traversent une flaque ».",
+    "de": "Was soll das Video zeigen? Beschreiben Sie es in ein paar Worten, z. B. „ein 10 Sekunden TikTok von "
+    "unseren neuen Laufschuhen, die durch eine Pfütze laufen“.",
     "it": 'Che cosa deve mostrare il video? Descrivilo in poche parole, ad es. "un TikTok di 10 secondi delle nostre '
     'nuove scarpe che attraversano una pozzanghera".',
     "pt": 'O que o vídeo deve mostrar? Descreva em poucas palavras, por ex. "um TikTok de 10 segundos dos nossos '

@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from botkit.agent import guard
-from botkit.agent.offline import OfflinePlanner, PlanRequest, check_request, parse_args, parse_config
+from botkit.agent.offline import OfflinePlanner, PlanRequest, check_content, check_request, parse_args, parse_config
 from botkit.domain import DEFAULT_NEGATIVE_PROMPT, PLATFORM_IDS, Limits, PlatformId, Shot, ShotMode, ShotPlan
 from botkit.prompts import load_template
 
@@ -104,7 +104,8 @@ class LLMPlanner:
         )
 
     def plan(self, request: PlanRequest) -> ShotPlan:
-        text = check_request(request, self.skills.names())  # limits are the user's problem: no fallback
+        # limits and requests with nothing to show are the user's problem: no model call, no fallback
+        text = check_content(request, check_request(request, self.skills.names()))
         system = self.system_prompt(len(request.images))
         checker = guard.Guard(self._secrets, [system])
         messages: list[BaseMessage] = [SystemMessage(system)]

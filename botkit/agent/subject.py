@@ -38,8 +38,6 @@ _THESE = (
     r"|diese[mn]?|meine[nm]?|die|den|unsere[nm]?|questa|queste|questo|questi|mie|le|nostre|i|essa|essas|esse|esses|estas|minhas|as|os|nossas)"
 )
 _PATTERNS = [
-    # the request's framing: "Make me a", "haz un", "erstelle ein"
-    rf"^(?:{words.FILLER_PATTERN[1:]})(?:(?:a|an|one|the|un|una|une|ein|eine|einen|uno|um|uma|some)\s+)?",
     # lengths: "10 second", "of 20 seconds", "15-second", "lasting 5 s", "2 segundos cada una"
     rf"(?:\b(?:of|de|von|di|da|do|lasting|that lasts|about|around|approximately|unos|environ|circa|etwa|cerca de|durante)\s+)?"
     rf"(?<![\w.,]){words.NUM}\s*-?\s*(?:{_UNITS})\b(?:\s+(?:long|lang|de long|de duracion|di durata|de duracao|in length|max|maximum))?"
@@ -49,7 +47,8 @@ _PATTERNS = [
     rf"(?:时长|時長|长度|長度|总长|總長|全长|全長|持续|持續|共|总共|總共|约|約|大约|大約|全部で|長さ|길이)?\s*(?:为|為|は|が|是)?\s*"
     rf"(?<![\d.])(?:\d+(?:\.\d+)?|{words.HAN_NUMBER})\s*(?:{_CJK_UNITS}|(?<=\d)\s*分(?![钟鐘間])|(?<=\d)\s*분)"
     r"(?:左右|くらい|ぐらい|程度|以内|정도|내외|이내|前後)?\s*(?:的|の|짜리|의|で|에|으로|로|内|以内|之内|ずつ|씩|一个|一個)?",
-    r"(?:每一个|每一個|每个|每個|每段|每格|每幅|每张|每張|各|それぞれ|각각|각)\s*" + rf"(?:{words.CJK_SHOT_NOUN})?\s*(?=\d)",
+    r"(?:每一个|每一個|每个|每個|每段|每格|每幅|每张|每張|各|それぞれ|각각|각)\s*"
+    + rf"(?:{words.CJK_SHOT_NOUN})?\s*(?=\d)",
     # counts: "in 3 shots", "three panels", "5 steps", "三个镜头", "3つのショット", "세 장면", "分三步"
     rf"(?:\b(?:in|en|with|con|avec|mit|into|across|over|using|as|em|com|di|da|of|de|in)\s+)?(?<![\w.,]){words.COUNT_NUM}\s*-?\s*"
     rf"(?:(?:short|quick|long|different|separate|distinct|continuous|consecutive|simple|easy|cortos?|cortas?|courts?|courtes?|kurze[n]?|brevi|curtos?|curtas?|rapidos?|faciles|einfache[n]?|semplici|simples)\s+)?(?:{_COUNTS})\b",
@@ -90,11 +89,14 @@ _PATTERNS = [
 # the kind of video: strong nouns always, weak nouns ("story", "post", "film") only before a link word
 _STRONG_KIND = "(?:" + "|".join(
     sorted(
-        """video videos clip clips ad ads advert advertisement promo promos teaser animatic animatics tutorial tutorials
-        explainer anuncio anuncios animatica tutoriel publicite werbevideo werbespot produktvideo schulungsvideo erklarvideo
-        animatik pubblicita publicidade""".split()
-        + ["video promocional", "video de producto", "video promotionnel", "video produit", "video promozionale",
-           "video prodotto", "spot pubblicitario", "video do produto", "video de produto", "product video", "promo video"],
+        [
+            *"""video videos clip clips ad ads advert advertisement promo promos teaser animatic animatics tutorial
+            tutorials explainer anuncio anuncios animatica tutoriel publicite werbevideo werbespot produktvideo
+            schulungsvideo erklarvideo animatik pubblicita publicidade""".split(),
+            *["video promocional", "video de producto", "video promotionnel", "video produit", "video promozionale",
+              "video prodotto", "spot pubblicitario", "video do produto", "video de produto", "product video",
+              "promo video"],
+        ],
         key=len,
         reverse=True,
     )
@@ -111,6 +113,8 @@ _WEAK_KIND = (
 )
 _ARTICLE = r"(?:(?:a|an|the|one|un|una|une|ein|eine|einen|uno|um|uma|il|lo|la|le|el|o|this|that|ce|cette|questo|este|esse|dieses)\s+)?"
 _KIND_PATTERNS = [
+    # the request's framing: "Make me a", "haz un", "erstelle ein"
+    rf"^(?:{words.FILLER_PATTERN[1:]})(?:(?:a|an|one|the|un|una|une|ein|eine|einen|uno|um|uma|some)\s+)?",
     rf"\b{_ARTICLE}{_KIND_ADJ}{_STRONG_KIND}\b(?:\s+{words.KIND_LINK}\b)?",
     rf"\b{_ARTICLE}{_KIND_ADJ}{_WEAK_KIND}\s+{words.KIND_LINK}\b",
     rf"\b{_ARTICLE}{_KIND_ADJ}{_WEAK_KIND}\s*(?=$|[,.;:!?])",
@@ -119,7 +123,8 @@ _KIND_PATTERNS = [
     r"^(?:内容是|內容是|内容为|內容為|画面是|畫面是)|(?:，|,)\s*(?:内容是|內容是|内容为|內容為|画面是|畫面是)",
     rf"(?:{words.CJK_LINK})\s*(?=$|[，。,.])",
 ]
-_COMPILED = [re.compile(p) for p in _PATTERNS + _KIND_PATTERNS]
+_PRODUCTION = [re.compile(p) for p in _PATTERNS]
+_FRAMING = [re.compile(p) for p in _KIND_PATTERNS]
 _INJECTION = re.compile(words.INJECTION_PATTERN)
 _SENTENCE = re.compile(r"[^.!?\n。！？]+[.!?\n。！？]*")
 _HOW_TO = r"\b(?:how to|how do you|como|comment|wie man|come|como se)\s+"
@@ -148,11 +153,13 @@ _MARKER_ONLY = re.compile(
 )
 
 
-def _spans(folded: str) -> list[tuple[int, int]]:
-    spans = [m.span() for pattern in _COMPILED for m in pattern.finditer(folded) if m.end() > m.start()]
-    for sentence in _SENTENCE.finditer(folded):
-        if _INJECTION.search(sentence.group(0)):
-            spans.append(sentence.span())  # it talks to the bot: not a description of the video
+def _spans(folded: str, framing: bool) -> list[tuple[int, int]]:
+    patterns = _PRODUCTION + _FRAMING if framing else _PRODUCTION
+    spans = [m.span() for pattern in patterns for m in pattern.finditer(folded) if m.end() > m.start()]
+    if framing:
+        for sentence in _SENTENCE.finditer(folded):
+            if _INJECTION.search(sentence.group(0)):
+                spans.append(sentence.span())  # it talks to the bot: not a description of the video
     return _merge(spans)
 
 
@@ -203,11 +210,13 @@ def _trim(piece: str, cut_before: bool, cut_after: bool) -> str:
 
 
 @lru_cache(maxsize=512)
-def production_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of ``text`` (original indices) that are production phrases, not content."""
+def production_spans(text: str, framing: bool = True) -> tuple[tuple[int, int], ...]:
+    """Spans of ``text`` (original indices) that are production phrases, not content. ``framing``:
+    also the request's framing ("make a ... video for"), its call to action and any sentence that
+    talks to the bot; without, only lengths, counts, platforms, formats, captions, sound and camera."""
     folded, positions = fold_with_positions(text)
-    spans = [original_span(positions, start, end, len(text)) for start, end in _spans(folded)]
-    cta = call_to_action(text)
+    spans = [original_span(positions, start, end, len(text)) for start, end in _spans(folded, framing)]
+    cta = call_to_action(text) if framing else None
     if cta is not None:
         spans.append(cta.span)
     return tuple(_merge(spans))
@@ -223,7 +232,7 @@ def cut(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -
         last = max(last, end)
     if last < len(text) or not pieces:
         pieces.append((text[last:], last > 0, False))
-    out = ""
+    out = out_raw = ""
     for raw, before, after in pieces:
         # a cut in mid-sentence ("[a video] of a cat") leaves a hanging link word; after a comma it is content
         mid_sentence = before and not re.match(r"\s*[,;:，、；：.。!?！？\n]", raw)
@@ -247,15 +256,21 @@ def _is_cjk_edge(left: str, right: str) -> bool:
 
 
 def without_production_words(segment: str) -> str:
-    """The text with lengths, counts, platforms, formats, captions, camera words and the request's
-    framing taken out: "a red circle moving left on a blue background, square for the Instagram
-    feed" -> "a red circle moving left on a blue background"."""
+    """The text with lengths, counts, platforms, formats, captions, sound and camera words taken
+    out; the request's framing ("a video for ...") stays: "a video for our lamp, 10 s, TikTok" ->
+    "a video for our lamp" (``revise`` reads "for our lamp" as a new subject)."""
+    return cut(segment, production_spans(segment, framing=False))
+
+
+def content(segment: str) -> str:
+    """The text with every production phrase out, framing included: "a red circle moving left on a
+    blue background, square for the Instagram feed" -> "a red circle moving left on a blue background"."""
     return cut(segment, production_spans(segment))
 
 
 def description(text: str) -> str:
     """Everything the request shows, every line, in the user's words (production phrases out)."""
-    lines = [without_production_words(line) for line in text.splitlines()]
+    lines = [content(line) for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
 
 
@@ -263,7 +278,7 @@ def find_subject(text: str) -> str:
     """A short name for what the video is about, for titles: the first line's content, with a
     leading kind-only segment ("Training video: ...") skipped. "" when the request has none."""
     first = text.splitlines()[0] if text.strip() else ""
-    segments = [without_production_words(s) for s in first.split(":") if s.strip()] or [""]
+    segments = [content(s) for s in first.split(":") if s.strip()] or [""]
     subject = next((s for s in segments if s and not re.match(_KIND_ONLY, words.fold(s))), segments[0])
     folded = words.fold(subject)
     how_to = re.search(_HOW_TO, folded)

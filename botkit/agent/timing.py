@@ -176,7 +176,10 @@ def _length(folded: str, seconds: float, match: re.Match[str], markers: list[tup
         if marker_end <= start and not _CLAUSE_END.search(folded[marker_end:start]) and start - marker_end <= 40:
             shot = number  # "panel 2 lasts 5 seconds", "第二个镜头5秒", "ショット2は5秒"
         elif marker_start >= end and not _CLAUSE_END.search(folded[end:marker_start]) and marker_start - end <= 12:
-            if re.match(r"\s*(?:for|para|pour|fur|per|por|de|di)\s+(?:the\s+|el\s+|la\s+|le\s+|il\s+|o\s+|a\s+)?", folded[end:marker_start]):
+            if re.match(
+                r"\s*(?:for|para|pour|fur|per|por|de|di)\s+(?:the\s+|el\s+|la\s+|le\s+|il\s+|o\s+|a\s+)?",
+                folded[end:marker_start],
+            ):
                 shot = number  # "5 seconds for the second shot"
     return Length(seconds=seconds, start=start, end=end, each=each and shot is None, shot=shot)
 

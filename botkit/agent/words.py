@@ -81,9 +81,7 @@ def number(token: str) -> float | None:
 
 NUM = r"(?:\d+(?:[.,]\d+)?|" + "|".join(rf"\b{w}\b" for w in sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 COUNT_NUM = (
-    r"(?:\d+|"
-    + "|".join(rf"\b{w}\b" for w in sorted(set(NUMBER_WORDS) - ARTICLE_NUMBERS, key=len, reverse=True))
-    + ")"
+    r"(?:\d+|" + "|".join(rf"\b{w}\b" for w in sorted(set(NUMBER_WORDS) - ARTICLE_NUMBERS, key=len, reverse=True)) + ")"
 )
 
 # -- platforms and aspect --------------------------------------------------------------------
@@ -116,7 +114,10 @@ ASPECT_PATTERNS: list[tuple[str, str]] = [
         r"|正方形|方形|方屏|スクエア|정사각형|정방형",
         "instagram-feed",
     ),
-    (r"\bvertical\w*\b|\bverticale\b|\b9\s*[:x/]\s*16\b|\bhochformat\w*|竖屏|豎屏|竖版|豎版|竖向|豎向|直式|縦型|縦長|세로형|세로", "tiktok"),
+    (
+        r"\bvertical\w*\b|\bverticale\b|\b9\s*[:x/]\s*16\b|\bhochformat\w*|竖屏|豎屏|竖版|豎版|竖向|豎向|直式|縦型|縦長|세로형|세로",
+        "tiktok",
+    ),
     (
         r"\blandscape\b|\bwidescreen\b|\b16\s*[:x/]\s*9\b|\bhorizontal\w*\b|\borizzontale\b|\bquerformat\w*|\bpaysage\b"
         r"|\bpaisagem\b|横屏|橫屏|横版|橫版|横向|橫向|橫式|横長|横型|가로형|가로",
@@ -277,7 +278,10 @@ CAMERA_PATTERNS: list[tuple[str, str]] = [
     ),
     (r"\btilt(s|ing)? up\b|上摇|上搖|ティルトアップ|틸트 업|틸트업", "tilt up"),
     (r"\btilt(s|ing)? down\b|下摇|下搖|ティルトダウン|틸트 다운|틸트다운", "tilt down"),
-    (r"\borbit\w*\b|\bcircl(e|ing) around\b|环绕镜头|環繞鏡頭|环绕拍摄|環繞拍攝|オービット|周回ショット|오빗|궤도 촬영", "orbit"),
+    (
+        r"\borbit\w*\b|\bcircl(e|ing) around\b|环绕镜头|環繞鏡頭|环绕拍摄|環繞拍攝|オービット|周回ショット|오빗|궤도 촬영",
+        "orbit",
+    ),
     (
         r"\bstatic( camera| shot)?\b|\blocked[- ]off\b|\bstill camera\b|\bcamara fija\b|\bfija\b|\bfixe\b|\bstatisch\w*"
         r"|\bcamera fissa\b|\binquadratura fissa\b|\bcamera fixa\b|固定镜头|固定鏡頭|固定机位|固定機位|固定カメラ|定点カメラ|고정 카메라|고정 샷",
@@ -326,9 +330,7 @@ CJK_VIDEO_NOUN = (
     r"|動画|映像|ムービー|ショート動画|広告動画|広告|プロモーション動画|プロモ動画|プロモ|CM|チュートリアル動画|チュートリアル|研修動画|絵コンテ|アニマティック|ストーリーボード"
     r"|동영상|영상|비디오|광고 영상|광고|홍보 영상|홍보 동영상|튜토리얼 영상|튜토리얼|교육 영상|스토리보드|콘티|애니매틱)"
 )
-CJK_FRAMING_START = (
-    r"^(?:请|請|麻烦|麻煩|帮我|幫我|给我|給我|我想|我要|想要|我们需要|我們需要)?\s*(?:做|制作|製作|生成|拍|拍摄|拍攝|创建|創建|剪辑|剪輯|来|來)\s*(?:一个|一個|一段|一支|一部|个|個|段|支)?"
-)
+CJK_FRAMING_START = r"^(?:请|請|麻烦|麻煩|帮我|幫我|给我|給我|我想|我要|想要|我们需要|我們需要)?\s*(?:做|制作|製作|生成|拍|拍摄|拍攝|创建|創建|剪辑|剪輯|来|來)\s*(?:一个|一個|一段|一支|一部|个|個|段|支)?"
 CJK_FRAMING_END = (
     r"(?:(?:を|が)?\s*(?:作って|作成して|作る|つくって|作りたい|生成して|制作して|お願い)(?:ください|下さい|ほしい|欲しい|します|いたします)?"
     r"|(?:을|를)?\s*(?:만들어|제작해|생성해|만들어줘|만들어 줘|부탁해)\s*(?:주세요|줘|주실래요|주십시오|줄래)?)[.。!！]?\s*$"
@@ -357,4 +359,29 @@ INJECTION_PATTERN = (
     r"|\b(?:muestra|revela|montre|revele|zeige|verrate|mostra|rivela|mostre|revele)\b[^.!?\n]{0,30}\b(?:prompt|instrucciones|instructions|anweisungen|istruzioni|instrucoes|clave|cle|schlussel|chiave|chave)\b"
     r"|忽略[^。！？\n]{0,20}(?:指令|指示|说明|說明|规则|規則|提示)|系统提示|系統提示|提示词|提示詞|无视[^。！？\n]{0,20}(?:指令|规则)"
     r"|(?:指示|命令|ルール|プロンプト)を(?:無視|忘れ)|システムプロンプト|(?:지시|명령|규칙|프롬프트)[을를]? ?(?:무시|잊어)|시스템 프롬프트"
+)
+
+# -- look words the shot templates must not contradict ----------------------------------------
+
+# light and time of day named by the user: the template's own light is then left out
+LIGHT_PATTERN = (
+    r"\b(?:night|nighttime|midnight|dusk|dawn|sunset|sunrise|twilight|golden hour|blue hour|moonlight|moonlit|candle\w*|neon"
+    r"|lamplight|torchlight|firelight|backlit|silhouette\w*|shadows?|dark|darkness|dim|dimly|sunlight|sunny|sunlit|overcast"
+    r"|foggy|misty|rainy|storm\w*|studio light\w*|spotlight\w*|flashlight|lantern|glow\w*|light\w*|lit"
+    r"|noche|nocturn\w*|atardecer|amanecer|anochecer|luz|luces|sombra\w*|oscur\w*|velas?|soleado|niebla|lluvia"
+    r"|nuit|crepuscule|aube|coucher de soleil|lever de soleil|lumiere\w*|ombre\w*|sombre|bougies?|brouillard|pluie"
+    r"|nacht|abend\w*|dammerung|sonnenuntergang|sonnenaufgang|licht\w*|schatten|dunkel\w*|kerze\w*|nebel|regen"
+    r"|notte|tramonto|alba|luce|luci|ombra|buio|scuro|candela|nebbia|pioggia"
+    r"|noite|por do sol|nascer do sol|luz|sombra|escuro|vela|neblina|chuva)\b"
+    r"|夜|晚上|傍晚|黄昏|黃昏|日落|日出|清晨|月光|烛光|燭光|霓虹|灯光|燈光|阳光|陽光|阴影|陰影|黑暗|昏暗|雨中|雾|霧"
+    r"|夕方|夕暮れ|夕日|朝日|夜明け|月明かり|ろうそく|ネオン|ライト|光|影|暗い|薄暗い|霧|雨"
+    r"|밤|저녁|새벽|노을|일몰|일출|달빛|촛불|네온|조명|햇빛|햇살|그림자|어둠|어두운|안개|비 오는|빗속"
+)
+# framing named by the user: the shot's own framing, so the template adds none
+FRAMING_PATTERN = (
+    r"\b(?:close[- ]?ups?|extreme close[- ]?up|macro|wide shot|wide angle|establishing shot|medium shot|full shot|aerial\w*"
+    r"|drone shot|bird'?s[- ]eye|overhead|top[- ]down|low angle|high angle|pov|point of view|over the shoulder|tracking shot"
+    r"|primer plano|plano general|plano medio|vista aerea|gros plan|plan large|plan d'ensemble|vue aerienne|plongee|contre-plongee"
+    r"|nahaufnahme|totale|luftaufnahme|vogelperspektive|primo piano|campo lungo|vista aerea|ripresa aerea|plano aberto|close)\b"
+    r"|特写|特寫|近景|远景|遠景|全景|航拍|俯拍|仰拍|俯视|俯視|クローズアップ|アップ|引きの|俯瞰|空撮|ロングショット|클로즈업|근접 촬영|항공 촬영|부감|와이드 샷"
 )

@@ -35,7 +35,9 @@ def is_cjk(char: str) -> bool:
 
 
 def _script_edge(left: str, right: str) -> bool:
-    return (left.isascii() and left.isalnum() and is_cjk(right)) or (is_cjk(left) and right.isascii() and right.isalnum())
+    return (left.isascii() and left.isalnum() and is_cjk(right)) or (
+        is_cjk(left) and right.isascii() and right.isalnum()
+    )
 
 
 def fold_with_positions(text: str) -> tuple[str, list[int]]:
@@ -131,12 +133,17 @@ def call_to_action(text: str) -> CallToAction | None:
             found = (cue.start(), cue.end() + quoted.start(1), cue.end() + quoted.end(1), cue.end() + quoted.end())
             break
         if re.fullmatch(_EXPLICIT_CUES, cue.group(0)):
-            plain = re.match(r"\s*(?:[:：]|saying|that says|reading)\s*([^,.;!?\n。，；！？\"]{2,60})", folded[cue.end() :])
+            plain = re.match(
+                r"\s*(?:[:：]|saying|that says|reading)\s*([^,.;!?\n。，；！？\"]{2,60})", folded[cue.end() :]
+            )
             if plain:
                 found = (cue.start(), cue.end() + plain.start(1), cue.end() + plain.end(1), cue.end() + plain.end())
                 break
         near = folded[cue.end() : cue.end() + 40]
-        if re.match(rf"\s*(?:(?:and|with|our|the|a|nuestra|nuestro|notre|unsere|il nostro|nosso|nossa)\s+)*(?:{_WANTS_URL}|{_WANTS_LOGO}|{URL_PATTERN})", near):
+        if re.match(
+            rf"\s*(?:(?:and|with|our|the|a|nuestra|nuestro|notre|unsere|il nostro|nosso|nossa)\s+)*(?:{_WANTS_URL}|{_WANTS_LOGO}|{URL_PATTERN})",
+            near,
+        ):
             found = (cue.start(), cue.end(), cue.end(), cue.end())
             break
     if found is None:
