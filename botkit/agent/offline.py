@@ -34,6 +34,10 @@ TEMPLATE = "offline/v2"
 DEFAULT_SKILL = "marketing"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 # zero-width characters join or split nothing a video shows: dropped, not turned into spaces
+_HOW_TO = re.compile(
+    r"(?i)^(?:how to|how do you|how do i|como|cómo|comment|wie man|come si|come|como se|como)\s+"
+    r"|(?:の(?:やり方|方法|仕方)|的方法|방법|하는 법|하는 방법)$"
+)
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060-\u2064\ufeff\u00ad\u180e]")
 __all__ = [
     "HistoryMessage",
@@ -339,6 +343,8 @@ class OfflinePlanner:
             image = request.images[index] if index < len(request.images) else None
             content = contents[index]
             step = step_list[index] if index < len(step_list) else content
+            if step_list:
+                step = content  # the step with its topic: "reset the router: Unplug it"
             pattern = template.shots[index % len(template.shots)]
             if re.search(words.FRAMING_PATTERN, words.fold(content)) and "{subject}" in pattern:
                 pattern = "{subject}"  # the user framed this shot: the template adds no framing of its own
@@ -347,7 +353,7 @@ class OfflinePlanner:
             caption = None
             if captions:
                 caption = (
-                    f"{index + 1}. {step}"
+                    f"{index + 1}. {step_list[index] if index < len(step_list) else step}"
                     if defaults.caption_style == "numbered"
                     else (_caption(subject) if index == 0 else None)
                 )
@@ -387,16 +393,11 @@ class OfflinePlanner:
         join = "，" if languages.is_cjk_language(read.language) and read.language != "ko" else ", "
         whole = re.sub(r"\s*\n\s*", ". ", read.description)
         if step_list:
-            topic = (
-                reading.subject.content(re.split(r"[:：]", text, maxsplit=1)[0]) if ":" in text or "：" in text else ""
-            )
-            topic = re.sub(r"(?i)^(?:how to|how do you|como|cómo|comment|wie man|come|como se)\s+", "", topic).strip()
-            if re.fullmatch(
-                r"(?i)(?:training|tutorial|tutoriel|how-to|schulung|anleitung|formation|formacion)\w*", topic
-            ):
-                topic = ""
+            # the instructions say what to do; what they are for ("reset the router") goes with each
+            head = text.split(step_list[0], 1)[0] if step_list[0] in text else ""
+            topic = re.sub(_HOW_TO, "", find_subject(head)).strip(" :：")
             return [f"{topic}: {step}" if topic else step for step in step_list[:count]] + [
-                topic or fallback for _ in range(max(0, count - len(step_list)))
+                topic or common or fallback for _ in range(max(0, count - len(step_list)))
             ]
         contents = []
         for index in range(count):

@@ -20,9 +20,11 @@ from botkit.skills.skill import (
     SkillConfig,
     SkillRequest,
 )
-from botkit.skills.text import fold
+from botkit.skills.text import CallToAction, call_to_action, fold
 
 __all__ = [
+    "CallToAction",
+    "call_to_action",
     "API_VERSION",
     "GROUP",
     "PlanDefaults",
