@@ -15,11 +15,20 @@ from dataclasses import dataclass
 
 from botkit.agent import words
 
-_SPLIT = re.compile(
-    r"\s*[;；。！？!?]\s*|(?<!\d)\.\s+|\s*[,，、]\s*(?:(?:and then|and|then|y luego|luego|y|et puis|puis|et|und dann|dann|und|e poi|poi|e depois|depois|e|entao)\s+)?"
-    r"|\s+(?:and then|then|y luego|luego|et puis|puis|und dann|dann|e poi|poi|e depois|depois|entao)\s+"
-    r"|\s*(?:然后|然後|接着|接著|随后|隨後|之后|之後|そして|それから|次に|その後|그리고|그다음|그 다음|그런 다음|그런 뒤)\s*[,，、]?\s*"
+_THEN_WORDS = (
+    r"and then|then|next|afterwards|y luego|luego|despues|después|et puis|puis|ensuite|und dann|dann|danach|e poi|poi|quindi"
+    r"|e depois|depois|em seguida|entao|então"
 )
+_CJK_THEN = (
+    r"然后|然後|接着|接著|随后|隨後|之后|之後|そして|それから|次に|その後|그리고|그다음|그 다음|그런 다음|그런 뒤"
+)
+# separators between pieces; the ones with a "then" word order the pieces in time
+_SPLIT = re.compile(
+    rf"(\s*[;；。！？!?]\s*|(?<!\d)\.\s+|\s*[,，、]\s*(?:(?:{_THEN_WORDS}|and|y|et|und|e)\s+)?"
+    rf"|\s+(?:{_THEN_WORDS})\s+|\s*(?:{_CJK_THEN})\s*[,，、]?\s*)",
+    re.IGNORECASE,
+)
+_THEN = re.compile(rf"(?:^|[\s,，、])(?:{_THEN_WORDS})(?:\s|$)|{_CJK_THEN}", re.IGNORECASE)
 _AND = re.compile(r"\s+(?:and|y|et|und|e)\s+")
 _DETERMINERS = (
     r"(?:a|an|the|his|her|its|their|our|my|your|this|that|these|those|some|one|two|three|into|to|through|across|toward|towards"
@@ -76,6 +85,9 @@ class Scene:
 
     actions: tuple[str, ...]
     common: str = ""
+    pieces: tuple[str, ...] = ()
+    """The description's comma-separated pieces (with ``common`` in each): the shots when the request
+    asks for as many shots as it lists pieces ("3 shots: a bright office, a smiling team, a rising chart")."""
 
 
 def _tokens(piece: str) -> list[str]:
@@ -163,20 +175,21 @@ def _zh_action(piece: str) -> bool:
     return any(c in _ZH_VERBS for c in piece) or "着" in piece or "著" in piece
 
 
-def _cjk_scene(pieces: list[str], language: str) -> Scene:
+def _cjk_scene(pieces: list[str], language: str, forced: set[str] | None = None) -> Scene:
+    forced = forced or set()
     if language.startswith("zh"):
-        actions = [p for p in pieces if _zh_action(p)]
+        actions = [p for p in pieces if _zh_action(p) or p in forced]
         subjectless = [p for p in pieces[1:] if p and p[0] in _ZH_VERBS]
         main = pieces[0]
         match = re.match(r"^(.{1,8}?)(?=[" + _ZH_VERBS + "])", main)
         subject = match.group(1) if match and _zh_action(main) else None
     elif language == "ja":
-        actions = [p for p in pieces if _JA_VERB_END.search(p)]
+        actions = [p for p in pieces if _JA_VERB_END.search(p) or p in forced]
         subjectless = [p for p in pieces[1:] if not re.search(r"[がは]", p)]
         match = re.match(r"^(.{1,12}?[がは])", pieces[0])
         subject = match.group(1) if match else None
     else:  # ko
-        actions = [p for p in pieces if _KO_VERB_END.search(p.split()[-1] if p.split() else "")]
+        actions = [p for p in pieces if _KO_VERB_END.search(p.split()[-1] if p.split() else "") or p in forced]
         subjectless = [p for p in pieces[1:] if not re.search(r"[가-힣](?:이|가|은|는)(?:\s|$)", p)]
         match = re.match(r"^(\S+(?:이|가|은|는))(?=\s)", pieces[0])
         subject = match.group(1) if match else None
@@ -212,18 +225,60 @@ def _assemble(pieces: list[str], actions: set[str], subjectless: set[str], subje
     return Scene(actions=tuple(joiner.join(group) for group in groups), common=common)
 
 
+def _pieces(text: str) -> tuple[list[str], set[int]]:
+    """The pieces of ``text`` and the indices of those a "then" word put in order."""
+    parts = _SPLIT.split(text)
+    pieces: list[str] = []
+    ordered: set[int] = set()
+    then_before = False
+    for index, part in enumerate(parts):
+        if index % 2:  # a separator
+            then_before = _THEN.search(part) is not None
+            if then_before and pieces:
+                ordered.add(len(pieces) - 1)
+            continue
+        piece = part.strip(" ,.;:")
+        if piece:
+            if then_before:
+                ordered.add(len(pieces))
+            pieces.append(piece)
+        then_before = False
+    return pieces, ordered
+
+
 def split_scene(description: str, language: str) -> Scene:
     """The actions of ``description`` (content words only, one line) in order; one action when
-    the description does not read as several."""
+    the description does not read as several. A short lead before a colon ("our ceramic mug: steam
+    rises ...") is said of every shot."""
     text = description.strip()
     if not text:
         return Scene(actions=())
-    pieces = [p.strip(" ,.;:") for p in _SPLIT.split(text) if p and p.strip(" ,.;:")]
+    lead, body = "", text
+    colon = re.match(r"^([^:：]{2,80})[:：]\s*(\S.*)$", text, re.S)
+    if colon and len(_tokens(colon.group(1))) <= 8:
+        lead, body = colon.group(1).strip(), colon.group(2)
+    scene = _split_body(body, language)
+    cjk = language in {"ja", "zh-Hans", "zh-Hant"}
+    joiner = "，" if cjk else ", "
+    common = joiner.join(part for part in (lead, scene.common) if part)
+    pieces, _ = _pieces(body)
+    return Scene(
+        actions=scene.actions,
+        common=common,
+        pieces=tuple(joiner.join(p for p in (lead, piece) if p) for piece in pieces) if len(pieces) > 1 else (),
+    )
+
+
+def _split_body(text: str, language: str) -> Scene:
+    pieces, ordered = _pieces(text)
     if language in {"ja", "zh-Hans", "zh-Hant", "ko"}:
-        return _cjk_scene(pieces, language) if len(pieces) > 1 else Scene(actions=(text,))
+        if len(pieces) < 2:
+            return Scene(actions=(text,))
+        return _cjk_scene(pieces, language, {pieces[i] for i in ordered})
     # "draws his sword and faces a dragon": "and" joins two actions when a verb follows it
     expanded: list[str] = []
-    for piece in pieces:
+    forced: set[str] = set()
+    for position, piece in enumerate(pieces):
         parts = _AND.split(piece)
         current = parts[0]
         for part in parts[1:]:
@@ -233,18 +288,20 @@ def split_scene(description: str, language: str) -> Scene:
             else:
                 current = f"{current} {_AND.search(piece).group(0).strip()} {part}"  # type: ignore[union-attr]
         expanded.append(current)
+        if position in ordered:
+            forced.add(current)
     pieces = expanded
     if len(pieces) < 2:
         return Scene(actions=(text,))
     main = pieces[0]
     subject = _subject_of(main, language)
-    actions = {main} if subject or _has_own_verb(main, language) else set()
+    actions = {main} if subject or _has_own_verb(main, language) or main in forced else set()
     subjectless = set()
     for piece in pieces[1:]:
         if _is_verb_start(piece, language):
             actions.add(piece)
             subjectless.add(piece)
-        elif _has_own_verb(piece, language):
+        elif _has_own_verb(piece, language) or piece in forced:
             actions.add(piece)
     if len(actions) < 2:
         return Scene(actions=(text,))

@@ -133,8 +133,11 @@ def _history_language(request: PlanRequest) -> str:
     return "en"
 
 
-def find_platforms(folded: str) -> list[str]:
-    """Named platforms, then aspect words ("vertical") for aspects no named platform covers."""
+def find_platforms(folded: str, strict: bool = False) -> list[str]:
+    """Named platforms, then aspect words ("vertical") for aspects no named platform covers.
+    ``strict``: an aspect word counts only as a format ("square for Instagram", "TikTok vertical"),
+    not as content ("a red square", "a mountain landscape"); a follow-up ("make it vertical too")
+    is read without it."""
     found: list[str] = []
     remaining = folded
     for pattern, platform in words.PLATFORM_PATTERNS:
@@ -144,7 +147,7 @@ def find_platforms(folded: str) -> list[str]:
             remaining = re.sub(pattern, " ", remaining)
     instagram = re.search(words.INSTAGRAM_PATTERN, remaining) is not None
     remaining = re.sub(words.INSTAGRAM_PATTERN, " ", remaining)
-    for pattern, platform in words.ASPECT_PATTERNS:
+    for pattern, platform in words.FORMAT_PATTERNS if strict else words.ASPECT_PATTERNS:
         if re.search(pattern, remaining) and words.ASPECTS[platform] not in {words.ASPECTS[p] for p in found}:
             found.append(platform)
     if instagram and not {"reels", "instagram-feed", "instagram-portrait"} & set(found):
@@ -314,7 +317,7 @@ class OfflinePlanner:
         platforms = (
             list(request.platforms)
             or list(args.platforms or [])
-            or find_platforms(folded)
+            or find_platforms(folded, strict=True)
             or list(config.default_platforms or [])
             or list(defaults.platforms)
         )
@@ -327,10 +330,11 @@ class OfflinePlanner:
             captions = True
 
         fallback = extras.get("fallback", "the product")
-        subject = (args.subject or find_subject(text) or (actions[0] if actions else "") or fallback)[:200]
+        subject = (args.subject or find_subject(read.rest or text) or (actions[0] if actions else "") or fallback)[:200]
         if args.subject:
             actions = [args.subject]
-        contents = self._contents(count, actions, read, fallback, step_list, text)
+        explicit = bool(counts) or len(request.images) > 1
+        contents = self._contents(count, actions, read, fallback, step_list, text, explicit)
         camera = args.camera or find_camera(folded)
         durations = self._durations(defaults.hook_s, total, count, fixed)
         base_seed = _seed_for(text, request.seed)
@@ -343,8 +347,6 @@ class OfflinePlanner:
             image = request.images[index] if index < len(request.images) else None
             content = contents[index]
             step = step_list[index] if index < len(step_list) else content
-            if step_list:
-                step = content  # the step with its topic: "reset the router: Unplug it"
             pattern = template.shots[index % len(template.shots)]
             if re.search(words.FRAMING_PATTERN, words.fold(content)) and "{subject}" in pattern:
                 pattern = "{subject}"  # the user framed this shot: the template adds no framing of its own
@@ -385,7 +387,13 @@ class OfflinePlanner:
 
     @staticmethod
     def _contents(
-        count: int, actions: list[str], read: reading.Reading, fallback: str, step_list: list[str], text: str
+        count: int,
+        actions: list[str],
+        read: reading.Reading,
+        fallback: str,
+        step_list: list[str],
+        text: str,
+        explicit: bool = False,
     ) -> list[str]:
         """Each shot's content: what the request says of that shot, else its share of the actions
         (several actions to a shot when there are more actions than shots), plus what applies to all."""
@@ -394,11 +402,13 @@ class OfflinePlanner:
         whole = re.sub(r"\s*\n\s*", ". ", read.description)
         if step_list:
             # the instructions say what to do; what they are for ("reset the router") goes with each
-            head = text.split(step_list[0], 1)[0] if step_list[0] in text else ""
-            topic = re.sub(_HOW_TO, "", find_subject(head)).strip(" :：")
+            topic = re.sub(_HOW_TO, "", find_subject(steps.head(text, step_list))).strip(" :：")
             return [f"{topic}: {step}" if topic else step for step in step_list[:count]] + [
                 topic or common or fallback for _ in range(max(0, count - len(step_list)))
             ]
+        if explicit and len(actions) != count and len(read.scene.pieces) == count:
+            # "3 shots: a bright office, a smiling team, a rising chart": one listed piece per shot
+            actions, common = list(read.scene.pieces), ""
         contents = []
         for index in range(count):
             note = read.notes.get(index + 1) or (read.notes.get(-1) if index == count - 1 else None)

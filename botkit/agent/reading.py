@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from botkit.agent import clauses, languages, subject, timing, words
+from botkit.agent import content as content_words
 from botkit.skills.text import fold_with_positions, original_span
 
 _CLAUSE_END = re.compile(r"[.;!?\n。；！？]|[,，、](?!\d)")
@@ -36,6 +37,8 @@ class Reading:
     """1-based shot number (-1: the last) -> what the request says of that shot."""
     injected: bool = False
     """The request had sentences addressed to the bot (prompt injection); they were left out."""
+    rest: str = ""
+    """The request without what it says of single shots (for its title)."""
 
     @property
     def has_content(self) -> bool:
@@ -66,9 +69,7 @@ def read(text: str, language: str | None = None) -> Reading:
         original = original_span(positions, start, clause_end, len(text))
         clause = text[original_span(positions, end, clause_end, len(text))[0] : original[1]]
         content = subject.content(clause.lstrip(" :："))
-        if re.fullmatch(
-            r"(?:should|will|must|is|has|to|lasts?|dura|dure|dauert)?\s*(?:show|shows|be|have)?", words.fold(content)
-        ):
+        if not content_words.words_of(content):  # "は", "은", "should show": no content of its own
             content = ""
         note = notes.get(number, ShotNote())
         notes[number] = ShotNote(
@@ -85,6 +86,7 @@ def read(text: str, language: str | None = None) -> Reading:
         scene=clauses.split_scene(flat, language),
         notes=notes,
         injected=re.search(words.INJECTION_PATTERN, folded) is not None,
+        rest=rest,
     )
 
 

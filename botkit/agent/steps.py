@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 
-_NUMBERED = re.compile(r"(?:^|\s)\d{1,2}[.)]\s+|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫]\s*")
+_NUMBERED = re.compile(r"(?:^|(?<=[\s：:，,。；;]))\d{1,2}[.)．](?!\d)\s*(?=\S)|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫]\s*")
 _CJK_NUMBERED = re.compile(
     r"第\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*步\s*[:：,，、]?\s*"
     r"|(?:ステップ|手順)\s*\d{1,2}\s*[:：,，、.]?\s*|\d{1,2}\s*(?:단계|번째 단계)\s*[:：,，.)]?\s*"
 )
 _THEN = re.compile(
-    r";|,?\s+(?:and then|then|after that|finally|luego|despues|y por ultimo|finalmente|puis|ensuite|enfin|dann|danach|zum schluss"
-    r"|poi|quindi|infine|depois|em seguida|por fim)\s+"
+    r";|,?\s+(?:and then|then|after that|finally|luego|despues|después|y por ultimo|y por último|por último|finalmente|puis|ensuite"
+    r"|enfin|dann|danach|zum schluss|poi|quindi|infine|depois|em seguida|por fim)\s+"
     r"|[，,、;；。]?\s*(?:然后|然後|接着|接著|再|最后|最後|その後|次に|それから|最後に|そして|다음으로|그다음|그 다음|그리고|마지막으로)\s*[，,、]?\s*",
     re.IGNORECASE,
 )
@@ -33,6 +33,21 @@ def steps_start(folded: str) -> int:
     if len([line for line in folded.splitlines()[1:] if line.strip("-*• ").strip()]) >= 2:
         return folded.find("\n")
     return len(folded)
+
+
+def head(text: str, found: list[str]) -> str:
+    """The request before its list of steps ("how to reset the router"), without the list's opening."""
+    if not found or found[0] not in text:
+        return ""
+    before = text.split(found[0], 1)[0]
+    before = _CJK_NUMBERED.sub("", before)
+    before = re.sub(r"(?:^|(?<=[\s：:，,。；;]))\d{1,2}[.)．]\s*$|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫]\s*$", "", before)
+    before = re.sub(
+        r"(?i)[\s,，、:：]*(?:first|firstly|primero|d'abord|tout d'abord|zuerst|erstens|prima|primeiro|首先|まず|먼저|우선)\s*[,，、]?\s*$",
+        "",
+        before,
+    )
+    return _FIRST.sub("", before).strip()
 
 
 def find_steps(text: str) -> list[str]:

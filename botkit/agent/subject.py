@@ -21,23 +21,28 @@ _CJK_UNITS = "|".join(sorted(words.CJK_UNITS, key=len, reverse=True))
 _COUNTS = "|".join(sorted(words.COUNT_NOUNS, key=len, reverse=True))
 _CJK_COUNTS = "|".join(sorted(words.CJK_COUNT_NOUNS, key=len, reverse=True))
 _PLATFORMS = "|".join(
-    [p for p, _ in words.PLATFORM_PATTERNS] + [words.INSTAGRAM_PATTERN] + [p for p, _ in words.ASPECT_PATTERNS]
+    [p for p, _ in words.PLATFORM_PATTERNS] + [words.INSTAGRAM_PATTERN] + [p for p, _ in words.FORMAT_PATTERNS]
 )
 _CAMERAS = "|".join(p for p, _ in words.CAMERA_PATTERNS)
 _LEAD = (
     r"(?:(?:for|on|in|to|as|into|para|en|pour|sur|au|fur|auf|im|als|per|su|nel|no|na|em|do|da|and|y|et|und|e|,)\s+)*"
     r"(?:(?:the|our|my|a|an|el|la|nuestro|nuestra|le|notre|das|den|unser|unsere|il|lo|nostro|nostra|o|a|nosso|nossa)\s+)?"
 )
-_SOUND = r"(?:music|musica|musique|musik|soundtrack|voice ?over|voiceover|narration|narrator|voix off|sound|audio|sonido|son|ton)"
+_SOUND = (
+    r"(?:music|musica|musique|musik|soundtrack|voice ?over|voiceover|narration|narrator|voix off|sound|audio|sonido)"
+)
 _IMAGES = (
     r"(?:photos?|images?|pictures?|pics?|screenshots?|panels?|frames?|sketch(?:es)?|drawings?|fotos?|imagenes|imagen|bildern?"
     r"|paneles|vinetas?|vignettes?|planches?|dessins?|immagini|immagine|foto|tavole|pannelli|imagens|imagem|paineis|quadros)"
 )
 _THESE = (
-    r"(?:these|this|my|the|our|attached|uploaded|esta|estas|este|estos|mis|las|los|nuestras|ces|cette|mes|les|nos"
+    r"(?:these|this|my|the|our|attached|uploaded|esta|estas|este|estos|mis|las|los|nuestras|ces|cette|mes|les|nos|estes|esses|essas|meus"
     r"|diese[mn]?|meine[nm]?|die|den|unsere[nm]?|questa|queste|questo|questi|mie|le|nostre|i|essa|essas|esse|esses|estas|minhas|as|os|nossas)"
 )
 _PATTERNS = [
+    # "lasts 5 seconds", "dura 4 segundos", "dauert 5 Sekunden": the verb of a length
+    rf"\b(?:lasts?|lasting|should last|runs? for|takes|dura|duran|dure|durent|dauert|dauern|duram|tiene|takes up)\s+(?=(?:about\s+|for\s+|unos\s+|etwa\s+)?(?:\d|{words.NUM}))",
+    r"(?:持续|持續|长度为|長度為|は|는|은|이|가)\s*(?=\d+(?:\.\d+)?\s*(?:秒|초))",
     # lengths: "10 second", "of 20 seconds", "15-second", "lasting 5 s", "2 segundos cada una"
     rf"(?:\b(?:of|de|von|di|da|do|lasting|that lasts|about|around|approximately|unos|environ|circa|etwa|cerca de|durante)\s+)?"
     rf"(?<![\w.,]){words.NUM}\s*-?\s*(?:{_UNITS})\b(?:\s+(?:long|lang|de long|de duracion|di durata|de duracao|in length|max|maximum))?"
@@ -73,7 +78,7 @@ _PATTERNS = [
     rf"(?:\b(?:with|con|avec|mit|and|y|et|und|e|com|plus)\s+)?(?:(?:burned[- ]in|burnt[- ]in|on-screen|big|bold|large|animated|automatic)\s+)?"
     rf"(?:{words.CAPTION_PATTERN})(?:\s+(?:on|in|en|em|auf)\s+(?:english|spanish|french|german|italian|portuguese|espanol|ingles|francais|deutsch|italiano|portugues|screen))?",
     words.NO_CAPTION_PATTERN,
-    r"(?:带|帶|加上|加|配上|配|有|附上|附|넣은|포함한|포함)\s*(?:字幕|自幕)|(?:字幕|テロップ|キャプション|자막|캡션)\s*(?:付き|付きの|あり|入り|入りの|を入れて|を付けて|을 넣어|를 넣어|포함|과 함께|와 함께|넣어서)?",
+    r"(?:자막|캡션)\s*(?:이|을|를)?\s*(?:있는|넣은|포함된|달린|붙인)|(?:带|帶|加上|加|配上|配|有|附上|附|넣은|포함한|포함)\s*(?:字幕|自幕)|(?:字幕|テロップ|キャプション|자막|캡션)\s*(?:付き|付きの|あり|入り|入りの|を入れて|を付けて|을 넣어|를 넣어|포함|과 함께|와 함께|넣어서)?",
     rf"(?:\b(?:with|con|avec|mit|com|and|y|et|und|e|no|without|sin|sans|ohne|senza|sem)\s+)?(?:(?:upbeat|calm|background|some|epic|happy|soft|energetic|chill|dramatic|relaxing|fun|de fondo|de fond|im hintergrund|di sottofondo|de fundo)\s+)*{_SOUND}\b"
     r"(?:\s+(?:de fondo|de fond|im hintergrund|di sottofondo|de fundo))?",
     r"(?:配上|配|加上|带|帶)?\s*(?:背景)?(?:音乐|音樂|旁白|配音)|(?:BGM|音楽|ナレーション)(?:付き|入り|あり)?|(?:배경)?\s*(?:음악|내레이션)",
@@ -92,7 +97,7 @@ _STRONG_KIND = "(?:" + "|".join(
         [
             *"""video videos clip clips ad ads advert advertisement promo promos teaser animatic animatics tutorial
             tutorials explainer anuncio anuncios animatica tutoriel publicite werbevideo werbespot produktvideo
-            schulungsvideo erklarvideo animatik pubblicita publicidade""".split(),
+            schulungsvideo erklarvideo animatik pubblicita publicidade storyboard storyboards""".split(),
             *["video promocional", "video de producto", "video promotionnel", "video produit", "video promozionale",
               "video prodotto", "spot pubblicitario", "video do produto", "video de produto", "product video",
               "promo video"],
@@ -113,6 +118,10 @@ _WEAK_KIND = (
 )
 _ARTICLE = r"(?:(?:a|an|the|one|un|una|une|ein|eine|einen|uno|um|uma|il|lo|la|le|el|o|this|that|ce|cette|questo|este|esse|dieses)\s+)?"
 _KIND_PATTERNS = [
+    # "video de formación", "video di formazione": the kind said twice
+    rf"\b{_ARTICLE}{_KIND_ADJ}{_STRONG_KIND}\s+(?:de|di|of|do|da|du|der|des)\s+{_WEAK_KIND}\b(?:\s+{words.KIND_LINK}\b)?",
+    # a request opening on its kind: "formation étape par étape, ...", "Training: ..."
+    rf"^{_ARTICLE}{_KIND_ADJ}{_WEAK_KIND}\b(?=\s*(?:$|[,.;:!?]|\s+(?:step|paso|etape|schritt|passo|in|en|em|de|di|sur|on|about|zum|zur)\b))",
     # the request's framing: "Make me a", "haz un", "erstelle ein"
     rf"^(?:{words.FILLER_PATTERN[1:]})(?:(?:a|an|one|the|un|una|une|ein|eine|einen|uno|um|uma|some)\s+)?",
     rf"\b{_ARTICLE}{_KIND_ADJ}{_STRONG_KIND}\b(?:\s+{words.KIND_LINK}\b)?",
@@ -120,6 +129,9 @@ _KIND_PATTERNS = [
     rf"\b{_ARTICLE}{_KIND_ADJ}{_WEAK_KIND}\s*(?=$|[,.;:!?])",
     rf"(?:{words.CJK_LINK})?\s*(?:的|の)?\s*{words.CJK_VIDEO_NOUN}\s*(?:{words.CJK_FRAMING_END})?",
     words.CJK_FRAMING,
+    words.CJK_ANIMATE,
+    rf"{words.CJK_MAKE_BEFORE_NOUN}{words.CJK_VIDEO_NOUN})",
+    rf"^(?:为|為|给|給|帮|幫)(?=[^，。,]{{1,30}}?{words.CJK_MAKE_BEFORE_NOUN}{words.CJK_VIDEO_NOUN}))",
     r"^(?:内容是|內容是|内容为|內容為|画面是|畫面是)|(?:，|,)\s*(?:内容是|內容是|内容为|內容為|画面是|畫面是)",
     rf"(?:{words.CJK_LINK})\s*(?=$|[，。,.])",
 ]
@@ -146,21 +158,44 @@ _LEADING = re.compile(
     r"|sulla|poi|com|do|dos|das|no|na|em|depois|sobre|acerca de|showing|show|shows|featuring|where|in which|that shows|about how"
     r"|que muestre|mostrando|montrant|qui montre|das zeigt|che mostra|que mostra)\b\s*|d')+"
 )
-_CJK_LEADING = re.compile(rf"^(?:{words.CJK_EDGE}|\s)+")
-_CJK_TRAILING = re.compile(rf"(?:{words.CJK_EDGE}|\s)+$")
+# after any cut, a topic preposition has lost what it linked: "[formation, 4 étapes,] sur le montage"
+_TOPIC = re.compile(r"^(?:(?:about|sur|uber|zum|zur|acerca de|a proposito de|riguardo a|sobre como)\b\s*)+")
+_CJK_LEADING = re.compile(rf"^(?:{words.CJK_LEADING}|\s)+")
+_CJK_TRAILING = re.compile(rf"(?:{words.CJK_TRAILING}|\s)+$")
 _MARKER_ONLY = re.compile(
     rf"^(?:{timing.SHOT_MARKER.pattern})\s*(?:lasts?|dura|duran|dure|dauert|for|para|pour|:|は|는|은|이|가)?\s*$"
 )
 
 
 def _spans(folded: str, framing: bool) -> list[tuple[int, int]]:
-    patterns = _PRODUCTION + _FRAMING if framing else _PRODUCTION
-    spans = [m.span() for pattern in patterns for m in pattern.finditer(folded) if m.end() > m.start()]
+    spans = _merge([m.span() for pattern in _PRODUCTION for m in pattern.finditer(folded) if m.end() > m.start()])
     if framing:
+        # the framing is read with the production phrases out: "une pub [LinkedIn] pour notre logiciel"
+        masked, where = _masked(folded, spans)
+        for pattern in _FRAMING:
+            for match in pattern.finditer(masked):
+                if match.end() > match.start():
+                    spans.append((where[match.start()], where[match.end() - 1] + 1))
         for sentence in _SENTENCE.finditer(folded):
             if _INJECTION.search(sentence.group(0)):
                 spans.append(sentence.span())  # it talks to the bot: not a description of the video
     return _merge(spans)
+
+
+def _masked(folded: str, spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """``folded`` with ``spans`` replaced by one space each, and each kept character's index in ``folded``."""
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for start, end in spans:
+        out.append(folded[last:start])
+        where.extend(range(last, start))
+        out.append(" ")
+        where.append(start)
+        last = end
+    out.append(folded[last:])
+    where.extend(range(last, len(folded)))
+    return "".join(out), where
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -197,7 +232,7 @@ def _strip(text: str, pattern: re.Pattern[str], cjk: re.Pattern[str]) -> str:
     return text
 
 
-def _trim(piece: str, cut_before: bool, cut_after: bool) -> str:
+def _trim(piece: str, cut_before: bool, cut_after: bool, cut_after_any_before: bool = False) -> str:
     """A piece between cuts, without the words the cuts left hanging at its edges."""
     if cut_after:
         piece = _strip(piece, _TRAILING, _CJK_TRAILING)
@@ -206,6 +241,8 @@ def _trim(piece: str, cut_before: bool, cut_after: bool) -> str:
     if cut_before:
         piece = _strip(piece, _LEADING, _CJK_LEADING)
     piece = _tidy(piece)
+    if cut_after_any_before:
+        piece = _strip(piece, _TOPIC, _CJK_LEADING)
     return "" if _MARKER_ONLY.match(words.fold(piece)) else piece
 
 
@@ -236,7 +273,7 @@ def cut(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -
     for raw, before, after in pieces:
         # a cut in mid-sentence ("[a video] of a cat") leaves a hanging link word; after a comma it is content
         mid_sentence = before and not re.match(r"\s*[,;:，、；：.。!?！？\n]", raw)
-        piece = _trim(raw, mid_sentence, after and not re.search(r"[,;:，、；：.。!?！？]\s*$", raw))
+        piece = _trim(raw, mid_sentence, after and not re.search(r"[,;:，、；：.。!?！？]\s*$", raw), before)
         if not piece:
             continue
         if out:
@@ -277,8 +314,8 @@ def description(text: str) -> str:
 def find_subject(text: str) -> str:
     """A short name for what the video is about, for titles: the first line's content, with a
     leading kind-only segment ("Training video: ...") skipped. "" when the request has none."""
-    first = text.splitlines()[0] if text.strip() else ""
-    segments = [content(s) for s in first.split(":") if s.strip()] or [""]
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    segments = [content(s) for s in re.split(r"[:：]", first) if s.strip()] or [""]
     subject = next((s for s in segments if s and not re.match(_KIND_ONLY, words.fold(s))), segments[0])
     folded = words.fold(subject)
     how_to = re.search(_HOW_TO, folded)

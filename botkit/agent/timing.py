@@ -35,7 +35,7 @@ CJK_COUNT = re.compile(
 # "in three steps" said as "分三步", "三步" (Chinese: a number then 步 is a count of steps)
 SHOT_MARKER = re.compile(
     rf"\b(?:the\s+|el\s+|la\s+|le\s+|die\s+|der\s+|das\s+|il\s+|lo\s+|o\s+|a\s+)?({words.ORDINAL_PATTERN})\s+{words.SHOT_NOUN_PATTERN}\b"
-    rf"|\b{words.SHOT_NOUN_PATTERN}\s+(?:no\.?\s*|n\.?\s*|number\s+|numero\s+|nr\.?\s*)?(\d{{1,2}})\b"
+    rf"|\b(?:(?:the|la|el|le|il|lo|o|a|der|die|das|in|im|en|em|no|na|nel|nella|dans|sur)\s+)?{words.SHOT_NOUN_PATTERN}\s+(?:no\.?\s*|n\.?\s*|number\s+|numero\s+|nr\.?\s*)?(\d{{1,2}})\b"
     rf"|第\s*(\d{{1,2}}|{words.HAN_NUMBER})\s*(?:个|個|段|格|幅|张|張)?\s*{words.CJK_SHOT_NOUN}"
     rf"|{words.CJK_SHOT_NOUN}\s*(\d{{1,2}})(?!\s*(?:秒|초|개|つ|个|個))"
     rf"|(\d{{1,2}})\s*(?:番目の|番目|つ目の|つ目|번째|번)\s*{words.CJK_SHOT_NOUN}"

@@ -124,6 +124,46 @@ ASPECT_PATTERNS: list[tuple[str, str]] = [
         "youtube",
     ),
 ]
+# The same read strictly, for requests: "square", "vertical", "portrait", "landscape" are also content ("a red square", "a portrait of a
+# woman", "a mountain landscape"): they are formats only next to a format word, a platform or a
+# kind of video, or standing alone between commas ("TikTok vertical", "square for Instagram").
+_FORMAT_BEFORE = (
+    r"(?:\b(?:in|en|im|as|au|al|em|no|format|formato|formats|video|videos|clip|clips|post|reel|reels|tiktok|short|shorts"
+    r"|version|versione|versao|story|stories)\s+)"
+)
+_FORMAT_AFTER = (
+    r"(?=\s*(?:$|[,:;.!?)]|(?:format|formato|formats|video|videos|clip|clips|post|posts|version|versions|versione|versao"
+    r"|aspect|ratio|frame|crop|product|promo|ad|teaser|tiktok|reel|reels|short|shorts|youtube|instagram|for|para|pour"
+    r"|fur|per|em)\b))"
+)
+_FORMAT_CJK_AFTER = r"(?=\s*(?:[,，、。:：;；]|릴스|틱톡|쇼츠|リール|tiktok|reels?|shorts|抖音|视频|視頻|影片|格式|画幅|畫幅|比例|版|屏|で|の動画|動画|형식|영상|비율|버전|으로|로))"
+
+
+def _format_word(words: str) -> str:
+    return rf"(?:{_FORMAT_BEFORE}(?:{words})\b|(?<![\w-])(?:{words}){_FORMAT_AFTER})"
+
+
+_PORTRAIT = _format_word(r"portrait|retrato|ritratto")
+_SQUARE = _format_word(r"square|cuadrad[oa]|carre|quadratisch\w*|quadrat[oa]|quadrad[oa]")
+_VERTICAL = _format_word(r"vertical\w*|verticale")
+_LANDSCAPE = _format_word(r"landscape|horizontal\w*|orizzontale|paysage|paisagem")
+FORMAT_PATTERNS: list[tuple[str, str]] = [
+    (rf"\b4\s*[:x/]\s*5\b|{_PORTRAIT}", "instagram-portrait"),
+    (
+        rf"\b1\s*[:x/]\s*1\b|{_SQUARE}|スクエア|(?:正方形|方形|정사각형|정방형){_FORMAT_CJK_AFTER}",
+        "instagram-feed",
+    ),
+    (
+        rf"\b9\s*[:x/]\s*16\b|\bhochformat\w*|{_VERTICAL}|竖屏|豎屏|竖版|豎版|直式|縦型|縦長|세로형"
+        rf"|(?:竖向|豎向|세로){_FORMAT_CJK_AFTER}",
+        "tiktok",
+    ),
+    (
+        rf"\bwidescreen\b|\b16\s*[:x/]\s*9\b|\bquerformat\w*|{_LANDSCAPE}|横屏|橫屏|横版|橫版|橫式|横長|横型|가로형"
+        rf"|(?:横向|橫向|가로){_FORMAT_CJK_AFTER}",
+        "youtube",
+    ),
+]
 ASPECTS: dict[str, str] = {
     "tiktok": "9:16",
     "reels": "9:16",
@@ -165,7 +205,8 @@ COUNT_NOUNS: dict[str, str] = {
     ),
     **dict.fromkeys(
         ["panel", "panels", "paneles", "vignette", "vignettes", "panneau", "panneaux", "bild", "bilder", "frame",
-         "frames", "pannello", "pannelli", "vignetta", "tavola", "tavole", "painel", "paineis", "quadro", "quadros"],
+         "frames", "pannello", "pannelli", "vignetta", "tavola", "tavole", "painel", "paineis", "quadro", "quadros",
+         "vineta", "vinetas", "bildern", "bildtafeln"],
         "panels",
     ),
     **dict.fromkeys(
@@ -189,9 +230,9 @@ CJK_COUNTERS = r"(?:个|個|段|条|條|张|張|组|組|つの|つ|個の|枚の
 # a shot named by number: "shot 2", "panel 3", "plano 1", "vignette 2", "Einstellung 4", "pannello 2"
 SHOT_NOUN_PATTERN = (
     r"(?:shot|scene|clip|panel|step|plano|toma|escena|paso|vineta|plan|prise|etape|vignette|panneau"
-    r"|einstellung|szene|schritt|bild|inquadratura|scena|pannello|vignetta|passo|cena|painel|quadro|tomada|etapa)"
+    r"|einstellung|szene|schritt|bild|inquadratura|scena|pannello|vignetta|tavola|passo|cena|painel|quadro|tomada|etapa)"
 )
-CJK_SHOT_NOUN = r"(?:镜头|鏡頭|场景|場景|画面|畫面|分镜|分鏡|片段|步|ショット|カット|シーン|場面|パネル|コマ|ステップ|장면|샷|컷|씬|패널|단계)"
+CJK_SHOT_NOUN = r"(?:镜头|鏡頭|场景|場景|画面|畫面|分镜|分鏡|片段|格|幅|步|ショット|カット|シーン|場面|パネル|コマ|ステップ|장면|샷|컷|씬|패널|단계)"
 ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "last": -1, "final": -1, "opening": 1, "closing": -1,
@@ -325,7 +366,7 @@ KIND_LINK = (
 )
 # Chinese, Japanese, Korean framing: "帮我做一个...的视频", "...の動画を作って", "... 영상을 만들어 주세요"
 CJK_VIDEO_NOUN = (
-    r"(?:短视频|短視頻|视频|視頻|影片|短片|广告片|廣告片|宣传片|宣傳片|宣传视频|宣傳視頻|广告|廣告|动画|動畫|教程视频|教學影片|教程|教學|教学"
+    r"(?:短视频|短視頻|宣传影片|宣傳影片|宣传视频|宣傳視頻|培训视频|培訓視頻|培训影片|培訓影片|教学视频|教學視頻|教学影片|教學影片|视频|視頻|影片|短片|广告片|廣告片|宣传片|宣傳片|广告|廣告|动画|動畫|教程视频|教程|教學|教学|培训|培訓"
     r"|分镜|分鏡|故事板|动态分镜|動態分鏡"
     r"|動画|映像|ムービー|ショート動画|広告動画|広告|プロモーション動画|プロモ動画|プロモ|CM|チュートリアル動画|チュートリアル|研修動画|絵コンテ|アニマティック|ストーリーボード"
     r"|동영상|영상|비디오|광고 영상|광고|홍보 영상|홍보 동영상|튜토리얼 영상|튜토리얼|교육 영상|스토리보드|콘티|애니매틱)"
@@ -333,8 +374,15 @@ CJK_VIDEO_NOUN = (
 CJK_FRAMING_START = r"^(?:请|請|麻烦|麻煩|帮我|幫我|给我|給我|我想|我要|想要|我们需要|我們需要)?\s*(?:做|制作|製作|生成|拍|拍摄|拍攝|创建|創建|剪辑|剪輯|来|來)\s*(?:一个|一個|一段|一支|一部|个|個|段|支)?"
 CJK_FRAMING_END = (
     r"(?:(?:を|が)?\s*(?:作って|作成して|作る|つくって|作りたい|生成して|制作して|お願い)(?:ください|下さい|ほしい|欲しい|します|いたします)?"
-    r"|(?:을|를)?\s*(?:만들어|제작해|생성해|만들어줘|만들어 줘|부탁해)\s*(?:주세요|줘|주실래요|주십시오|줄래)?)[.。!！]?\s*$"
+    r"|(?:을|를)?\s*(?:만들어|제작해|생성해|만들어줘|만들어 줘|부탁해)\s*(?:주세요|줘|주실래요|주십시오|줄래)?)[.。!！]?\s*(?=$|[:：,，、;；])"
 )
+# "animate these panels" in CJK: "このパネルを動かして", "把这些分镜做成动画", "애니메이션으로 만들어 줘"
+CJK_ANIMATE = (
+    r"(?:を|が)?\s*(?:動かして|アニメーションにして|アニメ化して|アニメにして)(?:ください|下さい|ほしい)?"
+    r"|(?:做成|制作成|製作成|变成|變成)\s*(?:动画|動畫)|(?:을|를)?\s*애니메이션으로\s*(?:만들어|바꿔)\s*(?:주세요|줘)?"
+)
+# the verb and measure word of a CJK request's framing, before its video noun: "做一个产品[宣传片]"
+CJK_MAKE_BEFORE_NOUN = r"(?:做|制作|製作|拍|拍摄|拍攝|生成|剪)\s*(?:一个|一個|一段|一支|一部|个|個|段|支)?\s*(?:产品|產品|品牌)?(?=\s*(?:的)?\s*"
 CJK_FRAMING = f"{CJK_FRAMING_START}|{CJK_FRAMING_END}"
 # links between the content and a CJK video noun: "关于...的", "...の", "...에 대한", "...을 보여주는"
 CJK_LINK = (
@@ -347,7 +395,16 @@ EDGE_WORDS = (
     r"and|or|with|for|of|in|on|at|to|as|by|about|from|the|a|an|also|plus|then|y|o|con|para|de|del|en|el|la|los|las|un|una|luego|et|ou|avec|pour|du|des|le|les|au|aux|puis"
     r"|und|oder|mit|fur|von|im|in|auf|als|der|die|das|ein|eine|dann|e|ed|o|per|di|da|il|lo|gli|le|poi|com|do|da|dos|das|no|na|em|um|uma|depois|show|showing"
 )
-CJK_EDGE = r"(?:的|地|之|了|和|与|與|及|跟|并|並|用|在|把|给|給|为|為|の|を|で|に|は|が|と|へ|や|も|用の|向けの|向け|의|을|를|와|과|로|으로|에|용|、|，|。|：|:)"
+CJK_EDGE = r"(?:的|地|之|了|和|与|與|及|跟|并|並|用|在|把|给|給|为|為|の|を|で|に|は|が|と|へ|や|も|用の|向けの|向け|의|을|를|와|과|으로|에|、|，|。|：|:)"
+# before a cut, measure words and framing verbs are left hanging too: "一个[15秒的抖音视频]"
+CJK_TRAILING = (
+    r"(?:一个|一個|一段|一支|一部|一条|一條|个|個|段|支|做|制作|製作|为我们|為我們|给我们|給我們|" + CJK_EDGE[3:]
+)
+# after a cut, the words linking the video to its content: "[广告，]介绍我们的新款跑鞋", "教你更换墨盒"
+CJK_LEADING = (
+    r"(?:介绍|介紹|展示|关于|關於|内容是|內容是|内容为|內容為|讲述|講述|有关|有關|教你|教大家|教|について|に関する|を紹介する"
+    r"|에 대한|에 관한|" + CJK_EDGE[3:]
+)
 
 # prompt injection: a sentence that talks to the bot instead of describing a video
 INJECTION_PATTERN = (

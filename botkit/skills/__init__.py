@@ -23,10 +23,9 @@ from botkit.skills.skill import (
 from botkit.skills.text import CallToAction, call_to_action, fold
 
 __all__ = [
-    "CallToAction",
-    "call_to_action",
     "API_VERSION",
     "GROUP",
+    "CallToAction",
     "PlanDefaults",
     "ShotTemplate",
     "Skill",
@@ -37,6 +36,7 @@ __all__ = [
     "SkillLoadError",
     "SkillRegistry",
     "SkillRequest",
+    "call_to_action",
     "fold",
     "load_skills",
     "validate_skill",

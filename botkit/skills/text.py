@@ -100,7 +100,7 @@ URL_PATTERN = (
 _WANTS_URL = (
     r"\b(?:web ?address|website|web site|url|site|sitio web|pagina web|site web|site internet|webseite"
     r"|internetadresse|homepage|indirizzo web|sito(?: web)?|endereco|web)\b"
-    r"|网址|網址|网站|網站|ウェブサイト|サイト|url|웹사이트|홈페이지|사이트 주소"
+    r"|网址|網址|网站|網站|ウェブサイト|サイト|url|(?:웹사이트|홈페이지|사이트)(?:\s*주소)?|주소"
 )
 _WANTS_LOGO = r"\blogos?\b|标志|標誌|商标|商標|ロゴ|로고"
 
