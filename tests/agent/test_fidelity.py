@@ -24,9 +24,12 @@ from typing import Any
 import pytest
 
 from botkit.agent import OfflinePlanner, PlanRequest
+from botkit.agent.config import LLMSettings, make_planner
 from botkit.agent.content import content_words, is_kept
+from botkit.agent.llm import LLMPlanner
 from botkit.domain import ShotPlan
 from botkit.skills.text import fold
+from tests.agent.fake_openai import FakeOpenAI, tool_call
 
 TUNED = Path(__file__).with_name("labelled_fidelity.toml")
 HOLDOUT = Path(__file__).with_name("labelled_fidelity_holdout.toml")
@@ -186,6 +189,84 @@ def test_content_word_extraction_finds_the_labelled_words() -> None:
     assert precise >= 0.9, rows
 
 
+def draft_of(plan: ShotPlan, prompts: list[str] | None = None) -> dict[str, Any]:
+    """The structured answer a model would give for ``plan`` (with other ``prompts``, if given)."""
+    images = {image: number for number, image in enumerate(sorted({s.image for s in plan.shots if s.image}), 1)}
+    return {
+        "skill": plan.skill,
+        "title": plan.title,
+        "platforms": list(plan.platforms),
+        "shots": [
+            {
+                "prompt": prompts[i] if prompts else shot.prompt,
+                "duration_s": shot.duration_s,
+                "camera": shot.camera,
+                "caption": shot.caption,
+                "image": images.get(shot.image) if shot.image else None,
+            }
+            for i, shot in enumerate(plan.shots)
+        ],
+        "style": plan.style,
+        "captions": plan.captions,
+    }
+
+
+def llm_round_trip(path: Path) -> dict[str, Any]:
+    """Each labelled request through the LLM planner and the scripted server: the first answer
+    drops every other content word; the repair request must name the dropped words, and the second
+    answer (the words kept) must be accepted. Per language: [dropped words named, dropped words],
+    [plans accepted after one repair, requests], and the final plans' recall [found, labelled]."""
+    labels = load(path)
+    offline = OfflinePlanner()
+    script, expected = [], []
+    for label in labels:
+        plan = offline.plan(request_for(label))
+        dropped = label["content"][::2]
+        kept = [word for word in label["content"] if word not in dropped] or ["scene"]
+        script += [
+            tool_call("DraftPlan", draft_of(plan, [" ".join(kept)] * len(plan.shots))),
+            tool_call("DraftPlan", draft_of(plan)),
+        ]
+        expected.append((label, dropped, " ".join(kept)))
+    rows: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"named": [0, 0], "accepted": [0, 0], "recall": [0, 0]})
+    misses: list[str] = []
+    with FakeOpenAI(script) as server:
+        settings = LLMSettings(base_url=server.url, model="fake-model", api_key="sk-test", max_retries=0, timeout_s=10)
+        planner = make_planner(settings)
+        assert isinstance(planner, LLMPlanner)
+        for label, dropped, kept_text in expected:
+            sent = len(server.requests)
+            final = planner.plan(request_for(label))
+            repair = (
+                server.requests[sent + 1]["body"]["messages"][-1]["content"] if len(server.requests) > sent + 1 else ""
+            )
+            row = rows[label["lang"]]
+            absent = [word for word in dropped if not is_kept(word, fold(kept_text))]
+            named = [word for word in absent if is_kept(word, fold(repair))]
+            row["named"][0] += len(named)
+            row["named"][1] += len(absent)
+            accepted = final.planner.startswith("llm/2") and len(server.requests) == sent + 2
+            row["accepted"][0] += accepted
+            row["accepted"][1] += 1
+            prompts = "\n".join(shot.prompt for shot in final.shots)
+            row["recall"][0] += sum(found(word, prompts) for word in label["content"])
+            row["recall"][1] += len(label["content"])
+            if len(named) < len(absent) or not accepted:
+                misses.append(
+                    f"[{label['lang']}] named {named} of {absent}, accepted {accepted}: {label['text'][:50]!r}"
+                )
+    return {"rows": dict(rows), "misses": misses}
+
+
+def test_llm_planner_asks_back_for_dropped_words_on_the_labelled_set() -> None:
+    result = llm_round_trip(TUNED)
+    rows = result["rows"]
+    named = sum(r["named"][0] for r in rows.values()) / sum(r["named"][1] for r in rows.values())
+    accepted = sum(r["accepted"][0] for r in rows.values()) / sum(r["accepted"][1] for r in rows.values())
+    recall = sum(r["recall"][0] for r in rows.values()) / sum(r["recall"][1] for r in rows.values())
+    assert (named, accepted, recall) == (1.0, 1.0, 1.0), "\n".join(result["misses"])
+
+
 def render(name: str, result: dict[str, Any]) -> str:
     table = result["table"]
     lines = [f"{name}", f"  {'lang':8s} {'requests':>9s} {'recall':>8s} {'leaks':>8s} {'fields':>8s}  all right"]
@@ -220,3 +301,14 @@ if __name__ == "__main__":  # python tests/agent/test_fidelity.py: the report
         for lang in [lang for lang in LANGUAGES if lang in rows]:
             row = rows[lang]
             sys.stdout.write(f"  {lang:8s} {row[0] / row[1]:7.1%} {row[2] / max(1, row[3]):7.1%}\n")
+        trip = llm_round_trip(path)
+        sys.stdout.write(
+            f"LLM planner (scripted server), {path.name}: dropped words named / accepted after one repair / recall\n"
+        )
+        for lang in [lang for lang in LANGUAGES if lang in trip["rows"]]:
+            row = trip["rows"][lang]
+            sys.stdout.write(
+                f"  {lang:8s} {row['named'][0]:3d}/{row['named'][1]:<3d} {row['accepted'][0]:3d}/{row['accepted'][1]:<3d}"
+                f" {row['recall'][0] / row['recall'][1]:7.1%}\n"
+            )
+        sys.stdout.write("".join(f"  miss {miss}\n" for miss in trip["misses"]))

@@ -25,7 +25,7 @@ def good_plan(**changes: Any) -> dict[str, Any]:
         "title": "Trail shoes drop",
         "platforms": ["tiktok", "reels"],
         "shots": [
-            {"prompt": "trail shoes splashing through a puddle, low angle", "duration_s": 2, "caption": "New drop"},
+            {"prompt": "new trail shoes splashing through a puddle, low angle", "duration_s": 2, "caption": "New drop"},
             {"prompt": "runner on a ridge at sunrise", "duration_s": 4, "camera": "pan left"},
             {"prompt": "shoe sole close-up on rock", "duration_s": 4, "camera": "push in"},
         ],
@@ -50,7 +50,7 @@ REQUEST = PlanRequest(text="a 10 second TikTok and Reels clip for our new trail 
 def test_structured_output_becomes_a_shot_plan() -> None:
     with FakeOpenAI([tool_call("DraftPlan", good_plan())]) as server:
         plan = planner_for(server).plan(REQUEST)
-    assert plan.planner == "llm/1:fake-model"
+    assert plan.planner == "llm/2:fake-model"
     assert plan.platforms == ["tiktok", "reels"]
     assert plan.total_duration_s == 10
     assert [shot.camera for shot in plan.shots] == [None, "pan left", "push in"]
@@ -101,7 +101,7 @@ def test_invalid_json_is_repaired_by_asking_again() -> None:
         [tool_call("DraftPlan", '{"skill": "social", "title": '), tool_call("DraftPlan", good_plan())]
     ) as server:
         plan = planner_for(server).plan(REQUEST)
-    assert plan.planner == "llm/1:fake-model"
+    assert plan.planner == "llm/2:fake-model"
     repair = server.requests[1]["body"]["messages"]
     assert repair[-2]["role"] == "assistant" and '"title": ' in repair[-2]["content"]
     assert "not a valid plan" in repair[-1]["content"] and "JSON" in repair[-1]["content"]
@@ -111,7 +111,7 @@ def test_plan_violating_limits_is_repaired_with_the_validation_error() -> None:
     too_long = good_plan(shots=[{"prompt": "x", "duration_s": 45}, {"prompt": "y", "duration_s": 30}])
     with FakeOpenAI([tool_call("DraftPlan", too_long), tool_call("DraftPlan", good_plan())]) as server:
         plan = planner_for(server).plan(REQUEST)
-    assert plan.planner == "llm/1:fake-model"
+    assert plan.planner == "llm/2:fake-model"
     error = server.requests[1]["body"]["messages"][-1]["content"]
     assert "duration_s" in error and "20" in error  # names the field and the limit
 
@@ -145,7 +145,7 @@ def test_429_is_retried_by_the_client_then_succeeds() -> None:
     with FakeOpenAI([status(429, retry_after_ms="10"), tool_call("DraftPlan", good_plan())]) as server:
         plan = planner_for(server, max_retries=1).plan(REQUEST)
     assert len(server.requests) == 2
-    assert plan.planner == "llm/1:fake-model"
+    assert plan.planner == "llm/2:fake-model"
 
 
 def test_429_every_time_falls_back() -> None:
@@ -200,7 +200,7 @@ def test_json_schema_structured_output_with_repair() -> None:
     script = [content('```json\n{"skill": "social"\n```'), content(json.dumps(good_plan()))]
     with FakeOpenAI(script) as server:
         plan = planner_for(server, method="json_schema").plan(REQUEST)
-    assert plan.planner == "llm/1:fake-model" and len(plan.shots) == 3
+    assert plan.planner == "llm/2:fake-model" and len(plan.shots) == 3
     first = server.requests[0]["body"]
     assert first["response_format"]["type"] == "json_schema"
     assert first["response_format"]["json_schema"]["name"] == "DraftPlan"
