@@ -336,7 +336,8 @@ class OfflinePlanner:
         explicit = bool(counts) or len(request.images) > 1
         contents = self._contents(count, actions, read, fallback, step_list, text, explicit)
         camera = args.camera or find_camera(folded)
-        durations = self._durations(defaults.hook_s, total, count, fixed)
+        # "each for 3 seconds" is every shot's length: the social hook does not shorten the first
+        durations = self._durations(None if each is not None else defaults.hook_s, total, count, fixed)
         base_seed = _seed_for(text, request.seed)
         light_named = re.search(words.LIGHT_PATTERN, words.fold(read.description)) is not None
         style = template.style
