@@ -299,6 +299,7 @@ def without_production_words(segment: str) -> str:
     return cut(segment, production_spans(segment, framing=False))
 
 
+@lru_cache(maxsize=512)
 def content(segment: str) -> str:
     """The text with every production phrase out, framing included: "a red circle moving left on a
     blue background, square for the Instagram feed" -> "a red circle moving left on a blue background"."""
@@ -312,11 +313,12 @@ def description(text: str) -> str:
 
 
 def find_subject(text: str) -> str:
-    """A short name for what the video is about, for titles: the first line's content, with a
-    leading kind-only segment ("Training video: ...") skipped. "" when the request has none."""
+    """A short name for what the video is about, for titles: the first line's content, up to a
+    colon ("Training video: how to reset the router: 1. ..." -> "how to reset the router"); a
+    segment that was only production words ("Training video") is skipped. "" when there is none."""
     first = text.strip().splitlines()[0] if text.strip() else ""
-    segments = [content(s) for s in re.split(r"[:：]", first) if s.strip()] or [""]
-    subject = next((s for s in segments if s and not re.match(_KIND_ONLY, words.fold(s))), segments[0])
+    segments = [s.strip() for s in re.split(r"[:：]", content(first)) if s.strip(" ,.;")]
+    subject = segments[0] if segments else ""
     folded = words.fold(subject)
     how_to = re.search(_HOW_TO, folded)
     if how_to and how_to.start() == 0 and len(folded) == len(subject):

@@ -129,7 +129,8 @@ ASPECT_PATTERNS: list[tuple[str, str]] = [
 # kind of video, or standing alone between commas ("TikTok vertical", "square for Instagram").
 _FORMAT_BEFORE = (
     r"(?:\b(?:in|en|im|as|au|al|em|no|format|formato|formats|video|videos|clip|clips|post|reel|reels|tiktok|short|shorts"
-    r"|version|versione|versao|story|stories)\s+)"
+    r"|version|versione|versao|story|stories|animatic|animatica|ad|ads|promo|teaser|commercial|spot|anuncio|publicidad|pub"
+    r"|annonce|publicite|werbung|werbevideo|pubblicita|anuncio|storyboard|tutorial|film)\s+)"
 )
 _FORMAT_AFTER = (
     r"(?=\s*(?:$|[,:;.!?)]|(?:format|formato|formats|video|videos|clip|clips|post|posts|version|versions|versione|versao"

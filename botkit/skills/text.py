@@ -34,29 +34,45 @@ def is_cjk(char: str) -> bool:
     )
 
 
-def _script_edge(left: str, right: str) -> bool:
-    return (left.isascii() and left.isalnum() and is_cjk(right)) or (
-        is_cjk(left) and right.isascii() and right.isalnum()
-    )
+_OTHER, _LATIN, _CJK = 0, 1, 2
 
 
-def fold_with_positions(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=8192)
+def _char(char: str) -> tuple[str, int, int]:
+    """A character folded, and the class (other, ASCII letter or digit, CJK) of its first and last."""
+    piece = _fold_char(char)
+    if not piece:
+        return piece, _OTHER, _OTHER
+
+    def kind(c: str) -> int:
+        if c.isascii():
+            return _LATIN if c.isalnum() else _OTHER
+        return _CJK if is_cjk(c) else _OTHER
+
+    return piece, kind(piece[0]), kind(piece[-1])
+
+
+@lru_cache(maxsize=2048)
+def fold_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
     """The folded text and, for each folded character, the index of the original one (folding
     may change the length: "ﬁ" -> "fi", "TikTok用" -> "tiktok 用"), so a match on the folded text
     cuts the original."""
+    if text.isascii():  # the common case, without the per-character work
+        return text.lower(), tuple(range(len(text)))
     folded: list[str] = []
     positions: list[int] = []
-    previous = ""
+    previous = _OTHER
     for index, char in enumerate(text):
-        piece = _fold_char(char)
-        if piece and previous and _script_edge(previous, piece[0]):
+        piece, first, last = _char(char)
+        if not piece:
+            continue
+        if {previous, first} == {_LATIN, _CJK}:
             folded.append(" ")  # "TikTok用" -> "tiktok 用": word patterns see the edge
             positions.append(index)
         folded.append(piece)
         positions.extend([index] * len(piece))
-        if piece:
-            previous = piece[-1]
-    return "".join(folded), positions
+        previous = last
+    return "".join(folded), tuple(positions)
 
 
 def fold(text: str) -> str:
@@ -66,7 +82,7 @@ def fold(text: str) -> str:
     return fold_with_positions(text)[0]
 
 
-def original_span(positions: list[int], start: int, end: int, length: int) -> tuple[int, int]:
+def original_span(positions: tuple[int, ...] | list[int], start: int, end: int, length: int) -> tuple[int, int]:
     """The span of the original text that folded characters [start, end) came from."""
     if start >= end:
         first = positions[start] if start < len(positions) else length

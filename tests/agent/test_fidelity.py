@@ -29,6 +29,9 @@ from botkit.agent.content import content_words, is_kept
 from botkit.agent.llm import LLMPlanner
 from botkit.domain import ShotPlan
 from botkit.skills.text import fold
+
+if not __package__:  # run as a script: python tests/agent/test_fidelity.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.agent.fake_openai import FakeOpenAI, tool_call
 
 TUNED = Path(__file__).with_name("labelled_fidelity.toml")
