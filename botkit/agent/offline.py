@@ -99,7 +99,7 @@ def check_request(request: PlanRequest, skills: Iterable[str] | None = None) -> 
             f"at most {Limits.MAX_REQUEST_CHARS:,} are allowed. Describe the video in a few sentences."
         )
     text = clean_request(request.text)
-    if not re.search(r"[^\W_]", text) and not request.images:
+    if not re.search(r"[^\W_]", text):
         # empty, emoji, punctuation or zero-width only: nothing to show; ask (in the user's language)
         language = _history_language(request)
         what = "is empty" if not text else "has no words"
