@@ -59,7 +59,7 @@ _ZH_FUNCTION = re.compile(
     r"|[的得了着著过過在和与與及或把被从從往到给給为為是有这這那我你他她它们們很也都就又再并並而之其于於呢吗嗎吧啊个個只条條位辆輛上里裡中]"
 )
 _JA_CONTENT = re.compile(
-    r"[\u4e00-\u9fff\u3400-\u4dbf々〆ヵヶ]+(?:(?![がのをにはでとへもや])[\u3040-\u309f])?|[\u30a0-\u30ffー]+|[a-z0-9][a-z0-9'-]*"
+    r"[\u4e00-\u9fff\u3400-\u4dbf々〆ヵヶ]+(?:(?![がのをにはでとへもや])[\u3040-\u309f]){0,3}|[\u30a0-\u30ffー]+|[a-z0-9][a-z0-9'-]*"
 )
 _JA_KANJI_ONLY = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々]+")
 _KO_PARTICLES = re.compile(

@@ -277,11 +277,15 @@ def cut(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -
         if not piece:
             continue
         if out:
-            joiner = ", " if re.match(r"\s*[,;，、；]", raw) or re.search(r"[,;，、；]\s*$", out_raw) else " "
+            joiner = " "
+            if re.match(r"\s*[:：]", raw) or re.search(r"[:：]\s*$", out_raw):
+                joiner = ": "  # "[a promo for] our mug[, 3 shots]: steam rises": the lead keeps its colon
+            elif re.match(r"\s*[,;，、；]", raw) or re.search(r"[,;，、；]\s*$", out_raw):
+                joiner = ", "
             if re.match(r"\s*[.。!?！？]", raw) or re.search(r"[.。!?！？]\s*$", out_raw):
                 joiner = ". "
             if _is_cjk_edge(out, piece):
-                joiner = "，" if joiner.strip(" ") in {",", "."} else ""
+                joiner = {": ": "：", ", ": "，", ". ": "。"}.get(joiner, "")
             out += joiner
         out += piece
         out_raw = raw

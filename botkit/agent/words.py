@@ -133,7 +133,7 @@ _FORMAT_BEFORE = (
     r"|annonce|publicite|werbung|werbevideo|pubblicita|anuncio|storyboard|tutorial|film)\s+)"
 )
 _FORMAT_AFTER = (
-    r"(?=\s*(?:$|[,:;.!?)]|(?:format|formato|formats|video|videos|clip|clips|post|posts|version|versions|versione|versao"
+    r"(?=\s*(?:$|[,:;.!?)]|(?:di|de|da|do|of|von)\s+\d|(?:format|formato|formats|video|videos|clip|clips|post|posts|version|versions|versione|versao"
     r"|aspect|ratio|frame|crop|product|promo|ad|teaser|tiktok|reel|reels|short|shorts|youtube|instagram|for|para|pour"
     r"|fur|per|em)\b))"
 )
@@ -369,7 +369,7 @@ KIND_LINK = (
 CJK_VIDEO_NOUN = (
     r"(?:短视频|短視頻|宣传影片|宣傳影片|宣传视频|宣傳視頻|培训视频|培訓視頻|培训影片|培訓影片|教学视频|教學視頻|教学影片|教學影片|视频|視頻|影片|短片|广告片|廣告片|宣传片|宣傳片|广告|廣告|动画|動畫|教程视频|教程|教學|教学|培训|培訓"
     r"|分镜|分鏡|故事板|动态分镜|動態分鏡"
-    r"|動画|映像|ムービー|ショート動画|広告動画|広告|プロモーション動画|プロモ動画|プロモ|CM|チュートリアル動画|チュートリアル|研修動画|絵コンテ|アニマティック|ストーリーボード"
+    r"|動画|映像|ムービー|ショート動画|広告動画|広告|プロモーション動画|プロモ動画|プロモ|CM|チュートリアル動画|チュートリアル|研修動画|研修用|研修|絵コンテ|アニマティック|ストーリーボード"
     r"|동영상|영상|비디오|광고 영상|광고|홍보 영상|홍보 동영상|튜토리얼 영상|튜토리얼|교육 영상|스토리보드|콘티|애니매틱)"
 )
 CJK_FRAMING_START = r"^(?:请|請|麻烦|麻煩|帮我|幫我|给我|給我|我想|我要|想要|我们需要|我們需要)?\s*(?:做|制作|製作|生成|拍|拍摄|拍攝|创建|創建|剪辑|剪輯|来|來)\s*(?:一个|一個|一段|一支|一部|个|個|段|支)?"

@@ -3,11 +3,17 @@ shot prompts, and do production words stay out? ``python tests/agent/test_fideli
 per-language report (offline planner, content-word extraction, LLM planner repair loop).
 
 ``labelled_fidelity.toml`` (80 requests: 4 skills x 10 languages x 2) was written before the planner
-was tuned on it; ``labelled_fidelity_holdout.toml`` was written after tuning and measured once
-(figures in its header). Scores: content-word recall (labelled content words found in some shot
-prompt, on the folded form: by word for Latin scripts, by substring for CJK), production leakage
-(labelled production words found in a prompt) and the production fields the label states (skill,
-shot count, total and per-shot lengths, platforms, captions, end-card text).
+was tuned on it. Measured on it: the v1 planner (before issue 13) recall 51.4%, production leakage
+43.2%, fields 63.6%; the v2 planner's first run recall 96.2%, leakage 3.9%, fields 81.4%; after
+tuning 100%, 0%, 100%. ``labelled_fidelity_holdout.toml`` (40 requests, 4 per language) was written
+after tuning and measured once: recall 100%, leakage 1.6% (it "verticale di 9 secondi", ja "研修用"),
+fields 99.1% (es "un Short de YouTube" routed to marketing), LLM repair named 139 of 140 dropped
+words (ja "夜" joined to the word before a cut colon); those four were fixed after that measurement.
+
+Scores: content-word recall (labelled content words found in some shot prompt, on the folded form:
+by word for Latin scripts, by substring for CJK), production leakage (labelled production words
+found in a prompt) and the production fields the label states (skill, shot count, total and
+per-shot lengths, platforms, captions, end-card text).
 """
 
 from __future__ import annotations
