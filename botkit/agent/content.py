@@ -70,7 +70,7 @@ _KO_STOP = frozenset(
     "마지막으로 다음으로".split()
 )
 _KO_ENDINGS = re.compile(
-    r"(?:하는|하고|한다|하며|해서|하면서|는다|ㄴ다|는|은|고|며|면서|다|아|어|여|게|니|지|던|ㄴ|ㄹ)$"
+    r"(?:하는|하고|한다|하며|해서|하면서|는다|ㄴ다|는|은|고|며|면서|다|아|어|여|게|니|지|던|ㄴ|ㄹ|하)$"
 )
 
 
@@ -79,11 +79,17 @@ def _latin_words(text: str, language: str) -> list[str]:
     found = []
     for token in re.findall(r"[^\W\d_][\w'’-]*", text):
         bare = token.strip("'’-")
+        # "d'oliva", "l'écran": the word after the elision; "we're", "bakery's": the word before
+        elided = re.match(
+            r"^(?:l|d|qu|s|n|c|j|m|t|dell|all|sull|nell|dall|un|dell|quell)['’](.+)$", bare, re.IGNORECASE
+        )
+        if elided:
+            bare = elided.group(1)
+        bare = re.sub(r"['’](?:s|re|ve|ll|d|t|m)$", "", bare, flags=re.IGNORECASE)
         key = words.fold(bare)
-        key = re.sub(r"^(?:l|d|qu|s|n|c|j|m|t|dell|all|sull|nell|dall|un)['’]", "", key)
         if len(key) < 2 or key in stop or key in _NUMBERS or key.isdigit():
             continue
-        found.append(bare if not re.match(r"^\w+['’]", bare) else re.sub(r"^\w+['’]", "", bare))
+        found.append(bare)
     return found
 
 
@@ -137,6 +143,10 @@ def content_words(text: str) -> tuple[str, ...]:
 
     read = reading.read(text)
     pieces = [read.description, *(note.content for note in read.notes.values())]
+    # "comment réinitialiser la box: ...": the how-to marker opening a segment is not content
+    pieces = [
+        re.sub(words.HOW_TO_PATTERN, "", part.strip()) for piece in pieces for part in re.split(r"[:：\n]", piece)
+    ]
     return tuple(words_of("\n".join(piece for piece in pieces if piece), read.language))
 
 
@@ -173,7 +183,8 @@ def is_kept(word: str, prompts: str) -> bool:
     folded = words.fold(word)
     if re.search(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]", folded):
         return _cjk_present(folded, prompts)
-    return _stem_match(folded, set(re.findall(r"[^\W_][\w'-]*", prompts)))
+    tokens = set(re.findall(r"[^\W_][\w-]*", prompts))  # "d'oliva" is "d" and "oliva"
+    return _stem_match(folded, tokens)
 
 
 def missing_words(text: str, prompts: list[str]) -> list[str]:

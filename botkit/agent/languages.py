@@ -43,12 +43,20 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 }
 # words found in one language only, so "una" (es/it) or "de" (es/fr/pt) do not decide alone
 _DISTINCT: dict[str, frozenset[str]] = {
-    "en": frozenset("the and with our of my".split()),
-    "es": frozenset("el los las y del nuestro nuestra haz muy".split()),
-    "fr": frozenset("le les des et du avec pour sur dans notre nos fais".split()),
-    "de": frozenset("der die das und mit fur auf ist unser unsere erstelle mach uber".split()),
-    "it": frozenset("il lo gli della nel che nostro fai sul alla dei".split()),
-    "pt": frozenset("os um uma do da dos das nosso nossa faca pela pelo ao".split()),
+    "en": frozenset("the and with our of my make seconds second".split()),
+    "es": frozenset(
+        "el los las y del nuestro nuestra nuestras haz muy segundos escenas anuncio crea hazme tomas".split()
+    ),
+    "fr": frozenset(
+        "les des et du avec pour sur dans notre nos fais secondes comment tutoriel cree publicite chacun".split()
+    ),
+    "de": frozenset(
+        "der die das und mit fur auf ist unser unsere erstelle mach uber sekunden anleitung schulung wie".split()
+    ),
+    "it": frozenset(
+        "il lo gli della nel che nostro nostra fai sul alla dei di per secondi come formazione tavole".split()
+    ),
+    "pt": frozenset("os um uma do da dos das nosso nossa faca pela pelo ao cenas legendas treinamento quadros".split()),
 }
 
 

@@ -34,10 +34,7 @@ TEMPLATE = "offline/v2"
 DEFAULT_SKILL = "marketing"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 # zero-width characters join or split nothing a video shows: dropped, not turned into spaces
-_HOW_TO = re.compile(
-    r"(?i)^(?:how to|how do you|how do i|como|cómo|comment|wie man|come si|come|como se|como)\s+"
-    r"|(?:の(?:やり方|方法|仕方)|的方法|방법|하는 법|하는 방법)$"
-)
+_HOW_TO = re.compile(words.HOW_TO_PATTERN)
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060-\u2064\ufeff\u00ad\u180e]")
 __all__ = [
     "HistoryMessage",

@@ -443,3 +443,9 @@ FRAMING_PATTERN = (
     r"|nahaufnahme|totale|luftaufnahme|vogelperspektive|primo piano|campo lungo|vista aerea|ripresa aerea|plano aberto|close)\b"
     r"|特写|特寫|近景|远景|遠景|全景|航拍|俯拍|仰拍|俯视|俯視|クローズアップ|アップ|引きの|俯瞰|空撮|ロングショット|클로즈업|근접 촬영|항공 촬영|부감|와이드 샷"
 )
+
+# "how to ...", "comment ...", "하는 법": a training request's marker, not content of its shots
+HOW_TO_PATTERN = (
+    r"(?i)^(?:how to|how do you|how do i|como|cómo|comment|wie man|come si|come|como se)\s+"
+    r"|(?:の(?:やり方|方法|仕方)|的方法|방법|하는 법|하는 방법)$"
+)

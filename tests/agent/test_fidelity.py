@@ -321,3 +321,23 @@ if __name__ == "__main__":  # python tests/agent/test_fidelity.py: the report
                 f" {row['recall'][0] / row['recall'][1]:7.1%}\n"
             )
         sys.stdout.write("".join(f"  miss {miss}\n" for miss in trip["misses"]))
+
+
+def test_offline_plans_keep_every_word_the_llm_check_asks_for() -> None:
+    """The offline planner and the LLM planner's check agree: an offline plan is never 'missing words'."""
+    from botkit.agent.content import missing_words
+
+    planner = OfflinePlanner()
+    misses = []
+    for name in (
+        "labelled_fidelity.toml",
+        "labelled_fidelity_holdout.toml",
+        "labelled_requests.toml",
+        "labelled_holdout.toml",
+    ):
+        for label in load(Path(__file__).with_name(name)):
+            plan = planner.plan(request_for(label))
+            missing = missing_words(label["text"], [shot.prompt for shot in plan.shots])
+            if missing:
+                misses.append(f"{missing} in {label['text'][:60]!r}")
+    assert not misses, "\n".join(misses)
