@@ -44,9 +44,11 @@ _PATTERNS = [
     rf"\b(?:lasts?|lasting|should last|runs? for|takes|dura|duran|dure|durent|dauert|dauern|duram|tiene|takes up)\s+(?=(?:about\s+|for\s+|unos\s+|etwa\s+)?(?:\d|{words.NUM}))",
     r"(?:持续|持續|长度为|長度為|は|는|은|이|가)\s*(?=\d+(?:\.\d+)?\s*(?:秒|초))",
     # lengths: "10 second", "of 20 seconds", "15-second", "lasting 5 s", "2 segundos cada una"
-    rf"(?:\b(?:of|de|von|di|da|do|lasting|that lasts|about|around|approximately|unos|environ|circa|etwa|cerca de|durante)\s+)?"
-    rf"(?<![\w.,]){words.NUM}\s*-?\s*(?:{_UNITS})\b(?:\s+(?:long|lang|de long|de duracion|di durata|de duracao|in length|max|maximum))?"
-    rf"(?:{words.EACH_PATTERN})?",
+    (
+        r"\b(?:of|de|von|di|da|do|lasting|that lasts|about|around|approximately|unos|environ|circa|etwa|cerca de|durante)\s+",
+        rf"(?<![\w.,]){words.NUM}\s*-?\s*(?:{_UNITS})\b(?:\s+(?:long|lang|de long|de duracion|di durata|de duracao|in length|max|maximum))?"
+        rf"(?:{words.EACH_PATTERN})?",
+    ),
     rf"(?:\b(?:each|every|cada|chaque|jeweils|ogni|ciascun[oa]|je)\s+(?:(?:one|shot|panel|scene|step|clip|uno|una|plano|escena|plan|vignette|scena|um|uma|cena|painel)\s+)?(?:(?:for|lasting|of|de|dura|dure|dauert|di|com)\s+)?)"
     rf"(?=\d|{words.NUM})",
     rf"(?:时长|時長|长度|長度|总长|總長|全长|全長|持续|持續|共|总共|總共|约|約|大约|大約|全部で|長さ|길이)?\s*(?:为|為|は|が|是)?\s*"
@@ -55,16 +57,22 @@ _PATTERNS = [
     r"(?:每一个|每一個|每个|每個|每段|每格|每幅|每张|每張|各|それぞれ|각각|각)\s*"
     + rf"(?:{words.CJK_SHOT_NOUN})?\s*(?=\d)",
     # counts: "in 3 shots", "three panels", "5 steps", "三个镜头", "3つのショット", "세 장면", "分三步"
-    rf"(?:\b(?:in|en|with|con|avec|mit|into|across|over|using|as|em|com|di|da|of|de|in)\s+)?(?<![\w.,]){words.COUNT_NUM}\s*-?\s*"
-    rf"(?:(?:short|quick|long|different|separate|distinct|continuous|consecutive|simple|easy|cortos?|cortas?|courts?|courtes?|kurze[n]?|brevi|curtos?|curtas?|rapidos?|faciles|einfache[n]?|semplici|simples)\s+)?(?:{_COUNTS})\b",
+    (
+        r"\b(?:in|en|with|con|avec|mit|into|across|over|using|as|em|com|di|da|of|de|in)\s+",
+        rf"(?<![\w.,]){words.COUNT_NUM}\s*-?\s*"
+        rf"(?:(?:short|quick|long|different|separate|distinct|continuous|consecutive|simple|easy|cortos?|cortas?|courts?|courtes?|kurze[n]?|brevi|curtos?|curtas?|rapidos?|faciles|einfache[n]?|semplici|simples)\s+)?(?:{_COUNTS})\b",
+    ),
     rf"(?:分成|分为|分為|分|用|共|总共|總共|で|全)?\s*(?<![\d第])(?:\d+|{words.HAN_NUMBER}|{words.KOREAN_NUMBER})\s*{words.CJK_COUNTERS}\s*(?:{_CJK_COUNTS})"
     r"(?:的|で|に|으로|로|로 된|으로 된|에 걸쳐|에|に分けて|构成|構成|组成|組成)?",
     rf"(?:{_CJK_COUNTS})\s*(?:\d+|{words.KOREAN_NUMBER})\s*(?:개|가지)(?:의|로|으로)?",
     rf"分\s*(?:{words.HAN_NUMBER}|\d+)\s*步|(?<![第\d])(?:{words.HAN_NUMBER}|\d+)\s*步(?!骤|驟)",
     words.SINGLE_SHOT_PATTERN,
     # platforms and formats: "for the Instagram feed", "square", "on TikTok and Reels", "抖音上", "틱톡용"
-    rf"{_LEAD}(?:{_PLATFORMS})(?:\s*(?:format|formato|formats|video|videos|feed|post|posts|story|stories|clip|aspect ratio|ratio|version|versions|versione|versao|versión))?"
-    r"(?:\s*(?:上|用|用の|向け|向けの|の|용|용으로|에|에 올릴|平台|版|版本|格式|フォーマット|형식|버전|的|で))?",
+    (
+        _LEAD,
+        rf"(?:{_PLATFORMS})(?:\s*(?:format|formato|formats|video|videos|feed|post|posts|story|stories|clip|aspect ratio|ratio|version|versions|versione|versao|versión))?"
+        r"(?:\s*(?:上|用|用の|向け|向けの|の|용|용으로|에|에 올릴|平台|版|版本|格式|フォーマット|형식|버전|的|で))?",
+    ),
     r"\b(?:format|formato|formats?)\s+(?:carre|cuadrado|vertical|horizontal|paysage|portrait|quadrato|verticale|orizzontale|quadrado)\b",
     r"\b(?:(?:in|at|en|em)\s+)?(?:4k|8k|hd|full hd|uhd|1080p|720p|60 ?fps|30 ?fps|24 ?fps)\b",
     # image references: "using these photos", "animate these panels", "con estas fotos", "用这些图片"
@@ -75,20 +83,30 @@ _PATTERNS = [
     r"|(?:この|これらの)\s*(?:画像|写真|絵コンテ|コマ|パネル)(?:を使って|で|から|を)?"
     r"|(?:이|이런|첨부한|이들)\s*(?:사진|이미지|그림|콘티|패널)(?:들)?(?:로|으로|을|를)?",
     # captions and sound
-    rf"(?:\b(?:with|con|avec|mit|and|y|et|und|e|com|plus)\s+)?(?:(?:burned[- ]in|burnt[- ]in|on-screen|big|bold|large|animated|automatic)\s+)?"
-    rf"(?:{words.CAPTION_PATTERN})(?:\s+(?:on|in|en|em|auf)\s+(?:english|spanish|french|german|italian|portuguese|espanol|ingles|francais|deutsch|italiano|portugues|screen))?",
+    (
+        r"(?:\b(?:with|con|avec|mit|and|y|et|und|e|com|plus)\s+)?(?:(?:burned[- ]in|burnt[- ]in|on-screen|big|bold|large|animated|automatic)\s+)?",
+        rf"(?:{words.CAPTION_PATTERN})(?:\s+(?:on|in|en|em|auf)\s+(?:english|spanish|french|german|italian|portuguese|espanol|ingles|francais|deutsch|italiano|portugues|screen))?",
+    ),
     words.NO_CAPTION_PATTERN,
     r"(?:자막|캡션)\s*(?:이|을|를)?\s*(?:있는|넣은|포함된|달린|붙인)|(?:带|帶|加上|加|配上|配|有|附上|附|넣은|포함한|포함)\s*(?:字幕|自幕)|(?:字幕|テロップ|キャプション|자막|캡션)\s*(?:付き|付きの|あり|入り|入りの|を入れて|を付けて|을 넣어|를 넣어|포함|과 함께|와 함께|넣어서)?",
-    rf"(?:\b(?:with|con|avec|mit|com|and|y|et|und|e|no|without|sin|sans|ohne|senza|sem)\s+)?(?:(?:upbeat|calm|background|some|epic|happy|soft|energetic|chill|dramatic|relaxing|fun|de fondo|de fond|im hintergrund|di sottofondo|de fundo)\s+)*{_SOUND}\b"
-    r"(?:\s+(?:de fondo|de fond|im hintergrund|di sottofondo|de fundo))?",
+    (
+        r"(?:\b(?:with|con|avec|mit|com|and|y|et|und|e|no|without|sin|sans|ohne|senza|sem)\s+)?(?:(?:upbeat|calm|background|some|epic|happy|soft|energetic|chill|dramatic|relaxing|fun|de fondo|de fond|im hintergrund|di sottofondo|de fundo)\s+)*",
+        rf"\b{_SOUND}\b(?:\s+(?:de fondo|de fond|im hintergrund|di sottofondo|de fundo))?",
+    ),
     r"(?:配上|配|加上|带|帶)?\s*(?:背景)?(?:音乐|音樂|旁白|配音)|(?:BGM|音楽|ナレーション)(?:付き|入り|あり)?|(?:배경)?\s*(?:음악|내레이션)",
     # camera moves: "slow push in", "with a pan left", "静态", "ズームイン", "줌인"
-    rf"(?:\b(?:with a|with an|with|con un|con una|con|avec un|avec une|avec|mit einem|mit einer|mit|com um|com uma|com|using a|and a|and|y|et|und|e)\s+)?"
-    rf"(?:(?:camera|camara|kamera|camera)\s+)?(?:{words.CAMERA_SPEED}\s+(?:(?:camera|kamera)\s+)?)?(?:{_CAMERAS})"
-    r"(?:\s+(?:lent|lente|lento|lenta|langsam|lento|lentamente|shot|move|movement|motion|camera|camara|kamera|de camara))?"
-    r"(?:\s*(?:的|で|で撮る|로|으로))?",
+    (
+        r"(?:\b(?:with a|with an|with|con un|con una|con|avec un|avec une|avec|mit einem|mit einer|mit|com um|com uma|com|using a|and a|and|y|et|und|e)\s+)?"
+        rf"(?:(?:camera|camara|kamera|camera)\s+)?(?:{words.CAMERA_SPEED}\s*(?:(?:camera|kamera)\s+)?)?",
+        rf"(?:{_CAMERAS})"
+        r"(?:\s+(?:lent|lente|lento|lenta|langsam|lento|lentamente|shot|move|movement|motion|camera|camara|kamera|de camara))?"
+        r"(?:\s*(?:的|で|で撮る|로|으로))?",
+    ),
     # kinds of video: "social media", "step-by-step", "the kind of video"
-    rf"{_LEAD}(?:social media|social networks|redes sociales|(?:les\s+)?reseaux sociaux|soziale medien|social network|redes sociais|社交媒体|社交媒體|社群媒体|社群媒體|sns|소셜 미디어|소셜미디어)\b",
+    (
+        _LEAD,
+        r"(?:social media|social networks|redes sociales|(?:les\s+)?reseaux sociaux|soziale medien|social network|redes sociais|社交媒体|社交媒體|社群媒体|社群媒體|sns|소셜 미디어|소셜미디어)\b",
+    ),
     r"\b(?:step[- ]by[- ]step|paso a paso|etape par etape|schritt fur schritt|passo (?:dopo|a) passo)\b|一步一步|逐步|ステップバイステップ|단계별",
 ]
 # the kind of video: strong nouns always, weak nouns ("story", "post", "film") only before a link word
@@ -135,7 +153,12 @@ _KIND_PATTERNS = [
     r"^(?:内容是|內容是|内容为|內容為|画面是|畫面是)|(?:，|,)\s*(?:内容是|內容是|内容为|內容為|画面是|畫面是)",
     rf"(?:{words.CJK_LINK})\s*(?=$|[，。,.])",
 ]
-_PRODUCTION = [re.compile(p) for p in _PATTERNS]
+# a pattern with a lead ("for the", "with a slow") is searched by its core, then the lead is looked
+# for just before each match: a lead that may match anywhere would be tried at every position
+_PRODUCTION = [
+    (re.compile(rf"(?:{p[0]})$"), re.compile(p[1])) if isinstance(p, tuple) else (None, re.compile(p))
+    for p in _PATTERNS
+]
 _FRAMING = [re.compile(p) for p in _KIND_PATTERNS]
 _INJECTION = re.compile(words.INJECTION_PATTERN)
 _SENTENCE = re.compile(r"[^.!?\n。！？]+[.!?\n。！？]*")
@@ -167,8 +190,23 @@ _MARKER_ONLY = re.compile(
 )
 
 
+def _production(folded: str) -> list[tuple[int, int]]:
+    spans = []
+    for lead, core in _PRODUCTION:
+        for match in core.finditer(folded):
+            start, end = match.span()
+            if end <= start:
+                continue
+            if lead is not None:
+                before = lead.search(folded, max(0, start - 60), start)
+                if before is not None:
+                    start = before.start()
+            spans.append((start, end))
+    return spans
+
+
 def _spans(folded: str, framing: bool) -> list[tuple[int, int]]:
-    spans = _merge([m.span() for pattern in _PRODUCTION for m in pattern.finditer(folded) if m.end() > m.start()])
+    spans = _merge(_production(folded))
     if framing:
         # the framing is read with the production phrases out: "une pub [LinkedIn] pour notre logiciel"
         masked, where = _masked(folded, spans)
