@@ -6,6 +6,9 @@ and optionally against another checkout's planner (``--baseline DIR``, e.g. the 
 The requests are the labelled sets in tests/agent (fidelity, its hold-out and the field set).
 
     .venv/bin/python bench/planner.py [--repeats 5] [--baseline /tmp/botkit-before]
+
+A baseline checkout: ``git archive REV botkit skills prompts | tar -x -C /tmp/botkit-before``, then
+in it ``ln -s skills botkit_skills && ln -s prompts botkit_prompts`` (the installed package names).
 """
 
 from __future__ import annotations
