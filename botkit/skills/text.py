@@ -111,7 +111,7 @@ _EXPLICIT_CUES = (
 )
 URL_PATTERN = (
     r"\b(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*"
-    r"\.(?:com|net|org|io|co|app|shop|store|de|fr|es|it|pt|br|jp|cn|kr|tw|hk|uk|eu|ai|dev)\b(?:/[^\s,;\"')]*)?"
+    r"\.(?:com|net|org|io|co|app|shop|store|de|fr|es|it|pt|br|jp|cn|kr|tw|hk|uk|eu|ai|dev|me|tv|us|ca|au|nl|ch|at|be|se|mx|in|info|biz|xyz|site|online|studio|example)\b(?:/[^\s,;\"')]*)?"
 )
 _WANTS_URL = (
     r"\b(?:web ?address|website|web site|url|site|sitio web|pagina web|site web|site internet|webseite"
