@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from botkit.domain import EndCard, ShotPlan
-from botkit.skills import PlanDefaults, Skill, SkillArgs, SkillConfig, SkillRequest, fold
+from botkit.skills import PlanDefaults, Skill, SkillArgs, SkillConfig, SkillRequest, call_to_action, fold
 
 # words asking for a call to action -> the default CTA in that language
 _CTA_WORDS: tuple[tuple[str, str], ...] = (
@@ -16,6 +16,12 @@ _CTA_WORDS: tuple[tuple[str, str], ...] = (
     (r"\bllamada a la accion\b|\bcompra ya\b|\btarjeta final\b", "Compra ya"),
     (r"\bappel a l'action\b|\bachetez\b|\bcarton final\b", "Achetez maintenant"),
     (r"\bjetzt kaufen\b|\bhandlungsaufforderung\b|\babschlusskarte\b", "Jetzt kaufen"),
+    (r"\binvito all'azione\b|\bacquista ora\b|\bcartolina finale\b", "Acquista ora"),
+    (r"\bchamada para (?:a )?acao\b|\bcompre ja\b|\bcartao final\b", "Compre já"),
+    (r"行动号召|结尾卡|片尾卡", "立即购买"),
+    (r"行動號召|結尾卡|片尾卡", "立即購買"),
+    (r"行動喚起|エンドカード|コールトゥアクション", "今すぐ購入"),
+    (r"행동 유도|엔드 카드|클로징 카드", "지금 구매하세요"),
 )
 _HEX = r"^#[0-9a-fA-F]{6}$"
 
@@ -59,6 +65,11 @@ class MarketingSkill(Skill):
         r"\banuncio\w*|\bpublicidad\b|\bproducto\w*|\blanzamiento\b|\bcomercial\b",
         r"\bpublicite\w*|\bpub\b|\bproduit\w*|\blancement\b|\bannonce\b",
         r"\bwerbung\w*|\bwerbespot\w*|\bwerbevideo\w*|\bprodukt\w*|\beinfuhrung\b|\bmarkteinfuhrung\b",
+        r"\bpubblicita\b|\bspot\b|\bprodott[oi]\b|\blancio\b|\bpromozional\w*",
+        r"\bpublicidade\b|\bpropaganda\b|\bproduto\w*|\blancamento\b|\bpromocional\b",
+        r"广告|廣告|宣传片|宣傳片|宣传|宣傳|推广|推廣|产品|產品|商品|新品|新款",
+        r"広告|宣伝|プロモ|商品|製品|新製品|発売|cm",
+        r"광고|홍보|제품|상품|출시|프로모션",
     )
     defaults = PlanDefaults(platforms=("youtube",), total_s=15.0, shot_s=4.0, shots=3, captions=False)
     Args = MarketingArgs
@@ -68,20 +79,29 @@ class MarketingSkill(Skill):
         style = draft.style
         if config.colours:
             style = f"{style}, brand colours {' '.join(config.colours)}"[:200]
-        cta = args.cta or config.cta
+        # the request's own line ("End on 'Order today'") beats the brand kit's default CTA
+        asked = call_to_action(request.text)
+        cta = args.cta or (asked.text[:60] if asked and asked.text else None) or config.cta
         if cta is None:
             folded = fold(request.text)
             cta = next((default for pattern, default in _CTA_WORDS if re.search(pattern, folded)), None)
         end_card = draft.end_card
-        if cta and config.end_card:
-            end_card = self._end_card(cta, args.product or config.brand_name or draft.title, config)
+        notes = list(draft.notes)
+        wants_card = bool(cta) or (asked is not None and (asked.wants_url or asked.wants_logo))
+        if wants_card and config.end_card:
+            name = args.product or config.brand_name or draft.title.split(": ", 1)[-1]
+            end_card = self._end_card(cta or "", name, config, url=asked.url if asked else "")
+            if asked is not None and asked.wants_url and not end_card.url:
+                notes.append("the end card has no web address: set url in the brand kit (or write it in the request)")
+            if asked is not None and asked.wants_logo and not end_card.logo:
+                notes.append("the end card has no logo: set logo in the brand kit")
         title = draft.title
         if args.product:
             title = f"Promo: {args.product}"[:120]
-        return draft.model_copy(update={"style": style, "title": title, "end_card": end_card})
+        return draft.model_copy(update={"style": style, "title": title, "end_card": end_card, "notes": notes[:8]})
 
     @staticmethod
-    def _end_card(cta: str, name: str, config: BrandKit) -> EndCard:
+    def _end_card(cta: str, name: str, config: BrandKit, url: str = "") -> EndCard:
         """The brand card post-processing draws over the last seconds: crisp text and logo, which a
         video model would garble."""
         colours = {}
@@ -91,9 +111,9 @@ class MarketingSkill(Skill):
             if len(config.colours) > 1:
                 colours["accent"] = config.colours[1]
         return EndCard(
-            name=name[:80],
+            name=name[:80] or "our brand",
             cta=cta,
-            url=config.url or "",
+            url=(url or config.url or "")[:120],
             logo=str(config.logo) if config.logo else None,
             **colours,
         )

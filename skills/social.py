@@ -34,6 +34,11 @@ class SocialSkill(Skill):
         r"\bredes sociales\b|\bredes\b|\bgancho\b",
         r"\breseaux sociaux\b|\baccroche\b",
         r"\bsoziale\w*|\bsocial media\b",
+        r"\bsocial\b|\breel\b|\bsocial network\b|\bshorts?\s+(?:de|do|di|auf|en|on|su|sur)\s+youtube\b",
+        r"\bredes sociais\b",
+        r"抖音|快手|小红书|小紅書|社交媒体|社交媒體|社群|短视频|短視頻",
+        r"\bsns\b|インスタ|リール|ショート動画|バズ",
+        r"소셜|인스타|릴스|쇼츠|틱톡",
     )
     defaults = PlanDefaults(platforms=("tiktok",), total_s=10.0, shot_s=3.5, shots=3, captions=True, hook_s=2.0)
     Args = SocialArgs

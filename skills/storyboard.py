@@ -10,8 +10,8 @@ from pydantic import Field
 from botkit.domain import Limits, ShotPlan
 from botkit.skills import PlanDefaults, Skill, SkillArgs, SkillRequest, fold
 
-_PANEL = r"(?:panel|panneau|vignette|bild|paneles|vineta)"
-_SECONDS = r"(\d+(?:[.,]\d+)?)\s*(?:s|sec|secs|seconds?|segundos?|secondes?|sekunden?)\b"
+_PANEL = r"(?:panel|panneau|vignette|bild|paneles|vineta|tavola|pannello|vignetta|quadro|painel)"
+_SECONDS = r"(\d+(?:[.,]\d+)?)\s*(?:s|sec|secs|seconds?|segundos?|secondes?|sekunden?|second[io])\b"
 # camera words per panel clause: "panel 2 pans left", "vignette 3 : zoom avant"
 _CAMERAS = (
     (r"push(es|ing)? in|zoom(s|ing)? in|dolly in|acercamiento|zoom avant|heranzoom\w*", "push in"),
@@ -56,6 +56,11 @@ class StoryboardSkill(Skill):
         r"\bpaneles\b|\bvinetas?\b|\banima (estos|estas|este|esta|mis)\b",
         r"\bvignettes?\b|\bplanche\w*|\banime[rz]? (ces|ce|mes)\b",
         r"\banimiere\w*|\bbildtafel\w*|\bstoryboards?\b",
+        r"\btavole\b|\bvignette\b|\banima (queste|questa|questi|le mie)\b",
+        r"\bquadros\b|\bpaineis\b|\banime (estes|estas|esse|essa|os|as|meus|minhas)\b",
+        r"分镜|分鏡|故事板",
+        r"絵コンテ|ストーリーボード|コンテ|アニマティック|パネル|コマ",
+        r"스토리보드|콘티|애니매틱|패널",
     )
     defaults = PlanDefaults(platforms=("youtube",), total_s=None, shot_s=3.0, shots=3, shot_per="image")
     Args = StoryboardArgs

@@ -29,6 +29,11 @@ class TrainingSkill(Skill):
         r"\bformacion\b|\bcapacitacion\b|\bpaso a paso\b|\bpasos\b|\bcomo (hacer|usar|instalar|cambiar)\b",
         r"\btutoriel\w*|\bformation\b|\betape par etape\b|\betapes\b|\bcomment (faire|utiliser|installer|changer)\b",
         r"\bschulung\w*|\banleitung\w*|\bschritt fur schritt\b|\bschritte\b|\beinarbeitung\b|\bwie man\b",
+        r"\bformazione\b|\bpasso dopo passo\b|\bpassaggi\b|\bcome (fare|usare|installare|cambiare|preparare|montare|pulire)\b",
+        r"\btreinamento\b|\bpasso a passo\b|\bpassos\b|\bcomo (fazer|usar|instalar|trocar|preparar|montar|limpar|dobrar)\b",
+        r"教程|教學|教学|培训|培訓|步骤|步驟|如何|怎么|怎麼|怎样|怎樣|第一步|分[一二三四五六七八九十\d]+步",
+        r"チュートリアル|研修|手順|やり方|入れ方|使い方|作り方|ステップ|方法",
+        r"튜토리얼|교육|방법|단계|하는 법|사용법|끓이는 법|만드는 법",
     )
     defaults = PlanDefaults(
         platforms=("youtube",),

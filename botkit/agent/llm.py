@@ -4,6 +4,9 @@ fills a structured draft that becomes the same ``ShotPlan`` the offline planner 
 Invalid output (bad JSON, a schema or plan violation, a leaked secret) is repaired by asking again
 with the validation error; when that still fails, or the server times out, rate-limits or errors,
 the offline planner answers instead and the reason is logged and recorded in ``ShotPlan.planner``.
+A plan whose prompts leave out the user's content words (``botkit.agent.content``) or that ignores
+a length the request gives one shot is sent back once with what is missing; a second such answer
+is accepted (logged), since a usable plan beats a fallback.
 The host owns seeds, shot indices, the request text and the images; the model writes the creative
 parts: skill, title, platforms, style, captions, and per shot a prompt, duration, camera and caption.
 """
@@ -20,14 +23,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from botkit.agent import guard
-from botkit.agent.offline import OfflinePlanner, PlanRequest, check_request, parse_args, parse_config
+from botkit.agent import content, guard, reading, timing
+from botkit.agent.offline import OfflinePlanner, PlanRequest, check_content, check_request, parse_args, parse_config
 from botkit.domain import DEFAULT_NEGATIVE_PROMPT, PLATFORM_IDS, Limits, PlatformId, Shot, ShotMode, ShotPlan
 from botkit.prompts import load_template
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE = "llm/v1"
+TEMPLATE = "llm/v2"
 HISTORY_MESSAGES = 10
 HISTORY_CHARS = 2_000
 
@@ -39,7 +42,7 @@ class DraftShot(BaseModel):
 
     prompt: str = Field(
         max_length=Limits.MAX_PROMPT_CHARS,
-        description="Visual description of the shot for a text-to-video model, in English.",
+        description="Visual description of the shot for a text-to-video model, keeping the user's own content words.",
     )
     duration_s: float = Field(
         ge=Limits.MIN_SHOT_S, le=Limits.MAX_SHOT_S, description=f"Seconds, {Limits.MIN_SHOT_S:g}-{Limits.MAX_SHOT_S:g}."
@@ -66,6 +69,14 @@ class DraftPlan(BaseModel):
 
 class PlanInvalid(ValueError):
     """The model's answer is not an acceptable plan; the message is fed back to it."""
+
+
+class PlanUnfaithful(PlanInvalid):
+    """The plan is valid but leaves out the user's words or lengths; sent back once, then accepted."""
+
+    def __init__(self, message: str, plan: ShotPlan) -> None:
+        super().__init__(message)
+        self.plan = plan
 
 
 class LLMPlanner:
@@ -104,7 +115,8 @@ class LLMPlanner:
         )
 
     def plan(self, request: PlanRequest) -> ShotPlan:
-        text = check_request(request, self.skills.names())  # limits are the user's problem: no fallback
+        # limits and requests with nothing to show are the user's problem: no model call, no fallback
+        text = check_content(request, check_request(request, self.skills.names()))
         system = self.system_prompt(len(request.images))
         checker = guard.Guard(self._secrets, [system])
         messages: list[BaseMessage] = [SystemMessage(system)]
@@ -116,6 +128,7 @@ class LLMPlanner:
                 messages.append(AIMessage(quoted))
         messages.append(HumanMessage(self.prompts["user"].format(request=text)))
         reason = ""
+        unfaithful: ShotPlan | None = None
         for attempt in range(1 + self.repair_attempts):
             try:
                 result = self.structured.invoke(messages)
@@ -128,7 +141,13 @@ class LLMPlanner:
                 break
             else:
                 try:
-                    return self._to_plan(result, request, text, checker)
+                    # the user's words are asked for once; after that a valid plan is taken as it is
+                    return self._to_plan(result, request, text, checker, faithful=unfaithful is None)
+                except PlanUnfaithful as exc:
+                    invalid, unfaithful = exc, exc.plan
+                    if attempt == self.repair_attempts:
+                        logger.info("llm plan accepted without all of the user's words: %s", exc)
+                        return exc.plan
                 except PlanInvalid as exc:
                     invalid = exc
             reason = f"invalid output: {invalid}"[:300]
@@ -137,12 +156,17 @@ class LLMPlanner:
             if raw:
                 messages.append(AIMessage(raw))
             messages.append(HumanMessage(self.prompts["repair"].format(error=str(invalid)[:1_000])))
+        if unfaithful is not None:  # the repair broke what was valid: keep the valid plan
+            logger.info("llm repair answer invalid (%s); keeping the plan before it", reason)
+            return unfaithful
         logger.warning("llm planner fell back to the offline planner: %s", reason)
         plan = self.offline.plan(request)
         note = f"{plan.planner} (llm fallback: {reason.split(':')[0]})"
         return plan.model_copy(update={"planner": note[:80]})
 
-    def _to_plan(self, result: Any, request: PlanRequest, text: str, checker: guard.Guard) -> ShotPlan:
+    def _to_plan(
+        self, result: Any, request: PlanRequest, text: str, checker: guard.Guard, faithful: bool = True
+    ) -> ShotPlan:
         if not isinstance(result, dict):
             raise PlanInvalid(f"unexpected result {type(result).__name__}")
         if result.get("parsing_error") is not None or result.get("parsed") is None:
@@ -166,9 +190,27 @@ class LLMPlanner:
         if checker.plan_leaks(plan):
             raise PlanInvalid("the plan repeats the instructions or a secret; plan only the video")
         # a bad argument or a failing skill hook is answered as such, not hidden by a fallback
-        return self.offline.refine(
+        refined = self.offline.refine(
             plan, request, text, parse_args(skill, request), parse_config(skill, request, self.skills)
         )
+        if faithful:
+            problems = self.unfaithful(refined, text)
+            if problems:
+                raise PlanUnfaithful("; ".join(problems), refined)
+        return refined
+
+    def unfaithful(self, plan: ShotPlan, text: str) -> list[str]:
+        """What the plan leaves out of the request: content words no prompt keeps, and lengths the
+        request gives single shots ("panel 2 lasts 5 seconds") that the plan does not."""
+        problems = []
+        missing = content.missing_words(text, [shot.prompt for shot in plan.shots])
+        if missing:
+            problems.append(self.prompts["missing_words"].format(words=", ".join(missing[:30])))
+        folded = reading.words.fold(text)
+        for index, seconds in timing.read_timing(folded).shot_lengths(len(plan.shots)).items():
+            if abs(plan.shots[index].duration_s - seconds) > 0.05:
+                problems.append(self.prompts["shot_length"].format(shot=index + 1, seconds=seconds))
+        return problems
 
     def _build(self, draft: DraftPlan, request: PlanRequest, text: str) -> ShotPlan:
         base_seed = request.seed

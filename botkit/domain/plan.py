@@ -108,6 +108,11 @@ class ShotPlan(BaseModel):
     captions: bool = False
     end_card: EndCard | None = None
     planner: str = Field(default="offline/1", max_length=80)
+    notes: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description="What the planner could not do as asked, for the reply (e.g. no web address is configured).",
+    )
 
     @field_validator("platforms")
     @classmethod
@@ -141,4 +146,5 @@ class ShotPlan(BaseModel):
         if self.end_card is not None:
             cta = f": {self.end_card.cta}" if self.end_card.cta else ""
             lines.append(f"  ends on a {self.end_card.name} card{cta}")
+        lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)

@@ -20,11 +20,12 @@ from botkit.skills.skill import (
     SkillConfig,
     SkillRequest,
 )
-from botkit.skills.text import fold
+from botkit.skills.text import CallToAction, call_to_action, fold
 
 __all__ = [
     "API_VERSION",
     "GROUP",
+    "CallToAction",
     "PlanDefaults",
     "ShotTemplate",
     "Skill",
@@ -35,6 +36,7 @@ __all__ = [
     "SkillLoadError",
     "SkillRegistry",
     "SkillRequest",
+    "call_to_action",
     "fold",
     "load_skills",
     "validate_skill",

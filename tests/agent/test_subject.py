@@ -22,7 +22,7 @@ from botkit.agent.subject import find_subject
         ("Training video: how to reset the router: 1. Unplug it 2. Wait", "how to reset the router"),
         ("tutoriel vidéo de 20 secondes : comment nettoyer un écran en 4 étapes", "comment nettoyer un écran"),
         ("Schritt für Schritt Anleitung, 20 Sekunden, wie man einen Reifen wechselt", "wie man einen Reifen wechselt"),
-        ("   ", "the product"),
+        ("   ", ""),
     ],
 )
 def test_subject(text: str, subject: str) -> None:

@@ -114,3 +114,35 @@ def test_the_four_skills_differ_on_the_same_subject(tmp_path: Path) -> None:
     }  # fmt: skip
     assert plans["social"].captions and plans["training"].captions and not plans["marketing"].captions
     assert len({plan.style for plan in plans.values()}) == 4
+
+
+def test_marketing_end_card_from_the_requests_call_to_action(tmp_path: Path) -> None:
+    harness = SkillHarness(MarketingSkill, tmp_path)
+    plan = harness.plan("a 12 second promo for our desk lamp. End on 'Order today' and our web address")
+    card = plan.end_card
+    assert card is not None and card.cta == "Order today" and card.url == ""
+    assert any("web address" in note for note in plan.notes)  # told, not invented
+    kit = {"brand_name": "Lumo", "cta": "Shop now", "url": "lumo.example", "colours": ["#FF6600"]}
+    branded = harness.plan("a 12 second promo for our desk lamp. End on 'Order today' and our web address", config=kit)
+    assert branded.end_card is not None
+    assert (branded.end_card.name, branded.end_card.cta, branded.end_card.url) == (
+        "Lumo",
+        "Order today",
+        "lumo.example",
+    )
+    assert not branded.notes
+    assert harness.plan("最后显示“立即购买”和我们的网址，新款跑鞋的广告").end_card.cta == "立即购买"  # type: ignore[union-attr]
+    assert (
+        harness.plan('a promo for our lamp, finish with "Book a demo" and lumo.example').end_card.url == "lumo.example"
+    )  # type: ignore[union-attr]
+
+
+def test_storyboard_panel_lengths_in_other_languages(tmp_path: Path) -> None:
+    harness = SkillHarness(StoryboardSkill, tmp_path)
+    panels = [harness.image(f"p{i}.png", (40 * i, 90, 160)) for i in range(1, 4)]
+    for text in (
+        "把这些分镜做成动画，第二格5秒",
+        "このパネルを動かして、2番目のパネルは5秒",
+        "패널을 애니메이션으로, 두 번째 패널은 5초",
+    ):
+        assert [s.duration_s for s in harness.send(text, images=panels).plan.shots] == [3.0, 5.0, 3.0], text

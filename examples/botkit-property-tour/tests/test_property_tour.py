@@ -35,7 +35,7 @@ def test_rooms_become_captioned_walkthrough_shots(harness: SkillHarness) -> None
     assert [shot.caption for shot in plan.shots] == ["Kitchen", "Living room", "Balcony · Casa Nova"]
     assert all(shot.camera == "smooth gimbal walk forward" for shot in plan.shots)
     assert plan.total_duration_s == 9
-    assert plan.planner == "offline/1+property-tour/1"
+    assert plan.planner == "offline/2+property-tour/1"
 
 
 def test_routing_picks_the_skill_in_other_languages(harness: SkillHarness) -> None:
