@@ -1,0 +1,115 @@
+"""Piper (VITS on onnxruntime), offline. Word timing comes from the model's own phoneme durations:
+the ``w_ceil`` tensor (samples per phoneme id) is exposed as an output by patching the loaded
+model in memory, the way ``piper.patch_voice_with_alignment`` does on disk; nothing is written."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from botkit.audio.align import PhonemeGroup, word_spans
+from botkit.audio.normalize import Script
+from botkit.audio.tts.base import Rendered
+from botkit.errors import InputError, PostError
+
+logger = logging.getLogger(__name__)
+
+_SEPARATORS = {" ", "^", "$", "_", ".", ",", "!", "?", ";", ":", "…", "—", "-"}
+
+
+class PiperBackend:
+    """Loads each voice model once (per thread count) and reads scripts with it."""
+
+    def __init__(self, threads: int | None = 1) -> None:
+        self.threads = threads
+        self._voices: dict[Path, object] = {}
+        self._lock = threading.Lock()
+
+    def load(self, model: Path, config: Path | None = None):
+        """The ``piper.PiperVoice`` for ``model``, patched for alignments (cached)."""
+        model = Path(model)
+        with self._lock:
+            if model not in self._voices:
+                self._voices[model] = _load(model, config, self.threads)
+            return self._voices[model]
+
+    def speak(self, script: Script, voice) -> Rendered:
+        from piper import SynthesisConfig
+
+        piper_voice = self.load(voice.model, voice.config)
+        syn_config = SynthesisConfig(length_scale=1.0 / voice.rate, speaker_id=voice.speaker)
+        pieces: list[np.ndarray] = []
+        groups: list[PhonemeGroup] = []
+        cursor = 0
+        for chunk in piper_voice.synthesize(script.text, syn_config=syn_config, include_alignments=True):
+            audio = chunk.audio_float_array
+            if chunk.phoneme_alignments is None:
+                raise PostError(f"voice {voice.id}: Piper returned no phoneme alignments for {script.text[:40]!r}")
+            groups += _groups(chunk.phoneme_alignments, cursor)
+            pieces.append(audio)
+            cursor += len(audio)
+        samples = np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, np.float32)
+        standalone = [_phonemes(piper_voice, word) for word in script.words]
+        spans = word_spans(standalone, groups)
+        return Rendered(samples, piper_voice.config.sample_rate, spans, "engine")
+
+
+def _phonemes(piper_voice, word: str) -> str:
+    return "".join("".join(sentence) for sentence in piper_voice.phonemize(word))
+
+
+def _groups(alignments, offset: int) -> list[PhonemeGroup]:
+    groups: list[PhonemeGroup] = []
+    current: list[str] = []
+    start = cursor = offset
+    for alignment in alignments:
+        if alignment.phoneme in _SEPARATORS:
+            if current:
+                groups.append(PhonemeGroup("".join(current), start, cursor))
+                current = []
+        else:
+            if not current:
+                start = cursor
+            current.append(alignment.phoneme)
+        cursor += int(alignment.num_samples)
+    if current:
+        groups.append(PhonemeGroup("".join(current), start, cursor))
+    return groups
+
+
+def _load(model: Path, config: Path | None, threads: int | None):
+    import onnx
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    config = Path(config) if config is not None else model.with_name(model.name + ".json")
+    for path in (model, config):
+        if not path.is_file():
+            raise InputError(f"Piper voice file {path} does not exist")
+    try:
+        config_dict = json.loads(config.read_text(encoding="utf-8"))
+        graph = onnx.load(str(model))
+    except (OSError, ValueError, onnx.onnx_cpp2py_export.checker.ValidationError) as exc:
+        raise InputError(f"Piper voice {model.name} could not be read: {exc}") from None
+    try:
+        add_alignment_output(graph)
+    except ValueError as exc:  # already patched on disk, or not a VITS graph with a Ceil
+        logger.debug("voice not patched for alignments", extra={"model": str(model), "reason": str(exc)})
+    options = onnxruntime.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    try:
+        session = onnxruntime.InferenceSession(
+            graph.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # onnxruntime raises its own untyped errors for a bad graph
+        raise InputError(f"Piper voice {model.name} could not be loaded by onnxruntime: {exc}") from None
+    logger.info("piper voice loaded", extra={"model": model.name, "threads": threads})
+    return PiperVoice(session=session, config=PiperConfig.from_dict(config_dict))
