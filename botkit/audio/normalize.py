@@ -246,7 +246,8 @@ def _number_words(text: str, language: str, *, year: bool = False) -> list[str] 
     if parsed is None or not _has_numbers(language):
         return None
     whole, fraction = parsed
-    if year and not fraction and language == "en" and 1100 <= whole <= 2099 and whole % 1000 >= 10:
+    plain_year = re.fullmatch(r"\d{4}", text) is not None  # "1,234" is a count, "1984" a year
+    if year and plain_year and language == "en" and 1100 <= whole <= 2099 and whole % 1000 >= 10:
         return _split_words(num2words(whole, lang="en", to="year"))
     words = _split_words(_cardinal(whole, language))
     if fraction:

@@ -19,11 +19,17 @@ def frame_energy_db(samples: np.ndarray, rate: int, frame_s: float = FRAME_S) ->
 
 
 def speech_onset(
-    samples: np.ndarray, rate: int, *, start_s: float = 0.0, end_s: float | None = None, below_peak_db: float = 35.0
+    samples: np.ndarray,
+    rate: int,
+    *,
+    start_s: float = 0.0,
+    end_s: float | None = None,
+    below_peak_db: float = 35.0,
+    loud_db: float | None = None,
 ) -> float | None:
     """Seconds of the first 2 ms frame in [start_s, end_s) whose energy is within ``below_peak_db``
-    of that span's loud level (its 95th percentile), with most of the next 10 ms as loud; None
-    when the span is silent."""
+    of the loud level (``loud_db``, default: the span's 95th percentile), with most of the next
+    10 ms as loud; None when the span is silent."""
     first = max(0, round(start_s * rate))
     last = len(samples) if end_s is None else min(len(samples), round(end_s * rate))
     if last - first <= 0:
@@ -31,7 +37,7 @@ def speech_onset(
     energy = frame_energy_db(samples[first:last], rate)
     if len(energy) == 0:
         return None
-    loud = float(np.percentile(energy, 95))
+    loud = float(np.percentile(energy, 95)) if loud_db is None else loud_db
     if loud < -60:
         return None
     threshold = max(loud - below_peak_db, -60.0)

@@ -94,9 +94,12 @@ def _load(model: Path, config: Path | None, threads: int | None):
             raise InputError(f"Piper voice file {path} does not exist")
     try:
         config_dict = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"Piper voice config {config.name} could not be read: {exc}") from None
+    try:
         graph = onnx.load(str(model))
-    except (OSError, ValueError, onnx.onnx_cpp2py_export.checker.ValidationError) as exc:
-        raise InputError(f"Piper voice {model.name} could not be read: {exc}") from None
+    except Exception as exc:  # protobuf's DecodeError and onnx's own errors share no base class
+        raise InputError(f"Piper voice {model.name} could not be read as an ONNX model: {exc}") from None
     try:
         add_alignment_output(graph)
     except ValueError as exc:  # already patched on disk, or not a VITS graph with a Ceil
@@ -111,5 +114,9 @@ def _load(model: Path, config: Path | None, threads: int | None):
         )
     except Exception as exc:  # onnxruntime raises its own untyped errors for a bad graph
         raise InputError(f"Piper voice {model.name} could not be loaded by onnxruntime: {exc}") from None
+    try:
+        piper_config = PiperConfig.from_dict(config_dict)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"Piper voice config {config.name} lacks what Piper needs: {exc!r}") from None
     logger.info("piper voice loaded", extra={"model": model.name, "threads": threads})
-    return PiperVoice(session=session, config=PiperConfig.from_dict(config_dict))
+    return PiperVoice(session=session, config=piper_config)
