@@ -151,7 +151,7 @@ def _graph(voice: int | None, music_index: int | None, music: Music | None, dura
             f"{_voice_chain(voice, duration, levels.voice_gain_db)},asplit=2[voice][key];"
             f"{_music_chain(music_index, duration, music, levels.music_gain_db)}[bed];"
             # the voice keys a compressor on the bed: music dips while someone speaks, returns after
-            f"[bed][key]sidechaincompress=threshold=0.02:ratio={music.duck_ratio:g}:attack=20:release=400:"
+            f"[bed][key]sidechaincompress=threshold=0.02:ratio={music.duck_ratio:g}:attack=20:release=500:"
             f"makeup=1[ducked];[voice][ducked]amix=inputs=2:duration=first:normalize=0[mix]"
         )
     if voice is not None:
