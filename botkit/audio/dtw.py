@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.fft import dct
-from scipy.signal import resample_poly
 
 RATE = 16_000
 HOP = 160  # 10 ms
@@ -42,6 +41,8 @@ _BANK = _mel_bank(RATE, 512, _MELS)
 def features(samples: np.ndarray, rate: int) -> np.ndarray:
     """[frames, 14] per-utterance normalised MFCCs (c1..c13) and log energy, one frame per 10 ms."""
     if rate != RATE:
+        from scipy.signal import resample_poly  # scipy.signal takes seconds to import: only when needed
+
         divisor = np.gcd(int(rate), RATE)
         samples = resample_poly(samples, RATE // divisor, int(rate) // divisor).astype(np.float32)
     if len(samples) < WINDOW:

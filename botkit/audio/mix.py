@@ -151,7 +151,7 @@ def _graph(voice: int | None, music_index: int | None, music: Music | None, dura
             f"{_voice_chain(voice, duration, levels.voice_gain_db)},asplit=2[voice][key];"
             f"{_music_chain(music_index, duration, music, levels.music_gain_db)}[bed];"
             # the voice keys a compressor on the bed: music dips while someone speaks, returns after
-            f"[bed][key]sidechaincompress=threshold=0.02:ratio={music.duck_ratio:g}:attack=20:release=500:"
+            f"[bed][key]sidechaincompress=threshold=0.02:ratio={music.duck_ratio:g}:attack=20:release=800:"
             f"makeup=1[ducked];[voice][ducked]amix=inputs=2:duration=first:normalize=0[mix]"
         )
     if voice is not None:
@@ -215,6 +215,11 @@ def mix_into(
         check_music_file(music.path)
     target = target or target_for(platform)
     duration = streams.duration_s
+    if track is not None and track.duration_s > duration + 0.05:
+        raise InputError(
+            f"the narration track is {track.duration_s:.2f} s but {video.name} is {duration:.2f} s; "
+            "narrate with the durations the video was rendered with"
+        )
     with tempfile.TemporaryDirectory(prefix=".botkit-mix-", dir=out.parent) as scratch_dir:
         scratch = Path(scratch_dir)
         sources: list[list[str]] = []  # one ffmpeg input each, after the video
@@ -247,9 +252,9 @@ def mix_into(
             passes += 2 * (voice_index is not None)
             # in the final pass the video is input 0, so every sound input moves up by one
             graph = _graph(_after_video(voice_index), _after_video(music_index), music, duration, levels)
-            graph += f";[mix]{limiter(gain, target)}[audio]"
-            maps += ["-filter_complex", graph, "-map", "[audio]", "-c:a", "aac", "-b:a", AUDIO_BITRATE,
-                     "-ar", str(RATE), "-ac", "2"]  # fmt: skip
+        else:
+            graph, gain = "", 0.0
+        audio_maps = ["-map", "[audio]", "-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(RATE), "-ac", "2"]
         srt_text = vtt_text = ""
         if cues:
             srt_text, vtt_text = to_srt(cues), to_vtt(cues)
@@ -259,10 +264,25 @@ def mix_into(
             maps += ["-map", f"{1 + len(sources)}:s:0", "-c:s", "mov_text",
                      "-metadata:s:s:0", f"language={subtitle_language}"]  # fmt: skip
         temporary = scratch / f"out{out.suffix or '.mp4'}"
-        run_ffmpeg(
-            [*command, *maps, "-t", f"{duration:.6f}", "-movflags", "+faststart", str(temporary)], timeout=timeout
-        )
-        loudness = measure(temporary, timeout=timeout) if audio_on else None
+        loudness = None
+        margin = target.encode_margin_db
+        for _ in range(2):
+            audio = []
+            if audio_on:
+                ceiling = target.model_copy(update={"encode_margin_db": margin})
+                audio = ["-filter_complex", f"{graph};[mix]{limiter(gain, ceiling)}[audio]", *audio_maps]
+            run_ffmpeg([*command, *maps, *audio, "-t", f"{duration:.6f}", "-movflags", "+faststart", str(temporary)],
+                       timeout=timeout)  # fmt: skip
+            if not audio_on:
+                break
+            loudness = measure(temporary, timeout=timeout)
+            if loudness.true_peak_db <= target.true_peak_db:
+                break
+            # the encoder overshot the ceiling: once more with the limiter lower by the overshoot
+            margin += loudness.true_peak_db - target.true_peak_db + 0.1
+            passes += 1
+        if loudness is not None and loudness.true_peak_db > target.true_peak_db:
+            logger.warning("true peak above target after a second encode", extra={"true_peak": loudness.true_peak_db})
         staged: list[tuple[Path, Path]] = [(temporary, out)]
         if cues:
             for suffix, text in ((".srt", srt_text), (".vtt", vtt_text)):
@@ -278,7 +298,7 @@ def mix_into(
                "gain_db": gain, "passes": passes},
     )  # fmt: skip
     return Mixed(out, out.with_suffix(".srt") if cues else None, out.with_suffix(".vtt") if cues else None,
-                 loudness, gain, passes)  # fmt: skip
+                 loudness, gain if audio_on else None, passes)  # fmt: skip
 
 
 def _after_video(index: int | None) -> int | None:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-from scipy.signal import resample_poly
 
 from botkit.audio.normalize import MAX_CHARS
 from botkit.audio.onset import voiced_span
@@ -138,6 +137,8 @@ def place(
             continue
         audio = speech.samples
         if speech.sample_rate != rate:
+            from scipy.signal import resample_poly  # scipy.signal takes seconds to import: only when needed
+
             divisor = np.gcd(speech.sample_rate, rate)
             audio = resample_poly(audio, rate // divisor, speech.sample_rate // divisor).astype(np.float32)
         at = start + lead_in_s

@@ -205,3 +205,11 @@ def test_music_needs_exactly_one_source(tmp_path: Path) -> None:
         Music()
     with pytest.raises(ValueError, match="choose from"):
         Music(bed="disco")
+
+
+def test_a_track_longer_than_the_video_is_refused(tmp_path: Path, silent_video, voices, synthesizer) -> None:
+    from botkit.audio.narration import NarrationLine, narrate
+
+    longer = narrate([NarrationLine(text="Hello.")], [20.0], fps=24, voices=voices, synthesizer=synthesizer)
+    with pytest.raises(InputError, match=r"narration track is 20\.00 s but silent-small\.mp4 is 11\.00 s"):
+        mix_into(silent_video, longer, None, out=tmp_path / "v.mp4")

@@ -143,3 +143,14 @@ def test_speech_is_real_sound(synthesizer, joe) -> None:
     freqs = np.fft.rfftfreq(len(speech.samples), 1 / speech.sample_rate)
     voiced = spectrum[(freqs > 80) & (freqs < 4000)].sum() / spectrum.sum()
     assert voiced > 0.6  # speech energy sits in the voice band, not noise or silence
+
+
+def test_a_cache_dir_keeps_one_patched_copy(tmp_path: Path, joe) -> None:
+    from botkit.audio.tts import Synthesizer
+
+    first = Synthesizer(cache_dir=tmp_path).synthesize("Hello there.", joe)
+    [copy] = list(tmp_path.iterdir())
+    assert copy.name.endswith("-aligned.onnx")
+    second = Synthesizer(cache_dir=tmp_path).synthesize("Hello there.", joe)
+    assert list(tmp_path.iterdir()) == [copy]
+    assert len(first.words) == len(second.words) == 2 and second.timing == "engine"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -24,8 +26,9 @@ _SEPARATORS = {" ", "^", "$", "_", ".", ",", "!", "?", ";", ":", "…", "—", "
 class PiperBackend:
     """Loads each voice model once (per thread count) and reads scripts with it."""
 
-    def __init__(self, threads: int | None = 1) -> None:
+    def __init__(self, threads: int | None = 1, cache_dir: Path | None = None) -> None:
         self.threads = threads
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._voices: dict[Path, object] = {}
         self._lock = threading.Lock()
 
@@ -34,7 +37,7 @@ class PiperBackend:
         model = Path(model)
         with self._lock:
             if model not in self._voices:
-                self._voices[model] = _load(model, config, self.threads)
+                self._voices[model] = _load(model, config, self.threads, self.cache_dir)
             return self._voices[model]
 
     def speak(self, script: Script, voice) -> Rendered:
@@ -81,12 +84,40 @@ def _groups(alignments, offset: int) -> list[PhonemeGroup]:
     return groups
 
 
-def _load(model: Path, config: Path | None, threads: int | None):
+def _patched(model: Path, cache_dir: Path | None):
+    """The model with its alignment output: an ONNX graph in memory, or (with ``cache_dir``) the
+    path of a patched copy written there once (saves ~0.9 s per load: parse + serialise)."""
     import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    if cache_dir is not None:
+        stat = model.stat()
+        cached = cache_dir / f"{model.stem}-{stat.st_size}-{stat.st_mtime_ns}-aligned.onnx"
+        if cached.is_file():
+            return str(cached)
+    try:
+        graph = onnx.load(str(model))
+    except Exception as exc:  # protobuf's DecodeError and onnx's own errors share no base class
+        raise InputError(f"Piper voice {model.name} could not be read as an ONNX model: {exc}") from None
+    try:
+        add_alignment_output(graph)
+    except ValueError as exc:  # already patched on disk, or not a VITS graph with a Ceil
+        logger.debug("voice not patched for alignments", extra={"model": str(model), "reason": str(exc)})
+    data = graph.SerializeToString()
+    if cache_dir is None:
+        return data
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, cached)
+    return str(cached)
+
+
+def _load(model: Path, config: Path | None, threads: int | None, cache_dir: Path | None = None):
     import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
-    from piper.patch_voice_with_alignment import add_alignment_output
 
     config = Path(config) if config is not None else model.with_name(model.name + ".json")
     for path in (model, config):
@@ -96,22 +127,13 @@ def _load(model: Path, config: Path | None, threads: int | None):
         config_dict = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"Piper voice config {config.name} could not be read: {exc}") from None
-    try:
-        graph = onnx.load(str(model))
-    except Exception as exc:  # protobuf's DecodeError and onnx's own errors share no base class
-        raise InputError(f"Piper voice {model.name} could not be read as an ONNX model: {exc}") from None
-    try:
-        add_alignment_output(graph)
-    except ValueError as exc:  # already patched on disk, or not a VITS graph with a Ceil
-        logger.debug("voice not patched for alignments", extra={"model": str(model), "reason": str(exc)})
+    graph = _patched(model, cache_dir)
     options = onnxruntime.SessionOptions()
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
     try:
-        session = onnxruntime.InferenceSession(
-            graph.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        session = onnxruntime.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped errors for a bad graph
         raise InputError(f"Piper voice {model.name} could not be loaded by onnxruntime: {exc}") from None
     try:
