@@ -46,19 +46,25 @@ def word_spans(word_phonemes: list[str], groups: list[PhonemeGroup]) -> list[tup
     inf = float("inf")
     best = [[inf] * (m + 1) for _ in range(n + 1)]
     step: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    # phonemes of up to _MAX_JOIN consecutive words / groups, joined once
+    word_runs = [["".join(words[i : i + k]) for k in range(_MAX_JOIN + 1)] for i in range(n + 1)]
+    group_runs = [["".join(heard[j : j + k]) for k in range(_MAX_JOIN + 1)] for j in range(m + 1)]
     best[0][0] = 0.0
+    # the path stays near the diagonal: words and groups drift apart only by the joins and splits
+    band = 6 + abs(n - m)
     for i in range(n + 1):
-        for j in range(m + 1):
+        centre = i * m / n if n else 0
+        for j in range(max(0, int(centre) - band), min(m, int(centre) + band) + 1):
             here = best[i][j]
             if here == inf:
                 continue
             moves: list[tuple[int, int, float]] = []
             if j < m:
                 for k in range(1, min(_MAX_JOIN, n - i) + 1):
-                    moves.append((k, 1, _cost("".join(words[i : i + k]), heard[j]) + 0.25 * (k - 1)))
+                    moves.append((k, 1, _cost(word_runs[i][k], heard[j]) + 0.25 * (k - 1)))
                 for k in range(2, min(_MAX_JOIN, m - j) + 1):
                     if i < n:
-                        moves.append((1, k, _cost(words[i], "".join(heard[j : j + k])) + 0.25 * (k - 1)))
+                        moves.append((1, k, _cost(words[i], group_runs[j][k]) + 0.25 * (k - 1)))
                 moves.append((0, 1, _SKIP + len(heard[j])))
             if i < n:
                 moves.append((1, 0, _SKIP + len(words[i])))

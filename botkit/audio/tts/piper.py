@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -20,6 +21,7 @@ from botkit.errors import InputError, PostError
 
 logger = logging.getLogger(__name__)
 
+_FLAGS = re.compile(r"\([^)]+\)")
 _SEPARATORS = {" ", "^", "$", "_", ".", ",", "!", "?", ";", ":", "…", "—", "-"}
 
 
@@ -56,13 +58,24 @@ class PiperBackend:
             pieces.append(audio)
             cursor += len(audio)
         samples = np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, np.float32)
-        standalone = [_phonemes(piper_voice, word) for word in script.words]
+        standalone = _standalone(piper_voice, script.words)
         spans = word_spans(standalone, groups)
         return Rendered(samples, piper_voice.config.sample_rate, spans, "engine")
 
 
-def _phonemes(piper_voice, word: str) -> str:
-    return "".join("".join(sentence) for sentence in piper_voice.phonemize(word))
+def _standalone(piper_voice, words) -> list[str]:
+    """Each word phonemised on its own by Piper's espeak-ng, the voice set once for all of them
+    (Piper's own ``phonemize`` sets it on every call: half a millisecond each)."""
+    from piper import espeakbridge
+    from piper import voice as piper_module
+    from piper.config import PhonemeType
+
+    if piper_voice.config.phoneme_type != PhonemeType.ESPEAK or piper_module._ESPEAK_PHONEMIZER is None:
+        return ["".join("".join(s) for s in piper_voice.phonemize(word)) for word in words]
+    with piper_module._ESPEAK_PHONEMIZER_LOCK:
+        espeakbridge.set_voice(piper_voice.config.espeak_voice)
+        # "(en)"-style language-switch flags are not phonemes: Piper drops them too
+        return [_FLAGS.sub("", "".join(p for p, _, _ in espeakbridge.get_phonemes(word))) for word in words]
 
 
 def _groups(alignments, offset: int) -> list[PhonemeGroup]:
