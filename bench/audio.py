@@ -85,10 +85,14 @@ def speech(repeats: int) -> list[str]:
     direct_one = PiperVoice(session=onnxruntime.InferenceSession(str(joe.model), sess_options=options,
                                                                  providers=["CPUExecutionProvider"]), config=config)  # fmt: skip
 
+    from piper import SynthesisConfig
+
+    same = SynthesisConfig(noise_w_scale=0.0)  # botkit's setting: durations from the predictor's mean
+
     def piper(voice) -> Callable[[], None]:
         def run() -> None:
             with wave.open(io.BytesIO(), "wb") as out:
-                voice.synthesize_wav(TEXT, out)
+                voice.synthesize_wav(TEXT, out, syn_config=same)
 
         return run
 

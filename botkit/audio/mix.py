@@ -254,6 +254,7 @@ def mix_into(
             graph = _graph(_after_video(voice_index), _after_video(music_index), music, duration, levels)
         else:
             graph, gain = "", 0.0
+            maps += ["-map", "0:a?", "-c:a", "copy"]  # only captions are added: keep any sound it has
         audio_maps = ["-map", "[audio]", "-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(RATE), "-ac", "2"]
         srt_text = vtt_text = ""
         if cues:

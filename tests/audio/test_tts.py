@@ -154,3 +154,10 @@ def test_a_cache_dir_keeps_one_patched_copy(tmp_path: Path, joe) -> None:
     second = Synthesizer(cache_dir=tmp_path).synthesize("Hello there.", joe)
     assert list(tmp_path.iterdir()) == [copy]
     assert len(first.words) == len(second.words) == 2 and second.timing == "engine"
+
+
+def test_the_same_line_always_takes_the_same_time(synthesizer, joe) -> None:
+    first = synthesizer.synthesize("Step two. Fasten the chin strap.", joe)
+    again = synthesizer.synthesize("Step two. Fasten the chin strap.", joe)
+    assert len(first.samples) == len(again.samples)
+    assert [w.start_s for w in first.words] == [w.start_s for w in again.words]

@@ -46,7 +46,10 @@ class PiperBackend:
         from piper import SynthesisConfig
 
         piper_voice = self.load(voice.model, voice.config)
-        syn_config = SynthesisConfig(length_scale=1.0 / voice.rate, speaker_id=voice.speaker)
+        # noise_w 0: phoneme durations from the duration predictor's mean, so the same line always
+        # takes the same time and a re-narrated plan keeps its shot lengths (the default 0.8 made
+        # one line 3.0 s in one run and 3.04 s in the next)
+        syn_config = SynthesisConfig(length_scale=1.0 / voice.rate, speaker_id=voice.speaker, noise_w_scale=0.0)
         pieces: list[np.ndarray] = []
         groups: list[PhonemeGroup] = []
         cursor = 0
