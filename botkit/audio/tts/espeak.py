@@ -22,7 +22,8 @@ _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
 _POS_CHARACTER = 1
 _RATE = 1
-_EVENT_LIST_TERMINATED, _EVENT_WORD, _EVENT_END = 0, 1, 5
+_EVENT_LIST_TERMINATED, _EVENT_WORD, _EVENT_END, _EVENT_PHONEME = 0, 1, 5, 7
+_PHONEME_EVENTS = 0x0001  # espeakINITIALIZE_PHONEME_EVENTS
 _DEFAULT_WPM = 175
 _LOCK = threading.Lock()
 
@@ -59,11 +60,13 @@ class _Library:
             ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
             ctypes.c_void_p, ctypes.c_void_p,
         ]  # fmt: skip
-        self.sample_rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, str(self.data).encode(), 0)
+        self.sample_rate = self.lib.espeak_Initialize(
+            _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(self.data).encode(), _PHONEME_EVENTS
+        )
         if self.sample_rate <= 0:
             raise PostError(f"espeak-ng did not start (data at {self.data})")
         self._samples: list[np.ndarray] = []
-        self._events: list[tuple[int, int, int]] = []
+        self._events: list[tuple[int, int, int, bytes]] = []
         self._callback = _CALLBACK(self._collect)  # kept alive as long as the library
         self.lib.espeak_SetSynthCallback(self._callback)
 
@@ -73,11 +76,12 @@ class _Library:
         index = 0
         while events[index].type != _EVENT_LIST_TERMINATED:
             event = events[index]
-            self._events.append((event.type, event.text_position, event.audio_position))
+            name = bytes(event.id).split(b"\0")[0] if event.type == _EVENT_PHONEME else b""
+            self._events.append((event.type, event.text_position, event.audio_position, name))
             index += 1
         return 0
 
-    def synth(self, text: str, voice: str, rate: float) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    def synth(self, text: str, voice: str, rate: float) -> tuple[np.ndarray, list[tuple[int, int, int, bytes]]]:
         if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
             raise InputError(f"espeak-ng has no voice {voice!r}")
         self.lib.espeak_SetParameter(_RATE, round(_DEFAULT_WPM * rate), 0)
@@ -116,36 +120,44 @@ class EspeakBackend:
         return Rendered(audio, rate, spans, "engine")
 
 
-def _spans(script: Script, events: list[tuple[int, int, int]], rate: int, total: int) -> list[tuple[int, int]]:
-    """One (start, end) per script word from espeak-ng's word events: a word starts at its event
-    and ends where the next word or clause does."""
-    # text_position counts characters from 1
-    character_starts = list(script.offsets)
+def _spans(script: Script, events: list[tuple[int, int, int, bytes]], rate: int, total: int) -> list[tuple[int, int]]:
+    """One (start, end) per script word from espeak-ng's own events. A word event comes where the
+    previous word's last phoneme ends; the word's sound starts at its first phoneme event that is
+    not a pause (12-50 ms later: the closure of a "t" or "ch"), and ends where a pause or the next
+    word begins."""
     starts: list[int | None] = [None] * len(script.words)
-    boundaries: list[int] = []
-    for kind, position, milliseconds in events:
+    ends: list[int | None] = [None] * len(script.words)
+    current: int | None = None
+    waiting = False  # a word event seen, its first phoneme not yet
+    boundary = total
+    for kind, position, milliseconds, name in events:
         sample = min(total, round(milliseconds * rate / 1000))
         if kind == _EVENT_WORD:
-            index = _word_at(character_starts, position - 1)
+            if current is not None and ends[current] is None:
+                ends[current] = sample
+            index = _word_at(list(script.offsets), position - 1)  # text_position counts from 1
             if index is not None and starts[index] is None:
-                starts[index] = sample
-            boundaries.append(sample)
-        elif kind == _EVENT_END:
-            boundaries.append(sample)
+                current, waiting = index, True
+                starts[index] = sample  # until its first phoneme says better
+        elif kind == _EVENT_PHONEME and current is not None:
+            pause = name.startswith(b"_")
+            if waiting and not pause:
+                starts[current], waiting = sample, False
+            elif pause and not waiting and ends[current] is None:
+                ends[current] = sample
+        elif kind == _EVENT_END and current is not None and ends[current] is None:
+            ends[current] = sample
     known = [s for s in starts if s is not None]
     if not known:
         raise PostError(f"espeak-ng reported no word events for {script.text[:40]!r}")
-    for index, start in enumerate(starts):  # a word without its own event shares its neighbour's start
-        if start is None:
-            starts[index] = starts[index - 1] if index else known[0]
     spans = []
-    for index, start in enumerate(starts):
-        assert start is not None
-        later = [b for b in boundaries if b > start]
-        following = starts[index + 1] if index + 1 < len(starts) else total
-        assert following is not None
-        end = min([following, *later[:1]]) if later else following
-        spans.append((start, max(start, end)))
+    for index in range(len(script.words)):
+        start = starts[index]
+        if start is None:  # a word without its own event shares its neighbour's point
+            start = spans[-1][1] if spans else known[0]
+        following = next((s for s in starts[index + 1 :] if s is not None), boundary)
+        end = ends[index] if ends[index] is not None else following
+        spans.append((start, max(start, min(end, following) if following >= start else end)))
     return spans
 
 
