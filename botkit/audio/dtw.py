@@ -1,6 +1,6 @@
 """Word timing for a voice that reports none (a hosted voice): render the same words with espeak-ng,
-whose word events give exact times, and map them onto the hosted audio by dynamic time warping of
-their spectra (the method of aeneas; no speech recognition, no model weights).
+whose word and phoneme events give exact times, and map them onto the hosted audio by dynamic time
+warping of their spectra (the method of aeneas; no speech recognition, no model weights).
 
 Features are 13 MFCCs (without c0, so loudness does not matter) plus a voicing energy term every
 10 ms at 16 kHz; the warp is the classic symmetric DTW computed one anti-diagonal at a time.

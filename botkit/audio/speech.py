@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-# engine: the synthesiser's own alignment (Piper's phoneme durations, espeak-ng's word events);
+# engine: the synthesiser's own alignment (Piper's phoneme durations, espeak-ng's word + phoneme events);
 # aligned: a hosted voice mapped onto an espeak-ng rendering of the same text by DTW;
 # proportional: spread over the voiced span by syllable counts (approximate, last resort).
 TimingMethod = Literal["engine", "aligned", "proportional"]

@@ -1,6 +1,6 @@
 """espeak-ng through the library ``espeakng-loader`` ships (no system package needed). Word timing
-comes from espeak-ng's own word events (the sample where each word starts); the library keeps
-global state, so every call holds one lock."""
+comes from espeak-ng's own word and phoneme events; the library keeps global state, so every call
+holds one lock."""
 
 from __future__ import annotations
 
