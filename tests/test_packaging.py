@@ -41,6 +41,7 @@ def test_wheel_carries_code_and_data(tmp_path: Path) -> None:
         "botkit/channels/web/static/widget.js",
         "botkit/engine/models.toml",
         "botkit/post/presets.toml",
+        "botkit/audio/voices.toml",
     ]:
         assert expected in names, f"{expected} is missing from the wheel"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
