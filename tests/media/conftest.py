@@ -76,3 +76,14 @@ class Footage:
 @pytest.fixture(scope="session")
 def footage(tmp_path_factory: pytest.TempPathFactory) -> Footage:
     return Footage(tmp_path_factory.mktemp("footage"))
+
+
+def moving_subject(path: Path, seconds: float = 3.0) -> Path:
+    """A red ball crossing a wide grey frame left to right (640x360, 30 fps): a subject to follow."""
+    if not path.exists():
+        ffmpeg("-f", "lavfi", "-i", f"color=c=0x808080:s=640x360:r=30:d={seconds}",
+               "-f", "lavfi", "-i", f"color=c=red:s=60x60:r=30:d={seconds}",
+               "-filter_complex", f"[1:v]format=rgba,geq=r='255':g='30':b='30':a='if(lt(hypot(X-30,Y-30),28),255,0)'[ball];"
+               f"[0:v][ball]overlay=x='20+t*{540 / seconds:.3f}':y=150",
+               "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "18", str(path))  # fmt: skip
+    return path
