@@ -136,15 +136,24 @@ def _follow(
     # window centre as a fraction of the frame, carried from the analysis size to the cover size
     centres = (path.offsets(times) + small_window / 2) / small_along
     offsets = np.clip(centres * along - (along - span) / 2, 0, span)
-    chain = f"{timing},scale={cover_w}:{cover_h}:flags=lanczos,setsar=1"
+    # A smaller source is decoded as it is and enlarged by the same resample that crops it (one
+    # interpolation, a third of the bytes through the pipe); a larger one is shrunk by ffmpeg first.
+    if scale > 1:
+        decode_w, decode_h = info.width, info.height
+        chain = f"{timing},setsar=1"
+    else:
+        decode_w, decode_h = cover_w, cover_h
+        chain = f"{timing},scale={cover_w}:{cover_h}:flags=lanczos,setsar=1"
+    zoom_x, zoom_y = cover_w / decode_w, cover_h / decode_h
     out = np.empty((count, height, width, 3), np.uint8)
     filled = 0
-    for index, frame in enumerate(iter_frames(info, chain, FrameSize(cover_w, cover_h), max_frames=count, **seek)):  # type: ignore[arg-type]
+    frames = iter_frames(info, chain, FrameSize(decode_w, decode_h), max_frames=count, **seek)  # type: ignore[arg-type]
+    for index, frame in enumerate(frames):
         dx, dy = (offsets[index], 0.0) if path.axis == "x" else (0.0, offsets[index])
-        affine = np.array([[1.0, 0.0, -dx], [0.0, 1.0, -dy]])
-        out[index] = cv2.warpAffine(
-            frame, affine, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
-        )
+        # cover pixel = zoom * (decoded pixel + 0.5) - 0.5; output pixel = cover pixel - offset
+        affine = np.array([[zoom_x, 0.0, 0.5 * zoom_x - 0.5 - dx], [0.0, zoom_y, 0.5 * zoom_y - 0.5 - dy]])
+        out[index] = cv2.warpAffine(frame, affine, (width, height), flags=cv2.INTER_CUBIC,
+                                    borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
         filled = index + 1
     if filled == 0:
         raise InputError(f"video {info.path.name!r} gave no frames in the requested range")

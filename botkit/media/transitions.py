@@ -181,8 +181,9 @@ def join_files(
 
 
 def join_clips(clips: list[Clip], transitions: list[Transition], *, fps: float | None = None) -> Clip:
-    """Join in-memory Clips (same size) with ``xfade``: all frames go to ffmpeg in one stream, are
-    cut apart again with ``trim`` and joined; the result comes back as raw RGB."""
+    """Join in-memory Clips (same size and rate). Only the frames inside transitions go through
+    ffmpeg's ``xfade`` (one run for all of them); the rest of each shot is copied as it is, so the
+    cost is the transitions', not the whole video's."""
     if not clips:
         raise InputError("need at least one clip to join")
     size = clips[0].size
@@ -192,28 +193,57 @@ def join_clips(clips: list[Clip], transitions: list[Transition], *, fps: float |
     rate = fps or clips[0].fps
     if any(abs(clip.fps - rate) > 1e-6 for clip in clips):
         raise InputError(f"every clip must be at {rate:g} fps to join in memory; got {[c.fps for c in clips]}")
-    counts = [clip.num_frames for clip in clips]
-    plan = plan_timeline(counts, transitions, rate)
-    width, height = size
-    graph = [f"[0:v]split={len(clips)}" + "".join(f"[src{i}]" for i in range(len(clips))) if len(clips) > 1
-             else "[0:v]null[src0]"]  # fmt: skip
-    start = 0
-    for i, count in enumerate(counts):
-        graph.append(
-            f"[src{i}]trim=start_frame={start}:end_frame={start + count},setpts=PTS-STARTPTS,format=rgb24[c{i}]"
-        )
-        start += count
-    graph.append(xfade_graph([f"c{i}" for i in range(len(clips))], transitions, plan))
-    args = [
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{rate:g}", "-i", "pipe:0",
-        "-filter_complex", ";".join(graph), "-map", "[joined]", "-frames:v", str(plan.total_frames),
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-    ]  # fmt: skip
-    data = ffmpeg_output(args, stdin=np.concatenate([clip.frames for clip in clips]).tobytes())
-    frame_bytes = width * height * 3
-    got = len(data) // frame_bytes
-    if got != plan.total_frames:
-        raise InputError(f"joining gave {got} frames, expected {plan.total_frames}")
-    frames = np.frombuffer(data, np.uint8).reshape(got, height, width, 3).copy()
+    plan = plan_timeline([clip.num_frames for clip in clips], transitions, rate)
+    blends = _blend_windows(clips, transitions, plan, rate)
+    parts = []
+    for index, clip in enumerate(clips):
+        head = plan.transition_frames[index - 1] if index > 0 else 0
+        tail = plan.transition_frames[index] if index < len(transitions) else 0
+        if index > 0 and head:
+            parts.append(blends[index - 1])
+        parts.append(clip.frames[head : clip.num_frames - tail])
+    frames = np.concatenate(parts)
     kinds = [transition.kind for transition in transitions]
     return Clip(frames=frames, fps=rate, meta={"shots": len(clips), "transitions": kinds, "starts": plan.starts})
+
+
+def _blend_windows(
+    clips: list[Clip], transitions: list[Transition], plan: TimelinePlan, rate: float
+) -> dict[int, np.ndarray]:
+    """The frames of every transition, by ffmpeg ``xfade``: shot k's last t frames into shot k+1's first t."""
+    windows = [(k, t) for k, t in enumerate(plan.transition_frames) if t]
+    if not windows:
+        return {}
+    width, height = clips[0].size
+    pieces, graph, starts = [], [], 0
+    streams = 2 * len(windows)
+    graph.append(
+        f"[0:v]split={streams}" + "".join(f"[w{i}]" for i in range(streams)) if streams > 1 else "[0:v]null[w0]"
+    )
+    for n, (k, t) in enumerate(windows):
+        pieces += [clips[k].frames[-t:], clips[k + 1].frames[:t]]
+        for side in (0, 1):
+            graph.append(
+                f"[w{2 * n + side}]trim=start_frame={starts}:end_frame={starts + t},setpts=PTS-STARTPTS[p{n}_{side}]"
+            )
+            starts += t
+        graph.append(
+            f"[p{n}_0][p{n}_1]xfade=transition={XFADE_NAMES[transitions[k].kind]}:duration={t / rate:.6f}:offset=0[b{n}]"
+        )
+    graph.append("".join(f"[b{n}]" for n in range(len(windows))) + f"concat=n={len(windows)}:v=1:a=0[blended]")
+    total = sum(t for _, t in windows)
+    args = [
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{rate:g}", "-i", "pipe:0",
+        "-filter_complex", ";".join(graph), "-map", "[blended]", "-frames:v", str(total),
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+    ]  # fmt: skip
+    data = ffmpeg_output(args, stdin=np.concatenate(pieces).tobytes())
+    frame_bytes = width * height * 3
+    if len(data) != total * frame_bytes:
+        raise InputError(f"the transitions gave {len(data) // frame_bytes} frames, expected {total}")
+    blended = np.frombuffer(data, np.uint8).reshape(total, height, width, 3)
+    result, cursor = {}, 0
+    for k, t in windows:
+        result[k] = blended[cursor : cursor + t]
+        cursor += t
+    return result

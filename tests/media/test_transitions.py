@@ -13,6 +13,7 @@ from botkit.errors import InputError
 from botkit.media.decode import FrameSize, read_frames
 from botkit.media.probe import check_video
 from botkit.media.transitions import TRANSITION_KINDS, Transition, join_clips, join_files, plan_timeline, xfade_graph
+from botkit.post.ffmpeg import ffmpeg_output
 
 from .conftest import Footage, ffmpeg
 
@@ -110,3 +111,24 @@ def test_join_files_failure_leaves_no_file(footage: Footage, tmp_path: Path) -> 
         join_files([footage.mp4, footage.mov], [Transition(kind="crossfade", duration_s=3)], target,
                    width=64, height=64, fps=24)  # fmt: skip
     assert not any(tmp_path.iterdir())
+
+
+def test_windowed_join_equals_one_xfade_run_over_everything() -> None:
+    # join_clips sends only the transition frames through ffmpeg: it must match xfade over the whole video
+    rng = np.random.default_rng(5)
+    clips = [Clip(rng.integers(0, 255, (n, 32, 48, 3), dtype=np.uint8), 24.0) for n in (20, 15, 18)]
+    transitions = [Transition(kind="wipe-up", duration_s=0.25), Transition(kind="dip-white", duration_s=0.2)]
+    joined = join_clips(clips, transitions)
+    plan = plan_timeline([20, 15, 18], transitions, 24)
+    graph = ["[0:v]split=3[a][b][c]"]
+    for label, (start, count) in zip("abc", ((0, 20), (20, 15), (35, 18)), strict=True):
+        graph.append(f"[{label}]trim=start_frame={start}:end_frame={start + count},setpts=PTS-STARTPTS[{label}2]")
+    graph.append(xfade_graph(["a2", "b2", "c2"], transitions, plan))
+    data = ffmpeg_output(
+        ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "48x32", "-r", "24", "-i", "pipe:0", "-filter_complex",
+         ";".join(graph), "-map", "[joined]", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+        stdin=np.concatenate([c.frames for c in clips]).tobytes(),
+    )  # fmt: skip
+    reference = np.frombuffer(data, np.uint8).reshape(-1, 32, 48, 3)
+    assert reference.shape == joined.frames.shape == (plan.total_frames, 32, 48, 3)
+    assert np.array_equal(reference, joined.frames)
