@@ -226,7 +226,7 @@ def slack(
 )
 def train_embedded(ctx: typer.Context) -> None:
     """Train the embedded video model (all options: botkit train-embedded --help)."""
-    from botkit.engine.embedded.train import main as train_main
+    from botkit.engine.embedded.training.train import main as train_main
 
     train_main(list(ctx.args))
 

@@ -58,7 +58,8 @@ def list_models(
         return
     table = Table("name", "family", "tasks", "fps", "size", "frames", "source", title="botkit models")
     for entry in entries:
-        tasks = ", ".join(entry.tasks) if not entry.loader else "t2v, i2v"
+        kinds = entry.tasks if "t2i" in entry.pipelines else sorted(registry.capabilities(entry.name).tasks)
+        tasks = ", ".join(kinds)
         size = "-" if entry.loader else f"{entry.size[0]}x{entry.size[1]}"
         frames = "-" if entry.loader else entry.frames + (f" (<= {entry.max_frames})" if entry.max_frames else "")
         table.add_row(entry.name, entry.family, tasks, str(entry.fps), size, frames, _where(entry))
@@ -86,9 +87,9 @@ def check_model(
         engine = load_engine(name, registry)
         loaded = time.perf_counter() - started
         multiple = entry.size_multiple
-        tasks = getattr(engine, "tasks", ["t2v"])
+        capabilities = engine.capabilities
         request = ShotRequest(
-            task="t2v" if "t2v" in tasks else "i2v",
+            task="t2v" if capabilities.can("t2v") else "i2v",
             prompt="a red shoe on a white background, slow push in",
             num_frames=frames or 1,
             width=width or 2 * multiple,
@@ -102,6 +103,8 @@ def check_model(
             gradient = np.linspace(0, 255, request.width * request.height * 3).reshape(request.height, request.width, 3)
             Image.fromarray(gradient.astype(np.uint8)).save(image_path)
             request = request.model_copy(update={"image": image_path})
+            if capabilities.needs_last_image:
+                request = request.model_copy(update={"last_image": image_path})
         seen: list[int] = []
         clip = engine.generate(request, on_progress=lambda step, total: seen.append(step))
     except BotkitError as exc:

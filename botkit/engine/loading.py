@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from botkit.engine.options import DTYPES
+from botkit.engine.options import torch_dtype
 from botkit.engine.registry import ModelEntry
 from botkit.errors import EngineError, InputError
 
@@ -106,7 +106,7 @@ def _from_disk(entry: ModelEntry, cls: type) -> Any:
     folder = entry.resolved_path()
     assert folder is not None
     check_layout(folder, model=entry.name, external=frozenset({"transformer"} if entry.transformer_file else ()))
-    dtype = DTYPES[entry.dtype]
+    dtype = torch_dtype(entry.dtype)
     kwargs: dict[str, Any] = {"dtype": dtype, "local_files_only": True}
     if entry.transformer_file:
         weights = entry.resolved_path(entry.transformer_file)

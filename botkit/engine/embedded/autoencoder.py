@@ -12,8 +12,10 @@ class _ResBlock(nn.Module):
     def __init__(self, channels: int) -> None:
         super().__init__()
         self.body = nn.Sequential(
-            nn.SiLU(), nn.Conv2d(channels, channels, 3, padding=1),
-            nn.SiLU(), nn.Conv2d(channels, channels, 3, padding=1),
+            nn.SiLU(),
+            nn.Conv2d(channels, channels, 3, padding=1),
+            nn.SiLU(),
+            nn.Conv2d(channels, channels, 3, padding=1),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -32,16 +34,28 @@ class ToyAutoencoder(ModelMixin, ConfigMixin):
         h = channels // 2
         # Full resolution is kept thin (it dominates the cost); the work happens at 16x16 and 8x8.
         self.encoder = nn.Sequential(
-            nn.Conv2d(3, h, 3, padding=1), nn.SiLU(),
-            nn.Conv2d(h, c, 3, stride=2, padding=1), _ResBlock(c),
-            nn.Conv2d(c, c, 3, stride=2, padding=1), _ResBlock(c),
-            nn.SiLU(), nn.Conv2d(c, latent_channels, 3, padding=1),
+            nn.Conv2d(3, h, 3, padding=1),
+            nn.SiLU(),
+            nn.Conv2d(h, c, 3, stride=2, padding=1),
+            _ResBlock(c),
+            nn.Conv2d(c, c, 3, stride=2, padding=1),
+            _ResBlock(c),
+            nn.SiLU(),
+            nn.Conv2d(c, latent_channels, 3, padding=1),
         )
         self.decoder = nn.Sequential(
-            nn.Conv2d(latent_channels, c, 3, padding=1), _ResBlock(c), _ResBlock(c),
-            nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(c, c, 3, padding=1), _ResBlock(c),
-            nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(c, h, 3, padding=1), nn.SiLU(),
-            nn.Conv2d(h, h, 3, padding=1), nn.SiLU(), nn.Conv2d(h, 3, 3, padding=1),
+            nn.Conv2d(latent_channels, c, 3, padding=1),
+            _ResBlock(c),
+            _ResBlock(c),
+            nn.Upsample(scale_factor=2, mode="nearest"),
+            nn.Conv2d(c, c, 3, padding=1),
+            _ResBlock(c),
+            nn.Upsample(scale_factor=2, mode="nearest"),
+            nn.Conv2d(c, h, 3, padding=1),
+            nn.SiLU(),
+            nn.Conv2d(h, h, 3, padding=1),
+            nn.SiLU(),
+            nn.Conv2d(h, 3, 3, padding=1),
         )
         self.register_buffer("latent_mean", torch.zeros(latent_channels))
         self.register_buffer("latent_std", torch.ones(latent_channels))

@@ -68,15 +68,23 @@ class EmbeddedVideoPipeline(DiffusionPipeline):
 
     model_cpu_offload_seq = "transformer->autoencoder"
 
-    def __init__(self, transformer: WanTransformer3DModel, autoencoder: ToyAutoencoder,
-                 captions: CaptionTable, scheduler: FlowMatchEulerDiscreteScheduler) -> None:
+    def __init__(
+        self,
+        transformer: WanTransformer3DModel,
+        autoencoder: ToyAutoencoder,
+        captions: CaptionTable,
+        scheduler: FlowMatchEulerDiscreteScheduler,
+    ) -> None:
         super().__init__()
-        self.register_modules(transformer=transformer, autoencoder=autoencoder, captions=captions,
-                              scheduler=scheduler)
+        self.register_modules(transformer=transformer, autoencoder=autoencoder, captions=captions, scheduler=scheduler)
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, dtype: torch.dtype = torch.float32,  # type: ignore[override]
-                        **kwargs: Any) -> EmbeddedVideoPipeline:
+    def from_pretrained(
+        cls,
+        path: str | Path,
+        dtype: torch.dtype = torch.float32,  # type: ignore[override]
+        **kwargs: Any,
+    ) -> EmbeddedVideoPipeline:
         """Load a ``save_pretrained`` folder offline (``local_files_only`` always on)."""
         kwargs["local_files_only"] = True
         path = str(path)
@@ -150,8 +158,7 @@ class EmbeddedVideoPipeline(DiffusionPipeline):
             if use_cfg:
                 model_in = torch.cat([model_in, model_in])
             timestep = t.expand(model_in.shape[0]).to(dtype)
-            velocity = self.transformer(model_in, timestep=timestep, encoder_hidden_states=text,
-                                        return_dict=False)[0]
+            velocity = self.transformer(model_in, timestep=timestep, encoder_hidden_states=text, return_dict=False)[0]
             if use_cfg:
                 cond_v, uncond_v = velocity.chunk(2)
                 velocity = uncond_v + guidance_scale * (cond_v - uncond_v)

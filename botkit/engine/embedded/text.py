@@ -37,8 +37,9 @@ def minilm_tokens(texts: list[str]) -> list[torch.Tensor]:
     """Raw per-token embeddings ``[tokens, 384]`` (CLS and SEP included) for each text."""
     model = _minilm()
     with torch.inference_mode():
-        out = model.encode(texts, output_value="token_embeddings", convert_to_numpy=False,
-                           batch_size=64, show_progress_bar=False)
+        out = model.encode(
+            texts, output_value="token_embeddings", convert_to_numpy=False, batch_size=64, show_progress_bar=False
+        )
     return [t.detach().float().cpu().clone() for t in out]
 
 

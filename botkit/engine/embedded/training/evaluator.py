@@ -42,8 +42,9 @@ class Analysis:
 def _to_eval_size(frames: np.ndarray) -> np.ndarray:
     if frames.shape[1:3] == (EVAL_SIZE, EVAL_SIZE):
         return frames.astype(np.float32)
-    return np.stack([np.asarray(Image.fromarray(f).resize((EVAL_SIZE, EVAL_SIZE), Image.Resampling.BOX))
-                     for f in frames]).astype(np.float32)
+    return np.stack(
+        [np.asarray(Image.fromarray(f).resize((EVAL_SIZE, EVAL_SIZE), Image.Resampling.BOX)) for f in frames]
+    ).astype(np.float32)
 
 
 def _nearest(rgb: np.ndarray) -> str:
@@ -115,9 +116,17 @@ def analyse(frames: np.ndarray) -> Analysis:
     votes = [s for s in shapes if s is not None]
     shape = max(set(votes), key=votes.count) if votes else None
     size_variation = float(np.std(areas) / np.mean(areas)) if areas else float("inf")
-    return Analysis(background=COLOURS[bg_label], colour=colour, direction=direction, shape=shape,
-                    presence=presence, single_blob=float(np.mean(singles)), size_variation=size_variation,
-                    path_residual=residual, travel=travel)
+    return Analysis(
+        background=COLOURS[bg_label],
+        colour=colour,
+        direction=direction,
+        shape=shape,
+        presence=presence,
+        single_blob=float(np.mean(singles)),
+        size_variation=size_variation,
+        path_residual=residual,
+        travel=travel,
+    )
 
 
 def score_clip(frames: np.ndarray, attrs: Attributes) -> dict[str, float]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botkit.engine.backends import Conditioning, text_arguments, trim
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.families.common import text_arguments, trim
 
 postprocess = trim
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botkit.engine.backends import Conditioning
+from botkit.engine.conditioning import Conditioning
 
 
 def arguments(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from botkit.engine.tiny import ready, tiny_t5_encoder, tiny_t5_tokenizer
+from botkit.testing.tiny import ready, tiny_t5_encoder, tiny_t5_tokenizer
 
 
 def _vae():

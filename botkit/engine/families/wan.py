@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botkit.engine.backends import Conditioning, text_arguments
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.families.common import text_arguments
 from botkit.errors import InputError
 
 
@@ -38,3 +39,8 @@ def arguments(
 def _needs_last_image(pipe: Any) -> bool:
     """FLF2V checkpoints embed two images as one sequence (``pos_embed_seq_len`` set)."""
     return getattr(pipe.transformer.config, "pos_embed_seq_len", None) is not None
+
+
+def needs_last_image(pipe: Any) -> bool:
+    """Capabilities hook: an image-to-video pipeline of this checkpoint needs a last image too."""
+    return getattr(pipe, "image_encoder", None) is not None and _needs_last_image(pipe)

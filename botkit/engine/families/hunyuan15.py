@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botkit.engine.backends import Conditioning, prompt_with_camera
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.families.common import prompt_with_camera
 
 
 def arguments(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from botkit.engine.tiny import _WORDS, ready
+from botkit.testing.tiny import _WORDS, ready
 
 _CHAT_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"

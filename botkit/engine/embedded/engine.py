@@ -30,7 +30,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 from botkit.domain import Clip, ProgressFn, ShotRequest
-from botkit.engine.embedded import WEIGHTS_DIR, toyworld
+from botkit.engine.base import Capabilities
+from botkit.engine.embedded import WEIGHTS_DIR, toyworld, weights_revision
 from botkit.engine.embedded.vocab import Attributes, caption, map_prompt
 from botkit.errors import EngineError, InputError
 
@@ -41,7 +42,9 @@ CHUNK_FRAMES = 9
 OUTPUT_SIZE = 256
 DEFAULT_STEPS = 16
 DEFAULT_GUIDANCE = 4.0
-MAX_MODEL_FRAMES = 1 + int((toyworld.SIZE - 2 * (toyworld.HALF_SIZE[1] + 0.5)) / (toyworld.TRAVEL / (toyworld.FRAMES - 1)))
+MAX_MODEL_FRAMES = 1 + int(
+    (toyworld.SIZE - 2 * (toyworld.HALF_SIZE[1] + 0.5)) / (toyworld.TRAVEL / (toyworld.FRAMES - 1))
+)
 """Frames of the model's own motion (1.25 px a frame) that keep the biggest object in frame: 15.
 Longer shots play those frames slower (blended in between) instead of pushing the object out of
 the picture, which the model never saw and draws as smears."""
@@ -68,8 +71,12 @@ def keyframe_for(attrs: Attributes, num_frames: int, seed: int) -> np.ndarray:
     slack = max(0.0, hi - lo - travel)
     along = lo + float(rng.uniform(0, slack))  # distance from the entry side
     across = float(rng.uniform(lo, hi))
-    start = {"right": (along, across), "left": (toyworld.SIZE - along, across),
-             "down": (across, along), "up": (across, toyworld.SIZE - along)}[attrs.direction]
+    start = {
+        "right": (along, across),
+        "left": (toyworld.SIZE - along, across),
+        "down": (across, along),
+        "up": (across, toyworld.SIZE - along),
+    }[attrs.direction]
     return toyworld.render(toyworld.Scene(attrs, start[0], start[1], half), frames=1)[0]
 
 
@@ -79,9 +86,16 @@ class EmbeddedEngine:
     name = "embedded"
     native_fps = 8
     native_size = (OUTPUT_SIZE, OUTPUT_SIZE)
+    capabilities = Capabilities(tasks=frozenset({"t2v", "i2v"}))
+    """Any length (longer shots chain 9-frame chunks inside ``generate``), from text or a first frame."""
 
-    def __init__(self, weights: str | Path | None = None, output_size: int = OUTPUT_SIZE,
-                 threads: int | None = None, keyframe: Literal["model", "toyworld"] = "toyworld") -> None:
+    def __init__(
+        self,
+        weights: str | Path | None = None,
+        output_size: int = OUTPUT_SIZE,
+        threads: int | None = None,
+        keyframe: Literal["model", "toyworld"] = "toyworld",
+    ) -> None:
         self.weights = Path(weights) if weights is not None else WEIGHTS_DIR
         self.output_size = output_size
         self.threads = threads
@@ -95,12 +109,34 @@ class EmbeddedEngine:
         shot's travel fits the frame) and lets the model animate it by image-to-video."""
         self.native_size = (output_size, output_size)
         self._pipe: Any = None
+        self._revision: str | None = None
+
+    @property
+    def revision(self) -> str:
+        """A hash of the weight files' contents (computed once): new weights, new render keys."""
+        if self._revision is None:
+            self._revision = weights_revision(self.weights)
+        return self._revision
 
     @classmethod
     def load(cls, weights: str | Path | None = None, **options: Any) -> EmbeddedEngine:
         """A ready engine with its weights loaded (the registry's ``loader``)."""
         engine = cls(weights, **options)
         _ = engine.pipeline
+        return engine
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, **options: Any) -> EmbeddedEngine:
+        """The embedded model from a ``save_pretrained`` folder (e.g. a training run's ``final/``)."""
+        return cls.load(path, **options)
+
+    @classmethod
+    def from_pipe(cls, pipe: Any, *, revision: str | None = None, **options: Any) -> EmbeddedEngine:
+        """Wrap an ``EmbeddedVideoPipeline`` you already have (one being trained, a test's tiny one).
+        ``revision`` names its weights for render keys (default: a hash of its parameters)."""
+        engine = cls(**options)
+        engine._pipe = pipe
+        engine._revision = revision or _parameters_revision(pipe)
         return engine
 
     @property
@@ -159,15 +195,25 @@ class EmbeddedEngine:
         latents: list[torch.Tensor] = []
         previous: torch.Tensor | None = None
         for chunk in range(chunks):
+
             def report(_pipe: Any, i: int, _t: Any, kwargs: dict[str, Any], chunk: int = chunk) -> dict[str, Any]:
                 if on_progress is not None:
                     on_progress(chunk * steps + i + 1, total)  # may raise Cancelled: propagate at once
                 return kwargs
 
-            out = pipe(text, image=first if chunk == 0 else None, image_latents=previous,
-                       num_frames=CHUNK_FRAMES, height=MODEL_SIZE, width=MODEL_SIZE,
-                       num_inference_steps=steps, guidance_scale=guidance, generator=generator,
-                       output_type="latent", callback_on_step_end=report).frames
+            out = pipe(
+                text,
+                image=first if chunk == 0 else None,
+                image_latents=previous,
+                num_frames=CHUNK_FRAMES,
+                height=MODEL_SIZE,
+                width=MODEL_SIZE,
+                num_inference_steps=steps,
+                guidance_scale=guidance,
+                generator=generator,
+                output_type="latent",
+                callback_on_step_end=report,
+            ).frames
             latents.append(out if chunk == 0 else out[:, :, 1:])
             previous = out[:, :, -1]
 
@@ -205,3 +251,14 @@ class EmbeddedEngine:
                 "render_s": round(elapsed, 3),
             },
         )
+
+
+def _parameters_revision(pipe: Any) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("transformer", "autoencoder", "captions"):
+        for key, tensor in sorted(getattr(pipe, name).state_dict().items()):
+            digest.update(key.encode())
+            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return f"embedded@{digest.hexdigest()[:16]}"

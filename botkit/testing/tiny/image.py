@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from botkit.engine.tiny import _VOCAB, ready, tiny_clip_tokenizer
+from botkit.testing.tiny import _VOCAB, ready, tiny_clip_tokenizer
 
 
 def tiny_clip_text_encoder():

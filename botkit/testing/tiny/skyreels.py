@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import torch
 
-from botkit.engine.tiny import ready, tiny_t5_encoder, tiny_t5_tokenizer
+from botkit.testing.tiny import ready, tiny_t5_encoder, tiny_t5_tokenizer
 
 
 def build_df(seed: int = 0):
     """``SkyReelsV2DiffusionForcingPipeline``: native long video by a sliding window over latent frames."""
     from diffusers import SkyReelsV2DiffusionForcingPipeline, SkyReelsV2Transformer3DModel, UniPCMultistepScheduler
 
-    from botkit.engine.tiny.wan import _vae
+    from botkit.testing.tiny.wan import _vae
 
     torch.manual_seed(seed)
     vae = _vae()

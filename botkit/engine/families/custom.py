@@ -1,10 +1,11 @@
-"""CogVideoX: ``CogVideoXPipeline`` and ``CogVideoXImageToVideoPipeline`` (a fixed frame count)."""
+"""Any diffusers video pipeline that follows the common call convention (CogVideoX T2V and I2V too)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from botkit.engine.backends import Conditioning, text_arguments
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.families.common import text_arguments
 
 
 def arguments(

@@ -35,7 +35,7 @@ from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline, condition_cha
 from botkit.engine.embedded.text import CaptionTable
 from botkit.engine.embedded.vocab import all_captions, caption
 
-logger = logging.getLogger("botkit.engine.embedded.train")
+logger = logging.getLogger("botkit.engine.embedded.training.train")
 
 SHIFT = 3.0
 SELECTION = "t2v+keyframe gates v2"
@@ -45,23 +45,39 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("runs/embedded"))
     p.add_argument("--device", default="cpu")
-    p.add_argument("--threads", type=int, default=1,
-                   help="torch CPU threads (1 is fastest when another process loads the other core)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch CPU threads (1 is fastest when another process loads the other core)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--ae-steps", type=int, default=1500)
     p.add_argument("--ae-batch", type=int, default=8, help="clips per autoencoder step (x9 frames)")
     p.add_argument("--steps", type=int, default=200_000)
-    p.add_argument("--pool", type=int, default=16_384,
-                   help="clips pre-encoded once into a latent pool (mirrored pairs); 0 renders every batch")
+    p.add_argument(
+        "--pool",
+        type=int,
+        default=16_384,
+        help="clips pre-encoded once into a latent pool (mirrored pairs); 0 renders every batch",
+    )
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=6e-4)
-    p.add_argument("--lr-decay-start", type=int, default=None,
-                   help="from this step the learning rate follows a cosine down to lr/10 at --steps")
+    p.add_argument(
+        "--lr-decay-start",
+        type=int,
+        default=None,
+        help="from this step the learning rate follows a cosine down to lr/10 at --steps",
+    )
     p.add_argument("--ema", type=float, default=0.995)
     p.add_argument("--i2v-fraction", type=float, default=0.5)
     p.add_argument("--caption-dropout", type=float, default=0.1)
-    p.add_argument("--object-weight", type=float, default=1.0,
-                   help="loss weight of latent positions that hold the object (the background is easy)")
+    p.add_argument(
+        "--object-weight",
+        type=float,
+        default=1.0,
+        help="loss weight of latent positions that hold the object (the background is easy)",
+    )
     p.add_argument("--ckpt-minutes", type=float, default=4.0)
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--eval-prompts", type=int, default=24)
@@ -118,8 +134,14 @@ def train_autoencoder(args: argparse.Namespace, device: torch.device) -> ToyAuto
         opt.step()
         if step % 100 == 0 or step == args.ae_steps - 1:
             psnr = 10 * math.log10(4.0 / max(F.mse_loss(recon, x).item(), 1e-10))
-            logger.info("ae step %d loss %.4f psnr %.1f dB lr %.2e %.1f min", step, loss.item(), psnr, lr,
-                        (time.time() - start) / 60)
+            logger.info(
+                "ae step %d loss %.4f psnr %.1f dB lr %.2e %.1f min",
+                step,
+                loss.item(),
+                psnr,
+                lr,
+                (time.time() - start) / 60,
+            )
     ae.eval()
     with torch.no_grad():
         video, _ = toyworld.batch(step_seed(args.seed, 0, 2), 256, mirror=False)
@@ -128,14 +150,19 @@ def train_autoencoder(args: argparse.Namespace, device: torch.device) -> ToyAuto
         ae.latent_mean.copy_(z.mean(dim=(0, 2, 3)))
         ae.latent_std.copy_(z.std(dim=(0, 2, 3)).clamp_min(1e-3))
         psnr = 10 * math.log10(4.0 / F.mse_loss(ae.decode(ae.encode(x)), x).item())
-    logger.info("autoencoder done: validation psnr %.1f dB, latent mean %s std %s", psnr,
-                ae.latent_mean.tolist(), ae.latent_std.tolist())
+    logger.info(
+        "autoencoder done: validation psnr %.1f dB, latent mean %s std %s",
+        psnr,
+        ae.latent_mean.tolist(),
+        ae.latent_std.tolist(),
+    )
     ae.save_pretrained(folder)
     return ae
 
 
-def latent_pool(args: argparse.Namespace, ae: ToyAutoencoder, table: CaptionTable,
-                device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+def latent_pool(
+    args: argparse.Namespace, ae: ToyAutoencoder, table: CaptionTable, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
     """``(latents [N, C, F, h, w] fp16, caption index [N])`` for ``--pool`` clips, mirrored pairs
     adjacent (2p, 2p+1). Encoding once saves the per-step autoencoder pass; cached on disk."""
     path = args.out / f"latents-{args.pool}-seed{args.seed}.pt"
@@ -153,8 +180,9 @@ def latent_pool(args: argparse.Namespace, ae: ToyAutoencoder, table: CaptionTabl
         latents.append(z)
         captions.append(torch.tensor([table.index[caption(attrs[i])] for i in order]))
         if k % 8 == 0:
-            logger.info("encoding latent pool: %d/%d clips, %.1f min", (k + 1) * chunk, args.pool,
-                        (time.time() - start) / 60)
+            logger.info(
+                "encoding latent pool: %d/%d clips, %.1f min", (k + 1) * chunk, args.pool, (time.time() - start) / 60
+            )
     pool = (torch.cat(latents), torch.cat(captions))
     torch.save({"latents": pool[0], "captions": pool[1]}, path)
     return pool
@@ -163,8 +191,9 @@ def latent_pool(args: argparse.Namespace, ae: ToyAutoencoder, table: CaptionTabl
 # ---------------------------------------------------------------- denoiser
 
 
-def build_pipeline(transformer: WanTransformer3DModel, ae: ToyAutoencoder,
-                   table: CaptionTable) -> EmbeddedVideoPipeline:
+def build_pipeline(
+    transformer: WanTransformer3DModel, ae: ToyAutoencoder, table: CaptionTable
+) -> EmbeddedVideoPipeline:
     scheduler = FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=SHIFT)
     return EmbeddedVideoPipeline(transformer=transformer, autoencoder=ae, captions=table, scheduler=scheduler)
 
@@ -202,8 +231,14 @@ def object_mask(x0: torch.Tensor) -> torch.Tensor:
     return F.max_pool3d(core, kernel_size=(1, 3, 3), stride=1, padding=(0, 1, 1))  # and its edge
 
 
-def diffusion_loss(model: WanTransformer3DModel, x0: torch.Tensor, text: torch.Tensor, gen: torch.Generator,
-                   i2v_fraction: float, object_weight: float = 1.0) -> torch.Tensor:
+def diffusion_loss(
+    model: WanTransformer3DModel,
+    x0: torch.Tensor,
+    text: torch.Tensor,
+    gen: torch.Generator,
+    i2v_fraction: float,
+    object_weight: float = 1.0,
+) -> torch.Tensor:
     b = x0.shape[0]
     device = x0.device
     u = torch.rand(b, generator=gen).to(device)
@@ -227,7 +262,7 @@ def diffusion_loss(model: WanTransformer3DModel, x0: torch.Tensor, text: torch.T
 def evaluate(pipe: EmbeddedVideoPipeline, n: int, steps: int = 16, guidance: float = 4.0) -> dict[str, float]:
     """The gate evaluation on ``n`` prompts (t2v, i2v, t2v with a toy-world keyframe), flattened
     to ``{"t2v_colour": ..., "i2v_first_frame_error": ..., "t2v_keyframe_direction": ...}``."""
-    from botkit.engine.embedded.eval_gates import run_gates
+    from botkit.engine.embedded.training.gates import run_gates
 
     scores = run_gates(pipe, n, steps, guidance)
     return {f"{mode}_{key}": value for mode, row in scores.items() for key, value in row.items()}
@@ -262,14 +297,29 @@ def train(args: argparse.Namespace) -> None:
         if state.get("selection") != SELECTION:
             best = -1.0  # scored by an older definition of "best"
         logger.info("resumed from %s at step %d (%.1f min trained)", ckpt_path, step, minutes)
-    logger.info("denoiser %.2f M params, batch %d, device %s, threads %d",
-                sum(p.numel() for p in model.parameters()) / 1e6, args.batch, device, torch.get_num_threads())
+    logger.info(
+        "denoiser %.2f M params, batch %d, device %s, threads %d",
+        sum(p.numel() for p in model.parameters()) / 1e6,
+        args.batch,
+        device,
+        torch.get_num_threads(),
+    )
 
     def save() -> None:
         tmp = ckpt_path.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-                    "step": step, "minutes": minutes, "best": best, "selection": SELECTION,
-                    "args": vars(args)}, tmp)
+        torch.save(
+            {
+                "model": model.state_dict(),
+                "ema": ema.state_dict(),
+                "opt": opt.state_dict(),
+                "step": step,
+                "minutes": minutes,
+                "best": best,
+                "selection": SELECTION,
+                "args": vars(args),
+            },
+            tmp,
+        )
         tmp.replace(ckpt_path)
 
     pool = latent_pool(args, ae, table, device) if args.pool else None
@@ -281,8 +331,9 @@ def train(args: argparse.Namespace) -> None:
             group["lr"] = lr
         gen = torch.Generator().manual_seed(step_seed(args.seed, step, 3))
         if pool is not None:
-            pairs = np.random.default_rng(step_seed(args.seed, step, 4)).choice(len(pool[0]) // 2, args.batch // 2,
-                                                                               replace=False)
+            pairs = np.random.default_rng(step_seed(args.seed, step, 4)).choice(
+                len(pool[0]) // 2, args.batch // 2, replace=False
+            )
             rows = torch.from_numpy(np.stack([2 * pairs, 2 * pairs + 1], axis=1).reshape(-1))
             x0 = pool[0][rows].to(device).float()
             idx = pool[1][rows].tolist()
@@ -349,7 +400,7 @@ def main(argv: list[str] | None = None) -> None:
         handlers.append(logging.FileHandler(args.out / "train.log"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", handlers=handlers)
     if args.eval_only:
-        from botkit.engine.embedded.eval_gates import main as gates_main
+        from botkit.engine.embedded.training.gates import main as gates_main
 
         gates_main(["--weights", str(args.weights)] if args.weights else [])
         return

@@ -58,10 +58,3 @@ def ready(pipe):
             component.eval()
     pipe.set_progress_bar_config(disable=True)
     return pipe
-
-
-def build_tiny_wan_pipeline(seed: int = 0):
-    """A real ``WanPipeline`` (Wan 2.1 text-to-video) with tiny random weights."""
-    from botkit.engine.tiny.wan import build_t2v
-
-    return build_t2v(seed)

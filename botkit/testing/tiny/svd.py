@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from botkit.engine.tiny import ready, tiny_clip_tokenizer
-from botkit.engine.tiny.image import tiny_clip_text_encoder
+from botkit.testing.tiny import ready, tiny_clip_tokenizer
+from botkit.testing.tiny.image import tiny_clip_text_encoder
 
 
 def build_svd(seed: int = 0):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botkit.engine.backends import Conditioning, text_arguments
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.families.common import text_arguments
 
 
 def arguments(

@@ -12,9 +12,9 @@ from PIL import Image
 from botkit.domain import ShotRequest
 from botkit.engine.base import Engine
 from botkit.engine.embedded import toyworld
-from botkit.engine.embedded.backend import EmbeddedEngine, retime
-from botkit.engine.embedded.dummy import dummy_pipeline
+from botkit.engine.embedded.engine import EmbeddedEngine, retime
 from botkit.errors import Cancelled, InputError
+from botkit.testing.tiny.embedded import dummy_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +25,15 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedEngine:
 
 
 def _request(**kwargs: object) -> ShotRequest:
-    base: dict[str, object] = {"prompt": "a red ball moving left on a blue background", "num_frames": 20,
-                               "width": 256, "height": 256, "fps": 8, "steps": 2, "seed": 3}
+    base: dict[str, object] = {
+        "prompt": "a red ball moving left on a blue background",
+        "num_frames": 20,
+        "width": 256,
+        "height": 256,
+        "fps": 8,
+        "steps": 2,
+        "seed": 3,
+    }
     return ShotRequest(**(base | kwargs))
 
 
@@ -82,8 +89,8 @@ def test_image_to_video_starts_from_the_image(engine: EmbeddedEngine, tmp_path: 
 
 
 def test_toyworld_keyframe_starts_text_to_video(engine: EmbeddedEngine) -> None:
-    from botkit.engine.embedded.backend import keyframe_for
-    from botkit.engine.embedded.evaluator import analyse
+    from botkit.engine.embedded.engine import keyframe_for
+    from botkit.engine.embedded.training.evaluator import analyse
     from botkit.engine.embedded.vocab import Attributes
 
     attrs = Attributes("red", "blue", "circle", "left")

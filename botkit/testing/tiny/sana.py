@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from botkit.engine.tiny import _WORDS, ready
+from botkit.testing.tiny import _WORDS, ready
 
 
 def tiny_gemma_tokenizer():
@@ -19,7 +19,7 @@ def build_t2v(seed: int = 0):
     from diffusers import DPMSolverMultistepScheduler, SanaVideoPipeline, SanaVideoTransformer3DModel
     from transformers import Gemma2Config, Gemma2Model
 
-    from botkit.engine.tiny.wan import _vae
+    from botkit.testing.tiny.wan import _vae
 
     torch.manual_seed(seed)
     tokenizer = tiny_gemma_tokenizer()
