@@ -18,43 +18,25 @@ from botkit.agent.offline import HistoryMessage, clean_request
 from botkit.agent.revise import UnclearRevision, revise
 from botkit.domain import Output, ProgressListener, ShotPlan
 from botkit.domain.jobs import JobState
-from botkit.engine import Engine, load_engine
+from botkit.engine import Capabilities, Engine, load_engine
+from botkit.engine.base import check_engine_interface
+from botkit.engine.registry import Registry
 from botkit.errors import BotkitError, InputError
-from botkit.jobs.render import RenderContext, RenderWorker, worker_name
+from botkit.jobs.context import worker_context
+from botkit.jobs.embedded import EmbeddedRunner
+from botkit.jobs.render import RenderWorker, worker_name
 from botkit.jobs.service import JobService, NoDispatch
-from botkit.post.encode import ReframeMode
+from botkit.post.reframe import ReframeMode
+from botkit.render.routing import route_shots
 from botkit.settings import Settings
-from botkit.skills import SkillRegistry, load_skills
 from botkit.skills.configs import load_skill_configs
-from botkit.store.assets import AssetStore
-from botkit.store.db import make_engine, session_factory
-from botkit.store.jobs import JobRepository
+from botkit.store.db import make_engine as make_db
 from botkit.store.migrate import upgrade
 from botkit.store.models import new_id
-from botkit.store.repo import NewAsset, Repository
+from botkit.store.repo import NewAsset
 from botkit.uploads import ImageLimits, check_image, normalise_image
 
 logger = logging.getLogger(__name__)
-
-
-def render_context(settings: Settings, db=None, skills: SkillRegistry | None = None) -> RenderContext:  # type: ignore[no-untyped-def]
-    """Everything a worker needs besides its engine, from settings (any process can build it).
-    ``skills``: an already configured registry (else the installed skills, configured here)."""
-    sessions = session_factory(db if db is not None else make_engine(settings.resolved_database_url()))
-    if skills is None:
-        skills = load_skills()
-        if settings.skills_config is not None:
-            load_skill_configs(settings.skills_config, skills)
-    return RenderContext(
-        repo=Repository(sessions),
-        jobs=JobRepository(sessions),
-        assets=AssetStore(settings.data_dir / "assets"),
-        steps=settings.steps,
-        heartbeat_s=settings.heartbeat_s,
-        stale_after_s=settings.job_stale_s,
-        skills=skills,
-        quality_checks=settings.quality_checks,
-    )
 
 
 @dataclass
@@ -71,22 +53,25 @@ class Turn:
 class Bot:
     def __init__(self, settings: Settings, *, engine: Engine | None = None, planner: Planner | None = None):
         self.settings = settings
+        if engine is not None:
+            check_engine_interface(engine)
         if settings.torch_threads:
             import torch
 
             torch.set_num_threads(settings.torch_threads)  # process-wide: set once, at the composition root
-        self.db = make_engine(settings.resolved_database_url())
+        self.db = make_db(settings.resolved_database_url())
         self.planner = planner or make_planner(LLMSettings())  # offline unless BOTKIT_LLM_* is set
         if settings.skills_config is not None:
             load_skill_configs(settings.skills_config, self.planner.skills)
-        self.context = render_context(settings, self.db, skills=self.planner.skills)
+        self.context = worker_context(settings, self.db, skills=self.planner.skills)
         self.repo = self.context.repo
         self.assets = self.context.assets
         self.jobs = JobService(
             self.context.jobs, NoDispatch(), max_attempts=settings.max_attempts, stale_after_s=settings.job_stale_s
         )
         self._engine = engine
-        self._runner = None
+        self._registry: Registry | None = None
+        self._runner: EmbeddedRunner | None = None
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
 
     @classmethod
@@ -101,6 +86,36 @@ class Bot:
         if self._engine is None:
             self._engine = load_engine(self.settings.engine)
         return self._engine
+
+    @property
+    def engine_name(self) -> str:
+        return self.settings.engine if self._engine is None else self._engine.name
+
+    def check_plan(self, plan: ShotPlan) -> list[str]:
+        """Refuse (``InputError``) a plan the configured engines cannot render, before anything is
+        stored or queued; returns the engine of each shot (routed by ``BOTKIT_TASK_ENGINES``)."""
+        if self._registry is None:
+            self._registry = Registry.default()
+        registry = self._registry
+
+        def capabilities(name: str) -> Capabilities:
+            if self._engine is not None and name == self._engine.name:
+                return self._engine.capabilities  # an engine handed in may not be in the registry
+            return registry.capabilities(name)
+
+        def fps(name: str) -> int:
+            if self._engine is not None and name == self._engine.name:
+                return self._engine.native_fps
+            return registry.get(name).fps
+
+        return route_shots(
+            plan,
+            self.engine_name,
+            capabilities,
+            routes=self.settings.task_engines,
+            fps=fps,
+            able=registry.able,
+        )
 
     def plan(
         self,
@@ -177,6 +192,7 @@ class Bot:
         batch = new_id()[:8]
         image_paths = [f"conversations/{conversation_id}/inputs/{batch}-{i + 1:02d}.png" for i in range(len(checked))]
         plan = make_plan(image_paths)
+        self.check_plan(plan)  # before anything is stored: a plan no engine here can render is refused
         moved: list[str] = []
         try:
             inputs = []
@@ -213,8 +229,6 @@ class Bot:
 
             self.jobs.dispatcher = CeleryDispatcher(self.settings)
             return
-        from botkit.jobs.embedded import EmbeddedRunner
-
         engines = iter([self._engine] if self._engine is not None else [])
         runner = EmbeddedRunner(
             self.context,
@@ -233,10 +247,7 @@ class Bot:
     def submit(self, turn: Turn, *, idempotency_key: str | None = None) -> str:
         """Queue the turn's plan for rendering; returns the job id (the same one for a repeated key)."""
         turn.job_id = self.jobs.submit(
-            turn.conversation_id,
-            turn.plan_id,
-            self.settings.engine if self._engine is None else self._engine.name,
-            idempotency_key=idempotency_key,
+            turn.conversation_id, turn.plan_id, self.engine_name, idempotency_key=idempotency_key
         )
         return turn.job_id
 
@@ -251,8 +262,8 @@ class Bot:
         """Submit and run the job here, in the caller's thread, with progress; returns the outputs."""
         self.submit(turn, idempotency_key=idempotency_key)
         assert turn.job_id is not None
-        self.context.reframe = mode
-        state = RenderWorker(self.context, self.engine, worker_name("inline")).run(turn.job_id, on_progress)
+        worker = RenderWorker(self.context, self.engine, worker_name("inline"))
+        state = worker.run(turn.job_id, on_progress, reframe=mode)
         if state is JobState.CANCELLED:
             raise BotkitError(f"job {turn.job_id} was cancelled")
         turn.outputs = self.outputs(turn.conversation_id, job_id=turn.job_id)
@@ -283,4 +294,4 @@ class Bot:
         return self.render(turn, on_progress=on_progress, mode=mode)
 
 
-__all__ = ["Bot", "Turn", "render_context"]
+__all__ = ["Bot", "Turn"]

@@ -119,3 +119,17 @@ class ChunkEngine(Engine, Protocol):
         progress_total: int | None = None,
     ) -> Clip:
         """One call of at most ``capabilities.max_frames`` frames, conditioned on ``conditioning``."""
+
+
+ENGINE_MEMBERS = ("name", "native_fps", "native_size", "capabilities", "revision", "generate")
+
+
+def check_engine_interface(engine: object) -> None:
+    """Raise ``TypeError`` naming what an object handed in as an engine lacks (an engine written
+    for an older interface gets a sentence, not an ``AttributeError`` deep inside a render)."""
+    missing = [member for member in ENGINE_MEMBERS if not hasattr(engine, member)]
+    if missing:
+        raise TypeError(
+            f"{type(engine).__name__} is not a botkit engine: it lacks {', '.join(missing)} "
+            "(see botkit.engine.Engine; botkit.testing.engines checks the whole contract)"
+        )

@@ -238,11 +238,25 @@ class Registry:
             capabilities = capabilities.model_copy(update={"chunking": True})  # the factory chains i2v calls
         return capabilities
 
+    def installed(self, name: str) -> bool:
+        """Whether the entry's weights are here (loader and builder entries always are)."""
+        entry = self.get(name)
+        if entry.video_model:
+            return self.installed(entry.video_model) and self.installed(entry.keyframe_model or "")
+        folder = entry.resolved_path()
+        return folder is None or folder.exists()
+
     def able(self, task: str) -> list[str]:
-        """Names of video entries that can render ``task``, previews and test doubles last."""
+        """Names of video entries that can render ``task``: installed real models first, then missing
+        ones, previews and test doubles last."""
         names = [name for name in self.names() if "t2i" not in self.entries[name].pipelines]
         able = [name for name in names if self.capabilities(name).can(task)]
-        return sorted(able, key=lambda n: (self.capabilities(n).preview, not self.capabilities(n).quality_checks, n))
+
+        def rank(name: str) -> tuple[bool, bool, bool, str]:
+            capabilities = self.capabilities(name)
+            return (capabilities.preview, not capabilities.quality_checks, not self.installed(name), name)
+
+        return sorted(able, key=rank)
 
 
 def read_registry_file(path: Path) -> list[ModelEntry]:

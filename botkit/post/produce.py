@@ -18,6 +18,7 @@ from botkit.post.encode import EncodedVideo, check_music, encode_platforms
 from botkit.post.presets import PlatformPreset
 from botkit.post.preview import PreviewFormat, contact_sheet, write_preview
 from botkit.post.reframe import ReframeMode
+from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class ProduceOptions(BaseModel):
     contact_sheet: bool = True
     stem: str = Field(default="video", pattern=r"^[A-Za-z0-9_-]{1,40}$")
     crf: int = Field(default=20, ge=0, le=51)
-    x264_preset: str = "veryfast"
+    x264_preset: X264Preset = DEFAULT_X264_PRESET
 
 
 @dataclass

@@ -82,7 +82,7 @@ class SkillHarness:
             settings = Settings(data_dir=self.tmp_path / "botkit-data", engine=self.engine_name)
             self._bot = Bot.open(settings, engine=engine_for_tests(self.engine_name), planner=self.planner)  # type: ignore[arg-type]
             # the harness runs post_process itself, with the per-request skill config
-            self._bot.context.skills = None
+            self._bot.context.render.after_produce = []
         return self._bot
 
     def image(self, name: str, color: tuple[int, int, int] = (200, 120, 40), size: tuple[int, int] = (64, 64)) -> Path:
