@@ -55,10 +55,7 @@ class Bot:
         self.settings = settings
         if engine is not None:
             check_engine_interface(engine)
-        if settings.torch_threads:
-            import torch
-
-            torch.set_num_threads(settings.torch_threads)  # process-wide: set once, at the composition root
+            self._set_torch_threads()
         self.db = make_db(settings.resolved_database_url())
         self.planner = planner or make_planner(LLMSettings())  # offline unless BOTKIT_LLM_* is set
         if settings.skills_config is not None:
@@ -84,8 +81,17 @@ class Bot:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            self._set_torch_threads()
             self._engine = load_engine(self.settings.engine)
         return self._engine
+
+    def _set_torch_threads(self) -> None:
+        """Process-wide, set at the composition root once torch is needed (a plan-only turn never
+        imports torch: 2 s of a ``--dry-run``)."""
+        if self.settings.torch_threads:
+            import torch
+
+            torch.set_num_threads(self.settings.torch_threads)
 
     @property
     def engine_name(self) -> str:
@@ -229,6 +235,7 @@ class Bot:
 
             self.jobs.dispatcher = CeleryDispatcher(self.settings)
             return
+        self._set_torch_threads()
         engines = iter([self._engine] if self._engine is not None else [])
         runner = EmbeddedRunner(
             self.context,

@@ -95,6 +95,7 @@ class EmbeddedEngine:
         output_size: int = OUTPUT_SIZE,
         threads: int | None = None,
         keyframe: Literal["model", "toyworld"] = "toyworld",
+        runtime: Literal["torch", "diffusers"] = "torch",
     ) -> None:
         self.weights = Path(weights) if weights is not None else WEIGHTS_DIR
         self.output_size = output_size
@@ -108,6 +109,11 @@ class EmbeddedEngine:
         with the procedural renderer (the mapped colour, shape and background, placed so the whole
         shot's travel fits the frame) and lets the model animate it by image-to-video."""
         self.native_size = (output_size, output_size)
+        if runtime not in ("torch", "diffusers"):
+            raise ValueError(f"runtime must be 'torch' or 'diffusers', got {runtime!r}")
+        self.runtime = runtime
+        """"torch": the weights run by ``runtime.EmbeddedRuntime`` (no diffusers import, the fast
+        start); "diffusers": the same weights in ``EmbeddedVideoPipeline``. Same frames."""
         self._pipe: Any = None
         self._revision: str | None = None
 
@@ -142,17 +148,22 @@ class EmbeddedEngine:
     @property
     def pipeline(self) -> Any:
         if self._pipe is None:
-            from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline
+            if self.runtime == "torch":
+                from botkit.engine.embedded.runtime import EmbeddedRuntime as loader
+            else:
+                from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline as loader
 
             if not (self.weights / "model_index.json").exists():
                 raise EngineError(f"embedded weights not found in {self.weights}")
             start = time.perf_counter()
             try:
-                self._pipe = EmbeddedVideoPipeline.from_pretrained(self.weights)
+                self._pipe = loader.from_pretrained(self.weights)
             except (OSError, ValueError, RuntimeError) as exc:
                 raise EngineError(f"could not load the embedded model from {self.weights}: {exc}") from exc
             self._pipe.set_progress_bar_config(disable=True)
-            logger.info("embedded model loaded from %s in %.2f s", self.weights, time.perf_counter() - start)
+            logger.info(
+                "embedded model loaded from %s in %.2f s (%s)", self.weights, time.perf_counter() - start, self.runtime
+            )
         return self._pipe
 
     def _first_frame(self, request: ShotRequest) -> np.ndarray | None:

@@ -1,0 +1,163 @@
+"""Benchmark: ``botkit chat`` for the demo request, end to end, against what it cannot avoid.
+
+The baseline is what a person would do by hand for the same video: sample the same shots with
+the same model in a warm process (model load not counted) and run one hand-written ffmpeg
+command that turns those frames into the same 1080x1920 MP4 and poster (blur-pad, 30 fps, x264
+veryfast crf 20, yuv420p, +faststart; no captions, preview, contact sheet or database, so the
+baseline is the faster of the two by construction). ``botkit chat`` runs as a user runs it: a new
+process, on a data dir whose database is already migrated (the second and every later run).
+Runs alternate so drift in machine load hits both alike; medians are printed with the ratio.
+
+Extra rows: the first run on a fresh data dir (migrations applied), the start-up of a dry run
+(imports, database check, planning), and interpreter teardown (process exit minus its last output).
+
+    .venv/bin/python bench/cli.py [--repeats 3] [--request "..."]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+DEMO = "Make a 10 second TikTok teaser for our new trail running shoes"
+BOTKIT = [sys.executable, "-m", "botkit"]
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds of one CLI process, and seconds from its last output line to its exit."""
+    started = time.perf_counter()
+    process = subprocess.Popen([*BOTKIT, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    last = [started]
+
+    def drain(stream) -> None:  # type: ignore[no-untyped-def]
+        for _ in stream:
+            last[0] = time.perf_counter()
+
+    readers = [threading.Thread(target=drain, args=(s,)) for s in (process.stdout, process.stderr)]
+    for reader in readers:
+        reader.start()
+    code = process.wait()
+    ended = time.perf_counter()
+    for reader in readers:
+        reader.join()
+    if code != 0:
+        raise SystemExit(f"botkit {' '.join(args)} failed with exit {code}")
+    return ended - started, ended - last[0]
+
+
+def baseline(request: str, scratch: Path) -> tuple[float, float]:
+    """Seconds of sampling the plan's shots (warm model) and of one hand-written ffmpeg command."""
+    import numpy as np
+    import torch
+
+    from botkit.agent import PlanRequest
+    from botkit.agent.offline import OfflinePlanner
+    from botkit.engine import load_engine
+    from botkit.post.assemble import retime
+    from botkit.post.ffmpeg import run_ffmpeg
+    from botkit.post.presets import preset_for
+    from botkit.post.reframe import reframe_filter
+    from botkit.render.pipeline import shot_request
+    from botkit.render.sources import EngineSource
+
+    torch.set_num_threads(1)  # botkit's default for the embedded model (BOTKIT_TORCH_THREADS)
+    engine = load_engine("embedded")
+    plan = OfflinePlanner().plan(PlanRequest(text=request))
+    context = _ContextStub(scratch)
+    requests = [shot_request(plan, shot.index, EngineSource(engine), context) for shot in plan.shots]  # type: ignore[arg-type]
+    started = time.perf_counter()
+    clips = [engine.generate(r) for r in requests]
+    sampling = time.perf_counter() - started
+
+    preset = preset_for(plan.platforms[0])
+    fps = max(clip.fps for clip in clips)
+    frames = np.concatenate([retime(clip, shot.duration_s, fps) for clip, shot in zip(clips, plan.shots, strict=True)])
+    height, width = frames.shape[1:3]
+    count = round(len(frames) / fps * preset.fps)
+    graph = reframe_filter("blur-pad", preset.width, preset.height)
+    scratch.mkdir(parents=True, exist_ok=True)
+    out = scratch / "hand.mp4"
+    started = time.perf_counter()
+    run_ffmpeg(
+        ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}", "-i", "pipe:0",
+         "-filter_complex", f"[0:v]{graph},fps={preset.fps},format=yuv420p,split[v][p];[p]select='eq(n\\,{count // 2})'[poster]",
+         "-map", "[v]", "-frames:v", str(count), "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+         "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-an", str(out),
+         "-map", "[poster]", "-frames:v", "1", "-update", "1", str(out.with_suffix(".png"))],
+        stdin=frames.tobytes(),
+    )  # fmt: skip
+    return sampling, time.perf_counter() - started
+
+
+class _ContextStub:
+    """What ``shot_request`` reads from a render context: the asset store and the steps override."""
+
+    def __init__(self, scratch: Path) -> None:
+        from botkit.store.assets import AssetStore
+
+        self.assets = AssetStore(scratch / "assets")
+        self.denoise_steps = None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--request", default=DEMO)
+    args = parser.parse_args()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    ours, hand_sampling, hand_ffmpeg, teardown, dry, first = [], [], [], [], [], []
+    with tempfile.TemporaryDirectory(prefix="botkit-bench-cli-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        template = scratch / "template"
+        run_cli(["db", "upgrade", "--data-dir", str(template)], env)
+        seconds, _ = run_cli(["chat", args.request, "--data-dir", str(scratch / "first")], env)
+        first.append(seconds)
+        for repeat in range(args.repeats):
+            data = scratch / f"run-{repeat}"
+            shutil.copytree(template, data)
+
+            def botkit_run(data: Path = data) -> None:
+                seconds, tail = run_cli(["chat", args.request, "--data-dir", str(data)], env)
+                ours.append(seconds)
+                teardown.append(tail)
+
+            def hand_run(repeat: int = repeat) -> None:
+                sampling, ffmpeg = baseline(args.request, scratch / f"hand-{repeat}")
+                hand_sampling.append(sampling)
+                hand_ffmpeg.append(ffmpeg)
+
+            for action in (botkit_run, hand_run) if repeat % 2 == 0 else (hand_run, botkit_run):
+                action()
+            dry_data = scratch / f"dry-{repeat}"
+            shutil.copytree(template, dry_data)
+            dry.append(run_cli(["chat", args.request, "--dry-run", "--data-dir", str(dry_data)], env)[0])
+    med = statistics.median
+    base = med(hand_sampling) + med(hand_ffmpeg)
+    lines = [
+        f"`botkit chat {args.request!r}` (embedded model, TikTok 1080x1920); medians of {args.repeats} "
+        f"alternated runs, {os.cpu_count()} CPUs",
+        "",
+        "| what | seconds |",
+        "|---|---|",
+        f"| botkit chat, new process, migrated data dir | {med(ours):.2f} |",
+        f"| baseline: sampling the same shots (warm model) | {med(hand_sampling):.2f} |",
+        f"| baseline: one hand-written ffmpeg command (same MP4 + poster) | {med(hand_ffmpeg):.2f} |",
+        f"| baseline total | {base:.2f} |",
+        f"| **ratio botkit / baseline** | **{med(ours) / base:.2f}x** |",
+        f"| botkit chat on a fresh data dir (migrations run) | {first[0]:.2f} |",
+        f"| botkit chat --dry-run (start-up, database check, plan) | {med(dry):.2f} |",
+        f"| interpreter teardown (exit after the last line) | {med(teardown):.2f} |",
+    ]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
