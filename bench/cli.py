@@ -97,6 +97,16 @@ def baseline(request: str, scratch: Path) -> tuple[float, float]:
     return sampling, time.perf_counter() - started
 
 
+def job_timings(data: Path) -> dict[str, float]:
+    import json
+    import sqlite3
+
+    with sqlite3.connect(data / "botkit.db") as connection:
+        (row,) = connection.execute("SELECT timings FROM render_jobs").fetchall()
+    timings: dict[str, float] = json.loads(row[0])
+    return timings
+
+
 class _ContextStub:
     """What ``shot_request`` reads from a render context: the asset store and the steps override."""
 
@@ -114,6 +124,7 @@ def main() -> None:
     args = parser.parse_args()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     ours, hand_sampling, hand_ffmpeg, teardown, dry, first = [], [], [], [], [], []
+    timings: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="botkit-bench-cli-") as scratch_dir:
         scratch = Path(scratch_dir)
         template = scratch / "template"
@@ -128,6 +139,7 @@ def main() -> None:
                 seconds, tail = run_cli(["chat", args.request, "--data-dir", str(data)], env)
                 ours.append(seconds)
                 teardown.append(tail)
+                timings.append(job_timings(data))
 
             def hand_run(repeat: int = repeat) -> None:
                 sampling, ffmpeg = baseline(args.request, scratch / f"hand-{repeat}")
@@ -148,6 +160,11 @@ def main() -> None:
         "| what | seconds |",
         "|---|---|",
         f"| botkit chat, new process, migrated data dir | {med(ours):.2f} |",
+        f"| of which: shots rendered and checked (job) | {med(t['render_s'] for t in timings):.2f} |",
+        f"| of which: produce: encode, captions, preview, contact sheet (job) | "
+        f"{med(t['produce_s'] for t in timings):.2f} |",
+        f"| of which: the rest (start-up, plan, rows, files, exit) | "
+        f"{med(o - t['total_s'] for o, t in zip(ours, timings, strict=True)):.2f} |",
         f"| baseline: sampling the same shots (warm model) | {med(hand_sampling):.2f} |",
         f"| baseline: one hand-written ffmpeg command (same MP4 + poster) | {med(hand_ffmpeg):.2f} |",
         f"| baseline total | {base:.2f} |",

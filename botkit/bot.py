@@ -118,7 +118,7 @@ class Bot:
             plan,
             self.engine_name,
             capabilities,
-            routes=self.settings.task_engines,
+            routes={str(task): name for task, name in self.settings.task_engines.items()},
             fps=fps,
             able=registry.able,
         )

@@ -84,7 +84,7 @@ def resolve_device(options: EngineOptions) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _denoisers(pipe: Any) -> list[torch.nn.Module]:
+def _denoisers(pipe: Any) -> list[Any]:
     """The big networks: ``transformer`` (and Wan 2.2's ``transformer_2``) or a ``unet``."""
     import torch
 

@@ -48,7 +48,7 @@ def render_context(
         denoise_steps=settings.steps,
         x264_preset=settings.x264_preset,
         quality_checks=settings.quality_checks,
-        task_engines=dict(settings.task_engines),
+        task_engines={str(task): name for task, name in settings.task_engines.items()},
     )
 
 

@@ -214,13 +214,24 @@ def store_outputs(
             moved.append(video.path)
             poster = store.put(Path(output.poster), f"{folder}/{Path(output.poster).name}")
             moved.append(poster.path)
-            common = {"platform": output.platform, "width": output.width, "height": output.height}
             assets.append(
                 NewAsset(
-                    video, "video", "video/mp4", fps=output.fps, duration_s=output.duration_s, metrics=metrics, **common
+                    video,
+                    "video",
+                    "video/mp4",
+                    platform=output.platform,
+                    width=output.width,
+                    height=output.height,
+                    fps=output.fps,
+                    duration_s=output.duration_s,
+                    metrics=metrics,
                 )
             )
-            assets.append(NewAsset(poster, "poster", "image/png", **common))
+            assets.append(
+                NewAsset(
+                    poster, "poster", "image/png", platform=output.platform, width=output.width, height=output.height
+                )
+            )
     except BaseException:
         for relative in moved:
             store.remove(relative)
@@ -256,9 +267,14 @@ def render_plan(
         rendered_s = time.perf_counter() - started
         reporter.progress(Progress(stage="post", shots=len(plan.shots)))
         staged = produce_outputs(plan, shots, ctx, staging, reframe or ctx.reframe)
+        produced_s = time.perf_counter() - started
         staged = run_steps(staged, ctx.after_produce)
         reporter.checkpoint()
         assets, moved = store_outputs(staged, shots, ctx.assets, folder)
-    timings = {"render_s": round(rendered_s, 3), "total_s": round(time.perf_counter() - started, 3)}
+    timings = {
+        "render_s": round(rendered_s, 3),
+        "produce_s": round(produced_s - rendered_s, 3),
+        "total_s": round(time.perf_counter() - started, 3),
+    }
     reply = reply_for(plan, len(staged.outputs), shots)
     return Rendered(assets, moved, reply, timings, [shot.meta for shot in shots])

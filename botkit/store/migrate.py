@@ -61,7 +61,8 @@ def _declared(path: Path) -> tuple[str | None, tuple[str, ...]]:
 def head_revisions(versions: Path | None = None) -> set[str]:
     """Revisions no other revision builds on: what ``alembic upgrade head`` ends at."""
     folder = versions or script_location() / "versions"
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in folder.glob("*.py"):
         revision, downs = _declared(path)
         if revision is not None:

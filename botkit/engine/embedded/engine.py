@@ -148,10 +148,15 @@ class EmbeddedEngine:
     @property
     def pipeline(self) -> Any:
         if self._pipe is None:
+            loader: Any
             if self.runtime == "torch":
-                from botkit.engine.embedded.runtime import EmbeddedRuntime as loader
+                from botkit.engine.embedded.runtime import EmbeddedRuntime
+
+                loader = EmbeddedRuntime
             else:
-                from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline as loader
+                from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline
+
+                loader = EmbeddedVideoPipeline
 
             if not (self.weights / "model_index.json").exists():
                 raise EngineError(f"embedded weights not found in {self.weights}")

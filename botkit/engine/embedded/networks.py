@@ -252,7 +252,8 @@ class WanDenoiser(nn.Module):
         if qk_norm != "rms_norm_across_heads" or unsupported:
             raise ValueError(f"WanDenoiser supports text-only Wan configurations; got {unsupported or qk_norm}")
         dim = num_attention_heads * attention_head_dim
-        self.patch_size = tuple(patch_size)
+        p_t, p_h, p_w = patch_size
+        self.patch_size = (p_t, p_h, p_w)
         self.rotary_cos, self.rotary_sin = rotary_tables(attention_head_dim, rope_max_seq_len)
         self.rotary_split = [attention_head_dim - 4 * (attention_head_dim // 6)] + [2 * (attention_head_dim // 6)] * 2
         self.patch_embedding = nn.Conv3d(in_channels, dim, kernel_size=self.patch_size, stride=self.patch_size)

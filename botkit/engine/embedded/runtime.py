@@ -26,6 +26,10 @@ WEIGHTS = "diffusion_pytorch_model.safetensors"
 class Captions(torch.nn.Module):
     """The shipped caption table (``captions/``): MiniLM token embeddings of the toy world's captions."""
 
+    embeddings: torch.Tensor
+    token_mean: torch.Tensor
+    token_std: torch.Tensor
+
     def __init__(self, captions: list[str], max_tokens: int) -> None:
         super().__init__()
         self.index = {caption: i for i, caption in enumerate(captions)}

@@ -43,7 +43,7 @@ def arguments(
         from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 
         # Several frames of the previous chunk pin motion as well as appearance; one image pins the start.
-        video = conditioning.frames or [conditioning.image]
+        video = conditioning.frames or [image for image in (conditioning.image,) if image is not None]
         conditions = [LTXVideoCondition(video=video, frame_index=0)]
         if conditioning.last_image is not None:
             conditions.append(LTXVideoCondition(image=conditioning.last_image, frame_index=shape.num_frames - 1))
