@@ -105,8 +105,10 @@ class FactorizedEngine:
 
     def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None) -> Clip:
         started = time.perf_counter()
-        if request.task == "i2v":
-            return self.render_from(None, request, on_progress=on_progress)
+        if request.task == "i2v":  # the request's own image is the key frame
+            clip = self.render_from(None, request, on_progress=on_progress)
+            clip.meta |= {"model": self.name, "factorized": False, "video_model": self.video.name}
+            return clip
         try:
             keyframe = self.keyframes.keyframe(request)
         except BotkitError:
