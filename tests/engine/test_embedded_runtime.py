@@ -86,7 +86,8 @@ def test_the_runtime_path_imports_no_diffusers() -> None:
         "engine = load_engine('embedded')\n"
         "engine.generate(ShotRequest(prompt='a red circle moving left', num_frames=9, width=256, height=256, fps=8,"
         " steps=1))\n"
-        "heavy = ('diffusers', 'transformers', 'scipy', 'sympy', 'sentence_transformers', 'botkit.testing')\n"
+        "heavy = ('diffusers', 'transformers', 'scipy', 'sympy', 'sentence_transformers', 'botkit.testing',"
+        " 'botkit.engine.embedded.training')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(heavy)))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
