@@ -197,9 +197,9 @@ def clips_of(bot: Bot, job_id: str) -> set[str]:
 
 
 def test_a_resumed_job_renders_only_unfinished_shots(tmp_path: Path) -> None:
-    env = worker_env(tmp_path / "data", BOTKIT_STEPS="40")
+    env = worker_env(tmp_path / "data", BOTKIT_STEPS="25")
     bot = Bot.open(Settings(data_dir=tmp_path / "data", engine="tiny-wan"))
-    job_id = bot.submit(bot.plan("a 4 second teaser for our lamp in 4 shots", platforms=["x"]))
+    job_id = bot.submit(bot.plan("a 3 second teaser for our lamp in 3 shots", platforms=["x"]))
     worker = start_worker(env)
     try:
         deadline = time.monotonic() + 120
@@ -226,7 +226,7 @@ def test_a_resumed_job_renders_only_unfinished_shots(tmp_path: Path) -> None:
 
 def test_a_job_that_died_for_good_leaves_no_files(tmp_path: Path) -> None:
     """The last attempt's worker is killed: the sweep fails the job and removes what it left."""
-    env = worker_env(tmp_path / "data", BOTKIT_MAX_ATTEMPTS="1")
+    env = worker_env(tmp_path / "data", BOTKIT_MAX_ATTEMPTS="1", BOTKIT_STEPS="30")
     bot = Bot.open(Settings(data_dir=tmp_path / "data", engine="tiny-wan", max_attempts=1))
     job_id = bot.submit(bot.plan("a 2 second teaser for our chair in 2 shots", platforms=["x"]))
     worker = start_worker(env)
