@@ -10,8 +10,10 @@ Runs alternate so drift in machine load hits both alike; medians are printed wit
 
 Extra rows: the first run on a fresh data dir (migrations applied), the start-up of a dry run
 (imports, database check, planning), and interpreter teardown (process exit minus its last output).
+``--compare DIR`` also runs ``botkit chat`` from another checkout (e.g. the commit before a change),
+alternated with the others, so before and after are measured under the same load.
 
-    .venv/bin/python bench/cli.py [--repeats 3] [--request "..."]
+    .venv/bin/python bench/cli.py [--repeats 3] [--request "..."] [--compare /path/to/checkout]
 """
 
 from __future__ import annotations
@@ -121,8 +123,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--request", default=DEMO)
+    parser.add_argument("--compare", type=Path, default=None, help="another checkout to run botkit chat from")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    other_env = {**env, "PYTHONPATH": str(args.compare.resolve())} if args.compare else None
+    other: list[float] = []
     ours, hand_sampling, hand_ffmpeg, teardown, dry, first = [], [], [], [], [], []
     timings: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="botkit-bench-cli-") as scratch_dir:
@@ -146,7 +151,17 @@ def main() -> None:
                 hand_sampling.append(sampling)
                 hand_ffmpeg.append(ffmpeg)
 
-            for action in (botkit_run, hand_run) if repeat % 2 == 0 else (hand_run, botkit_run):
+            actions = [botkit_run, hand_run]
+            if other_env is not None:
+                other_data = scratch / f"other-{repeat}"
+                shutil.copytree(template, other_data)
+
+                def other_run(data: Path = other_data) -> None:
+                    assert other_env is not None
+                    other.append(run_cli(["chat", args.request, "--data-dir", str(data)], other_env)[0])
+
+                actions.append(other_run)
+            for action in actions if repeat % 2 == 0 else actions[::-1]:
                 action()
             dry_data = scratch / f"dry-{repeat}"
             shutil.copytree(template, dry_data)
@@ -169,6 +184,13 @@ def main() -> None:
         f"| baseline: one hand-written ffmpeg command (same MP4 + poster) | {med(hand_ffmpeg):.2f} |",
         f"| baseline total | {base:.2f} |",
         f"| **ratio botkit / baseline** | **{med(ours) / base:.2f}x** |",
+        *(
+            [
+                f"| botkit chat from {args.compare} (same runs, alternated) | {med(other):.2f} ({med(other) / base:.2f}x) |"
+            ]
+            if other
+            else []
+        ),
         f"| botkit chat on a fresh data dir (migrations run) | {first[0]:.2f} |",
         f"| botkit chat --dry-run (start-up, database check, plan) | {med(dry):.2f} |",
         f"| interpreter teardown (exit after the last line) | {med(teardown):.2f} |",
