@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,8 +34,15 @@ DEMO = "Make a 10 second TikTok teaser for our new trail running shoes"
 BOTKIT = [sys.executable, "-m", "botkit"]
 
 
-def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds of one CLI process, and seconds from its last output line to its exit."""
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_cli(args: list[str], env: dict[str, str], cpu: list[float] | None = None) -> tuple[float, float]:
+    """Wall seconds of one CLI process, and seconds from its last output line to its exit; its CPU
+    seconds (with its ffmpeg) are appended to ``cpu``."""
+    cpu_before = children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen([*BOTKIT, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     last = [started]
@@ -52,11 +60,14 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, float]:
         reader.join()
     if code != 0:
         raise SystemExit(f"botkit {' '.join(args)} failed with exit {code}")
+    if cpu is not None:
+        cpu.append(children_cpu() - cpu_before)
     return ended - started, ended - last[0]
 
 
-def baseline(request: str, scratch: Path) -> tuple[float, float]:
-    """Seconds of sampling the plan's shots (warm model) and of one hand-written ffmpeg command."""
+def baseline(request: str, scratch: Path, cpu: list[float]) -> tuple[float, float]:
+    """Seconds of sampling the plan's shots (warm model) and of one hand-written ffmpeg command;
+    their CPU seconds together are appended to ``cpu``."""
     import numpy as np
     import torch
 
@@ -75,9 +86,10 @@ def baseline(request: str, scratch: Path) -> tuple[float, float]:
     plan = OfflinePlanner().plan(PlanRequest(text=request))
     context = _ContextStub(scratch)
     requests = [shot_request(plan, shot.index, EngineSource(engine), context) for shot in plan.shots]  # type: ignore[arg-type]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     clips = [engine.generate(r) for r in requests]
     sampling = time.perf_counter() - started
+    sampling_cpu = time.process_time() - cpu_started
 
     preset = preset_for(plan.platforms[0])
     fps = max(clip.fps for clip in clips)
@@ -87,7 +99,7 @@ def baseline(request: str, scratch: Path) -> tuple[float, float]:
     graph = reframe_filter("blur-pad", preset.width, preset.height)
     scratch.mkdir(parents=True, exist_ok=True)
     out = scratch / "hand.mp4"
-    started = time.perf_counter()
+    started, ffmpeg_cpu = time.perf_counter(), children_cpu()
     run_ffmpeg(
         ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}", "-i", "pipe:0",
          "-filter_complex", f"[0:v]{graph},fps={preset.fps},format=yuv420p,split[v][p];[p]select='eq(n\\,{count // 2})'[poster]",
@@ -96,6 +108,7 @@ def baseline(request: str, scratch: Path) -> tuple[float, float]:
          "-map", "[poster]", "-frames:v", "1", "-update", "1", str(out.with_suffix(".png"))],
         stdin=frames.tobytes(),
     )  # fmt: skip
+    cpu.append(sampling_cpu + children_cpu() - ffmpeg_cpu)
     return sampling, time.perf_counter() - started
 
 
@@ -130,6 +143,9 @@ def main() -> None:
     other: list[float] = []
     ours, hand_sampling, hand_ffmpeg, teardown, dry, first = [], [], [], [], [], []
     timings: list[dict[str, float]] = []
+    ours_cpu: list[float] = []
+    hand_cpu: list[float] = []
+    other_cpu: list[float] = []
     with tempfile.TemporaryDirectory(prefix="botkit-bench-cli-") as scratch_dir:
         scratch = Path(scratch_dir)
         template = scratch / "template"
@@ -141,13 +157,13 @@ def main() -> None:
             shutil.copytree(template, data)
 
             def botkit_run(data: Path = data) -> None:
-                seconds, tail = run_cli(["chat", args.request, "--data-dir", str(data)], env)
+                seconds, tail = run_cli(["chat", args.request, "--data-dir", str(data)], env, ours_cpu)
                 ours.append(seconds)
                 teardown.append(tail)
                 timings.append(job_timings(data))
 
             def hand_run(repeat: int = repeat) -> None:
-                sampling, ffmpeg = baseline(args.request, scratch / f"hand-{repeat}")
+                sampling, ffmpeg = baseline(args.request, scratch / f"hand-{repeat}", hand_cpu)
                 hand_sampling.append(sampling)
                 hand_ffmpeg.append(ffmpeg)
 
@@ -158,7 +174,7 @@ def main() -> None:
 
                 def other_run(data: Path = other_data) -> None:
                     assert other_env is not None
-                    other.append(run_cli(["chat", args.request, "--data-dir", str(data)], other_env)[0])
+                    other.append(run_cli(["chat", args.request, "--data-dir", str(data)], other_env, other_cpu)[0])
 
                 actions.append(other_run)
             for action in actions if repeat % 2 == 0 else actions[::-1]:
@@ -184,9 +200,12 @@ def main() -> None:
         f"| baseline: one hand-written ffmpeg command (same MP4 + poster) | {med(hand_ffmpeg):.2f} |",
         f"| baseline total | {base:.2f} |",
         f"| **ratio botkit / baseline** | **{med(ours) / base:.2f}x** |",
+        f"| CPU seconds: botkit chat (with its ffmpeg) / baseline | {med(ours_cpu):.2f} / {med(hand_cpu):.2f} = "
+        f"{med(ours_cpu) / med(hand_cpu):.2f}x |",
         *(
             [
-                f"| botkit chat from {args.compare} (same runs, alternated) | {med(other):.2f} ({med(other) / base:.2f}x) |"
+                f"| botkit chat from {args.compare} (same runs, alternated) | {med(other):.2f} "
+                f"({med(other) / base:.2f}x; CPU {med(other_cpu):.2f} s, {med(other_cpu) / med(hand_cpu):.2f}x) |"
             ]
             if other
             else []
