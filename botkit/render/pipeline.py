@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from botkit.domain import Clip, Output, Progress, ShotMode, ShotPlan, ShotRequest
+from botkit.domain import Clip, Output, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
 from botkit.post.captions import Brand
 from botkit.post.presets import preset_for
 from botkit.post.produce import ProduceOptions, produce
@@ -46,7 +46,7 @@ class Reporter:
     files are moved into place. The job layer's reporter records (throttled) events and raises
     ``Cancelled`` from either when the job was cancelled; this one only passes progress on."""
 
-    def __init__(self, listener: Any = None) -> None:
+    def __init__(self, listener: ProgressListener | None = None) -> None:
         self.listener = listener
 
     def progress(self, progress: Progress) -> None:
@@ -115,50 +115,42 @@ def brand_card(plan: ShotPlan, assets: AssetStore) -> Brand | None:
 
 
 def render_shots(
-    plan: ShotPlan,
-    ctx: RenderContext,
-    engines: Engines,
-    reporter: Reporter,
-    staging: Path,
-    *,
-    conversation_id: str,
-    job_id: str | None = None,
+    plan: ShotPlan, ctx: RenderContext, engines: Engines, reporter: Reporter, writer: ClipWriter
 ) -> list[ShotResult]:
     """Stage 1: every shot's clip, from the cache when its render key matches, else rendered and
-    stored right away (on a background thread, while the next shot renders)."""
+    handed to ``writer``, which stores it at once on a background thread (while the next shot
+    renders, and the last one while the video encodes)."""
     sources = engines.sources_for(plan)
     results: list[ShotResult] = []
-    with ClipWriter(ctx.clips, staging, conversation_id=conversation_id, job_id=job_id) as writer:
-        for shot, source in zip(plan.shots, sources, strict=True):
-            request = shot_request(plan, shot.index, source, ctx)
+    for shot, source in zip(plan.shots, sources, strict=True):
+        request = shot_request(plan, shot.index, source, ctx)
 
-            def on_step(step: int, steps: int, index: int = shot.index) -> None:
-                reporter.progress(
-                    Progress(stage="rendering", shot=index, shots=len(plan.shots), step=step, steps=steps)
-                )
+        def on_step(step: int, steps: int, index: int = shot.index) -> None:
+            reporter.progress(Progress(stage="rendering", shot=index, shots=len(plan.shots), step=step, steps=steps))
 
-            key = render_key(source.name, source.revision, request, image_checksum(request.image))
-            cached = ctx.clips.find(key)
-            quality: list[dict[str, Any]] = []
-            if cached is not None:
-                clip, problems, attempts = cached, list(cached.meta.get("problems", [])), 0
-                on_step(1, 1)
-            else:
-                made = source.clip(request, on_step, shot=shot.index)
-                clip, problems, attempts, quality = made.clip, made.problems, made.attempts, made.quality
-                writer.submit(key, clip)
-            scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
-            meta = {
-                "index": shot.index,
-                "render_key": key,
-                "reused": cached is not None,
-                "problems": problems,
-                **scalars,
-            }
-            if attempts:
-                meta["attempts"] = attempts
-            results.append(ShotResult(clip, meta, quality))
-        writer.flush()
+        key = render_key(source.name, source.revision, request, image_checksum(request.image))
+        cached = ctx.clips.find(key)
+        quality: list[dict[str, Any]] = []
+        if cached is not None:
+            clip, problems, attempts = cached, list(cached.meta.get("problems", [])), 0
+            on_step(1, 1)
+        else:
+            made = source.clip(request, on_step, shot=shot.index)
+            clip, problems, attempts, quality = made.clip, made.problems, made.attempts, made.quality
+            writer.submit(key, clip)
+        scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
+        meta = {
+            "index": shot.index,
+            "render_key": key,
+            "reused": cached is not None,
+            "problems": problems,
+            **scalars,
+            "source": source.name,
+            "revision": source.revision,
+        }
+        if attempts:
+            meta["attempts"] = attempts
+        results.append(ShotResult(clip, meta, quality))
     return results
 
 
@@ -189,7 +181,7 @@ def produce_outputs(
         )
         if path is not None
     ]
-    return Staged(plan, staging, outputs, made.timeline, extras, list(made.warnings))
+    return Staged(plan, staging, outputs, made.timeline, extras, list(made.warnings), shots=[s.meta for s in shots])
 
 
 def store_outputs(
@@ -262,11 +254,15 @@ def render_plan(
     reporter = reporter or Reporter()
     started = time.perf_counter()
     folder = job_folder(conversation_id, job_id)
-    with ctx.assets.staging(prefix=f"{job_id}-") as staging:
-        shots = render_shots(plan, ctx, engines, reporter, staging, conversation_id=conversation_id, job_id=job_id)
+    with (
+        ctx.assets.staging(prefix=f"{job_id}-") as staging,
+        ClipWriter(ctx.clips, staging, conversation_id=conversation_id, job_id=job_id) as writer,
+    ):
+        shots = render_shots(plan, ctx, engines, reporter, writer)
         rendered_s = time.perf_counter() - started
         reporter.progress(Progress(stage="post", shots=len(plan.shots)))
         staged = produce_outputs(plan, shots, ctx, staging, reframe or ctx.reframe)
+        writer.flush()  # every new clip stored before the outputs are
         produced_s = time.perf_counter() - started
         staged = run_steps(staged, ctx.after_produce)
         reporter.checkpoint()

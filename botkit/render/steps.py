@@ -40,6 +40,8 @@ class Staged:
     extras: list[StagedFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)  # merged into every video's asset metrics
+    shots: list[dict[str, Any]] = field(default_factory=list)
+    """Per shot: render key, model, weights revision, seed, ... (what a signing step puts in a manifest)."""
 
 
 class OutputStep(Protocol):
