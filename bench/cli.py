@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 DEMO = "Make a 10 second TikTok teaser for our new trail running shoes"
@@ -167,7 +168,7 @@ def main() -> None:
                 hand_sampling.append(sampling)
                 hand_ffmpeg.append(ffmpeg)
 
-            actions = [botkit_run, hand_run]
+            actions: list[Callable[[], None]] = [botkit_run, hand_run]
             if other_env is not None:
                 other_data = scratch / f"other-{repeat}"
                 shutil.copytree(template, other_data)
