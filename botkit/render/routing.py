@@ -109,6 +109,7 @@ class Engines:
         self.routes = dict(routes or {})
         self._load = load
         self._loaded: dict[str, Engine] = {main.name: main}
+        self._registry: Registry | None = None
         self.quality_checks, self.thresholds = quality_checks, thresholds
 
     def engine(self, name: str) -> Engine:
@@ -129,4 +130,6 @@ class Engines:
     def _capabilities(self, name: str) -> Capabilities:
         if name in self._loaded:
             return self._loaded[name].capabilities
-        return Registry.default().capabilities(name)
+        if self._registry is None:
+            self._registry = Registry.default()
+        return self._registry.capabilities(name)
