@@ -20,24 +20,25 @@ import numpy as np
 import torch
 
 from botkit.domain import ShotRequest
-from botkit.engine import load_engine
-from botkit.engine.backends import Conditioning
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.factory import load_chunk_engine
 from botkit.engine.images import frames_to_uint8
 from botkit.engine.pipeline import PipelineEngine
+from botkit.engine.registry import Registry
 
 
 def direct_kwargs(engine: PipelineEngine, request: ShotRequest) -> dict[str, Any]:
     """What a person would pass by hand: the pipeline's own argument names, no botkit layer."""
     shape = engine.shape(request.num_frames, request.width, request.height)
     task = "t2v" if "t2v" in engine.pipes else next(iter(engine.pipes))
-    kwargs = engine.backend.arguments(
+    kwargs = engine.family.arguments(
         engine.pipes[task], task, request, shape, Conditioning(), entry=engine.entry, guidance=engine.entry.guidance
     )
     return kwargs | {"num_inference_steps": request.steps, "output_type": "np"}
 
 
 def measure(model: str, repeats: int, steps: int, frames: int, size: tuple[int, int]) -> dict[str, Any]:
-    engine = load_engine(model)
+    engine = load_chunk_engine(Registry.default().get(model))  # one pipeline call per render, no chaining
     assert isinstance(engine, PipelineEngine), f"{model} is not a diffusers pipeline engine"
     width, height = size
     request = ShotRequest(

@@ -94,7 +94,8 @@ def main() -> None:
         if torch.cuda.is_available():
             torch.cuda.synchronize()
         begun = time.perf_counter()
-        frames = engine.generate(request, options=options).frames
+        with engine.using(options):
+            frames = engine.generate(request).frames
         if torch.cuda.is_available():
             torch.cuda.synchronize()
         return time.perf_counter() - begun, frames

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from botkit.bot import Bot
 from botkit.engine import load_engine
-from botkit.jobs.render import shot_requests
 from botkit.post.presets import preset_for
 from botkit.post.produce import ProduceOptions, produce
 from botkit.quality.retry import render_checked
+from botkit.render.pipeline import shot_request
+from botkit.render.sources import EngineSource
 from botkit.settings import Settings
 
 REQUEST = "a 1 second teaser for product {i}"
@@ -106,7 +107,10 @@ def overhead(data: Path, engine_name: str, engine, jobs: int) -> tuple[float, fl
         # the same work a job does (checked renders, produce), minus the job system
         clips = [
             render_checked(lambda seed, r=r: engine.generate(r.model_copy(update={"seed": seed})), r.seed).clip
-            for r in shot_requests(turn.plan, engine, bot.assets)
+            for r in (
+                shot_request(turn.plan, shot.index, EngineSource(engine), bot.context.render)
+                for shot in turn.plan.shots
+            )
         ]
         with tempfile.TemporaryDirectory() as tmp:
             produce(clips, turn.plan, [preset_for(PLATFORM)], Path(tmp), ProduceOptions())

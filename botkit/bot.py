@@ -23,47 +23,29 @@ from botkit.agent.offline import HistoryMessage, clean_request
 from botkit.agent.revise import NewRequest, RefusedFollowUp, UnclearRevision, carry_over, revise, with_platforms
 from botkit.domain import Output, ProgressListener, ShotPlan
 from botkit.domain.jobs import JobState
-from botkit.engine import Engine, available_engines, load_engine
+from botkit.engine import Capabilities, Engine, available_engines, load_engine
+from botkit.engine.base import check_engine_interface
+from botkit.engine.registry import Registry
 from botkit.errors import BotkitError, InputError
-from botkit.jobs.render import RenderContext, RenderWorker, worker_name
+from botkit.jobs.context import worker_context
+from botkit.jobs.embedded import EmbeddedRunner
+from botkit.jobs.render import RenderWorker, worker_name
 from botkit.jobs.service import JobService, NoDispatch
-from botkit.post.encode import ReframeMode
+from botkit.post.reframe import ReframeMode
+from botkit.render.routing import route_shots
 from botkit.settings import Settings
-from botkit.skills import SkillRegistry, load_skills
 from botkit.skills.configs import load_skill_configs
-from botkit.store.assets import AssetStore
-from botkit.store.db import make_engine, session_factory
+from botkit.store.db import make_engine as make_db
 from botkit.store.inbound import Delivery
-from botkit.store.jobs import JobRepository
 from botkit.store.migrate import upgrade
 from botkit.store.models import new_id
-from botkit.store.repo import NewAsset, Repository, StaleRevision
+from botkit.store.repo import NewAsset, StaleRevision
 from botkit.uploads import ImageLimits, check_image, normalise_image
 
 logger = logging.getLogger(__name__)
 
 TURN_ATTEMPTS = 30
 """How often a follow-up is revised again when other turns of its conversation keep landing first."""
-
-
-def render_context(settings: Settings, db=None, skills: SkillRegistry | None = None) -> RenderContext:  # type: ignore[no-untyped-def]
-    """Everything a worker needs besides its engine, from settings (any process can build it).
-    ``skills``: an already configured registry (else the installed skills, configured here)."""
-    sessions = session_factory(db if db is not None else make_engine(settings.resolved_database_url()))
-    if skills is None:
-        skills = load_skills()
-        if settings.skills_config is not None:
-            load_skill_configs(settings.skills_config, skills)
-    return RenderContext(
-        repo=Repository(sessions),
-        jobs=JobRepository(sessions),
-        assets=AssetStore(settings.data_dir / "assets"),
-        steps=settings.steps,
-        heartbeat_s=settings.heartbeat_s,
-        stale_after_s=settings.job_stale_s,
-        skills=skills,
-        quality_checks=settings.quality_checks,
-    )
 
 
 def available_engines_check(name: str) -> None:
@@ -105,15 +87,14 @@ def check_visible(text: str) -> None:
 class Bot:
     def __init__(self, settings: Settings, *, engine: Engine | None = None, planner: Planner | None = None):
         self.settings = settings
-        if settings.torch_threads:
-            import torch
-
-            torch.set_num_threads(settings.torch_threads)  # process-wide: set once, at the composition root
-        self.db = make_engine(settings.resolved_database_url())
+        if engine is not None:
+            check_engine_interface(engine)
+            self._set_torch_threads()
+        self.db = make_db(settings.resolved_database_url())
         self.planner = planner or make_planner(LLMSettings())  # offline unless BOTKIT_LLM_* is set
         if settings.skills_config is not None:
             load_skill_configs(settings.skills_config, self.planner.skills)
-        self.context = render_context(settings, self.db, skills=self.planner.skills)
+        self.context = worker_context(settings, self.db, skills=self.planner.skills)
         self.repo = self.context.repo
         self.assets = self.context.assets
         self.jobs = JobService(
@@ -122,7 +103,8 @@ class Bot:
         self._engine = engine
         if engine is None:
             available_engines_check(settings.engine)  # refused now, not as a job queued for ever
-        self._runner = None
+        self._registry: Registry | None = None
+        self._runner: EmbeddedRunner | None = None
         # SQLite has one writer: taking turns here is FIFO-ish, while waiting in SQLite's busy handler
         # backs off in sleeps of up to 100 ms. Only database writes are gated (never image decoding).
         self.write_gate = threading.BoundedSemaphore(1 if self.db.dialect.name == "sqlite" else 4)
@@ -138,8 +120,47 @@ class Bot:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            self._set_torch_threads()
             self._engine = load_engine(self.settings.engine)
         return self._engine
+
+    def _set_torch_threads(self) -> None:
+        """Process-wide, set at the composition root once torch is needed (a plan-only turn never
+        imports torch: 2 s of a ``--dry-run``)."""
+        if self.settings.torch_threads:
+            import torch
+
+            torch.set_num_threads(self.settings.torch_threads)
+
+    @property
+    def engine_name(self) -> str:
+        return self.settings.engine if self._engine is None else self._engine.name
+
+    def check_plan(self, plan: ShotPlan) -> list[str]:
+        """Refuse (``InputError``) a plan the configured engines cannot render, before anything is
+        stored or queued; returns the engine of each shot (routed by ``BOTKIT_TASK_ENGINES``)."""
+        if self._registry is None:
+            self._registry = Registry.default()
+        registry = self._registry
+
+        def capabilities(name: str) -> Capabilities:
+            if self._engine is not None and name == self._engine.name:
+                return self._engine.capabilities  # an engine handed in may not be in the registry
+            return registry.capabilities(name)
+
+        def fps(name: str) -> int:
+            if self._engine is not None and name == self._engine.name:
+                return self._engine.native_fps
+            return registry.get(name).fps
+
+        return route_shots(
+            plan,
+            self.engine_name,
+            capabilities,
+            routes={str(task): name for task, name in self.settings.task_engines.items()},
+            fps=fps,
+            able=registry.able,
+        )
 
     def plan(
         self,
@@ -263,6 +284,7 @@ class Bot:
                 for attempt in range(1, TURN_ATTEMPTS + 1):
                     latest = self._latest(conversation_id) if follow_up else None
                     plan = make_plan(image_paths, latest)
+                    self.check_plan(plan)  # before anything is stored: a plan no engine here can render is refused
                     if not inputs:
                         for image, relative, path in zip(checked, image_paths, staged, strict=True):
                             stored = self.assets.put(path, relative)
@@ -303,8 +325,7 @@ class Bot:
 
             self.jobs.dispatcher = CeleryDispatcher(self.settings)
             return
-        from botkit.jobs.embedded import EmbeddedRunner
-
+        self._set_torch_threads()
         engines = iter([self._engine] if self._engine is not None else [])
         runner = EmbeddedRunner(
             self.context,
@@ -328,7 +349,7 @@ class Bot:
             turn.job_id = self.jobs.submit(
                 turn.conversation_id,
                 turn.plan_id,
-                self.settings.engine if self._engine is None else self._engine.name,
+                self.engine_name,
                 idempotency_key=idempotency_key,
                 max_active=max_active,
             )
@@ -345,8 +366,8 @@ class Bot:
         """Submit and run the job here, in the caller's thread, with progress; returns the outputs."""
         self.submit(turn, idempotency_key=idempotency_key)
         assert turn.job_id is not None
-        self.context.reframe = mode
-        state = RenderWorker(self.context, self.engine, worker_name("inline")).run(turn.job_id, on_progress)
+        worker = RenderWorker(self.context, self.engine, worker_name("inline"))
+        state = worker.run(turn.job_id, on_progress, reframe=mode)
         if state is JobState.CANCELLED:
             raise BotkitError(f"job {turn.job_id} was cancelled")
         turn.outputs = self.outputs(turn.conversation_id, job_id=turn.job_id)
@@ -377,4 +398,4 @@ class Bot:
         return self.render(turn, on_progress=on_progress, mode=mode)
 
 
-__all__ = ["Bot", "Turn", "render_context"]
+__all__ = ["Bot", "Turn"]

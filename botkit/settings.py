@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOTKIT_", extra="ignore")
@@ -25,6 +27,11 @@ class Settings(BaseSettings):
         "16-frame clip in 1.2 s where two took 32 s on a busy 2-core machine. Raise it for real models on CPU.",
     )
     quality_checks: bool = Field(default=True, description="Check each new clip; re-render once on failure.")
+    task_engines: dict[Literal["t2v", "i2v"], str] = Field(
+        default_factory=dict,
+        description='Engines for shots the main engine cannot render, by task: {"i2v": "wan2.1-i2v-14b-480p"}.',
+    )
+    x264_preset: X264Preset = Field(default=DEFAULT_X264_PRESET, description="H.264 speed/size trade-off.")
     skills_config: Path | None = Field(
         default=None, description="TOML file with this deployment's skill configs, a table per skill (brand kit ...)."
     )

@@ -60,19 +60,13 @@ def test_chain_on_each_database(database_url: str, tmp_path: Path, tiny_engine) 
     bot.db.dispose()
 
 
-def test_image_to_video_needs_an_i2v_engine_and_fails_cleanly(bot: Bot, tmp_path: Path) -> None:
+def test_image_to_video_on_a_text_only_engine_is_refused_before_anything_is_stored(bot: Bot, tmp_path: Path) -> None:
     panel = tmp_path / "panel.png"
     Image.new("RGB", (64, 64), (200, 10, 10)).save(panel)
-    turn = bot.plan("animate this storyboard panel", images=[panel])
-    assert turn.plan.shots[0].mode.value == "i2v"
-    stored = bot.assets.path(turn.plan.shots[0].image)
-    assert Image.open(stored).size == (64, 64)
-    with pytest.raises(InputError, match="text-to-video only"):
-        bot.render(turn)
-    job = bot.jobs.status(turn.job_id)
-    assert job.state == "failed" and "text-to-video only" in job.error
-    assert count_rows(bot)["assets"] == 1  # just the input image: no half-written outputs
-    assert not list((bot.assets.root / "conversations").rglob("*.mp4"))
+    with pytest.raises(InputError, match=r"image-to-video .*'tiny-wan' does text-to-video only; models that can: "):
+        bot.plan("animate this storyboard panel", images=[panel])
+    assert set(count_rows(bot).values()) == {0}  # no conversation, message, plan, job or input image
+    assert not files_under(bot.assets.root)
 
 
 @pytest.mark.parametrize(

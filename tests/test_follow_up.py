@@ -16,6 +16,7 @@ class CountingEngine:
     def __init__(self, engine) -> None:
         self.inner = engine
         self.name, self.native_fps, self.native_size = engine.name, engine.native_fps, engine.native_size
+        self.capabilities, self.revision = engine.capabilities, engine.revision
         self.rendered: list[str] = []
 
     def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None) -> Clip:

@@ -80,7 +80,8 @@ def list_models(
     table.add_column("frames")
     table.add_column("source" if wide else "weights", no_wrap=not wide)
     for entry in entries:
-        tasks = " ".join(TASK_NAMES.get(task, task) for task in (entry.tasks if not entry.loader else ["t2v", "i2v"]))
+        kinds = entry.tasks if "t2i" in entry.pipelines else sorted(registry.capabilities(entry.name).tasks)
+        tasks = " ".join(TASK_NAMES.get(task, task) for task in kinds)
         size = "-" if entry.loader else f"{entry.size[0]}x{entry.size[1]}"
         frames = "-" if entry.loader else entry.frames + (f" ≤{entry.max_frames}" if entry.max_frames else "")
         row = [entry.name, *([entry.family] if wide else []), tasks, str(entry.fps), size, frames]
@@ -114,9 +115,9 @@ def check_model(
         engine = load_engine(name, registry)
         loaded = time.perf_counter() - started
         multiple = entry.size_multiple
-        tasks = getattr(engine, "tasks", ["t2v"])
+        capabilities = engine.capabilities
         request = ShotRequest(
-            task="t2v" if "t2v" in tasks else "i2v",
+            task="t2v" if capabilities.can("t2v") else "i2v",
             prompt="a red shoe on a white background, slow push in",
             num_frames=frames or 1,
             width=width or 2 * multiple,
@@ -130,6 +131,8 @@ def check_model(
             gradient = np.linspace(0, 255, request.width * request.height * 3).reshape(request.height, request.width, 3)
             Image.fromarray(gradient.astype(np.uint8)).save(image_path)
             request = request.model_copy(update={"image": image_path})
+            if capabilities.needs_last_image:
+                request = request.model_copy(update={"last_image": image_path})
         seen: list[int] = []
         clip = engine.generate(request, on_progress=lambda step, total: seen.append(step))
     except BotkitError as exc:

@@ -15,19 +15,22 @@ import re
 import textwrap
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from botkit.domain import Clip, ProgressFn, ShotRequest
-from botkit.engine.backends import Conditioning
+from botkit.engine.base import Capabilities
+from botkit.engine.conditioning import Conditioning
 from botkit.engine.snapping import FrameRule, snap_shape
 from botkit.errors import InputError
 
 logger = logging.getLogger(__name__)
 
 PREVIEW_LABEL = "PREVIEW · animatic"
+REVISION = "animatic-1"
+"""Bump when the drawing changes: cached animatic clips are found by render keys that include it."""
 
 
 @dataclass(frozen=True)
@@ -188,9 +191,14 @@ def preview_mark(frames: np.ndarray) -> np.ndarray:
 
 
 class AnimaticEngine:
-    """Camera moves over an image, or a title card; instant on a CPU. ``meta["preview"]`` is always true."""
+    """Camera moves over an image, or a title card; instant on a CPU. ``meta["preview"]`` is always true.
+
+    A ``ChunkEngine``: with a ``max_frames`` it renders at most that many frames a call (wrap it in
+    ``LongVideoEngine`` for longer shots; tests of temporal autoregression do)."""
 
     frame_rule = FrameRule()
+    default_steps = 1
+    continues_from: Literal["frames", "image"] | None = "image"
 
     def __init__(
         self,
@@ -202,17 +210,19 @@ class AnimaticEngine:
         mark: bool = True,
     ) -> None:
         self.name = name
-        self.tasks = ["t2v", "i2v"]
         self.native_fps = native_fps
         self.native_size = native_size
         self.max_frames = max_frames
         self.mark = mark
+        self.revision = REVISION if mark else f"{REVISION}-unmarked"
+        self.capabilities = Capabilities(tasks=frozenset({"t2v", "i2v"}), max_frames=max_frames, preview=True)
 
-    def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None, options: Any = None) -> Clip:
+    def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None) -> Clip:
         if self.max_frames is not None and request.num_frames > self.max_frames:
-            from botkit.engine.longvideo import generate_long
-
-            return generate_long(self, request, on_progress=on_progress, options=options)
+            raise InputError(
+                f"the animatic {self.name!r} renders at most {self.max_frames} frames a call, asked for "
+                f"{request.num_frames}: wrap it in LongVideoEngine"
+            )
         return self.render(request, self.first_conditioning(request), on_progress=on_progress)
 
     def first_conditioning(self, request: ShotRequest) -> Conditioning:
@@ -228,7 +238,6 @@ class AnimaticEngine:
         conditioning: Conditioning,
         *,
         on_progress: ProgressFn | None = None,
-        options: Any = None,
         progress_offset: int = 0,
         progress_total: int | None = None,
     ) -> Clip:

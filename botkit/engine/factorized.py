@@ -15,7 +15,9 @@ import torch
 from PIL import Image
 
 from botkit.domain import Clip, ProgressFn, ShotRequest
-from botkit.engine.backends import Conditioning
+from botkit.engine.base import Capabilities, ChunkEngine, Engine
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.longvideo import generate_long
 from botkit.engine.registry import ModelEntry
 from botkit.engine.snapping import snap_size
 from botkit.errors import BotkitError, EngineError, InputError
@@ -24,7 +26,11 @@ logger = logging.getLogger(__name__)
 
 
 class KeyframeSource(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def revision(self) -> str: ...
 
     def keyframe(self, request: ShotRequest) -> Image.Image: ...
 
@@ -34,6 +40,7 @@ class ImagePipelineKeyframes:
 
     def __init__(self, entry: ModelEntry, pipe: Any) -> None:
         self.entry, self.pipe, self.name = entry, pipe, entry.name
+        self.revision = entry.fingerprint()
 
     @classmethod
     def load(cls, entry: ModelEntry) -> ImagePipelineKeyframes:
@@ -71,10 +78,11 @@ class ImagePipelineKeyframes:
 class FirstFrameKeyframes:
     """Key frames as the first frame of a short text-to-video pass (no separate image model needed)."""
 
-    def __init__(self, engine: Any) -> None:
-        if "t2v" not in getattr(engine, "tasks", ["t2v"]):
+    def __init__(self, engine: Engine) -> None:
+        if not engine.capabilities.can("t2v"):
             raise InputError(f"model {engine.name!r} cannot paint key frames: it has no text-to-video")
         self.engine, self.name = engine, f"{engine.name}:first-frame"
+        self.revision = engine.revision
 
     def keyframe(self, request: ShotRequest) -> Image.Image:
         clip = self.engine.generate(request.model_copy(update={"task": "t2v", "image": None, "num_frames": 1}))
@@ -84,24 +92,30 @@ class FirstFrameKeyframes:
 class FactorizedEngine:
     """Text-to-video as two steps; image-to-video shots go straight to the video model."""
 
-    def __init__(self, keyframes: KeyframeSource, video: Any, *, name: str = "factorized") -> None:
-        if not {"i2v", "condition"} & set(getattr(video, "tasks", [])):
+    def __init__(self, keyframes: KeyframeSource, video: ChunkEngine, *, name: str = "factorized") -> None:
+        if not video.capabilities.can("i2v"):
             raise InputError(f"model {video.name!r} has no image-to-video: it cannot animate key frames")
         self.keyframes, self.video, self.name = keyframes, video, name
         self.native_fps, self.native_size = video.native_fps, video.native_size
-        self.tasks = ["t2v", "i2v"]
+        self.revision = f"{keyframes.revision}+{video.revision}"
+        limit = video.capabilities.max_frames
+        self.capabilities: Capabilities = video.capabilities.model_copy(
+            update={"tasks": frozenset({"t2v", "i2v"}), "chunking": limit is not None or video.capabilities.chunking}
+        )
 
-    def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None, options: Any = None) -> Clip:
+    def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None) -> Clip:
         started = time.perf_counter()
-        if request.task == "i2v":
-            return self.video.generate(request, on_progress=on_progress, options=options)
+        if request.task == "i2v":  # the request's own image is the key frame
+            clip = self.render_from(None, request, on_progress=on_progress)
+            clip.meta |= {"model": self.name, "factorized": False, "video_model": self.video.name}
+            return clip
         try:
             keyframe = self.keyframes.keyframe(request)
         except BotkitError:
             raise
         except Exception as exc:
             raise EngineError(f"key frame from {self.keyframes.name!r} failed: {exc}") from exc
-        clip = self.render_from(keyframe, request, on_progress=on_progress, options=options)
+        clip = self.render_from(keyframe, request, on_progress=on_progress)
         clip.meta |= {
             "model": self.name,
             "factorized": True,
@@ -113,43 +127,17 @@ class FactorizedEngine:
         return clip
 
     def render_from(
-        self, keyframe: Image.Image, request: ShotRequest, *, on_progress: ProgressFn | None = None, options: Any = None
+        self, keyframe: Image.Image | None, request: ShotRequest, *, on_progress: ProgressFn | None = None
     ) -> Clip:
-        """Animate a given key frame (reuse one across shots to keep a product's look)."""
-        video_request = request.model_copy(update={"task": "i2v", "image": None})
-        if self.video.max_frames is not None and request.num_frames > self.video.max_frames:
-            from botkit.engine.longvideo import generate_long
-
-            proxy = _KeyframeProxy(self.video, keyframe)
-            return generate_long(proxy, video_request, on_progress=on_progress, options=options)
-        clip = self.video.render(video_request, Conditioning(image=keyframe), on_progress=on_progress, options=options)
-        return clip
-
-
-class _KeyframeProxy:
-    """The video engine, with the key frame standing in for the request's image."""
-
-    def __init__(self, video: Any, keyframe: Image.Image) -> None:
-        self.video, self.keyframe = video, keyframe
-        self.name, self.tasks, self.max_frames = video.name, video.tasks, video.max_frames
-        self.frame_rule, self.entry = video.frame_rule, getattr(video, "entry", None)
-
-    def first_conditioning(self, request: ShotRequest) -> Conditioning:
-        return Conditioning(image=self.keyframe)
-
-    def render(self, request: ShotRequest, conditioning: Conditioning, **kwargs: Any) -> Clip:
-        return self.video.render(request, conditioning, **kwargs)
-
-
-def load_factorized(entry: ModelEntry, registry: Any) -> FactorizedEngine:
-    """Build from an entry with ``keyframe_model`` and ``video_model`` (registry names)."""
-    from botkit.engine.factory import load_engine
-
-    assert entry.keyframe_model and entry.video_model
-    video = load_engine(entry.video_model, registry)
-    key_entry = registry.get(entry.keyframe_model)
-    if "t2i" in key_entry.pipelines:
-        keyframes: KeyframeSource = ImagePipelineKeyframes.load(key_entry)
-    else:
-        keyframes = FirstFrameKeyframes(load_engine(entry.keyframe_model, registry))
-    return FactorizedEngine(keyframes, video, name=entry.name)
+        """Animate a given key frame (reuse one across shots to keep a product's look); None: the
+        request's own image."""
+        if keyframe is None:
+            first = self.video.first_conditioning(request)
+            video_request = request
+        else:
+            first = Conditioning(image=keyframe)
+            video_request = request.model_copy(update={"task": "i2v", "image": None})
+        limit = self.video.capabilities.max_frames
+        if limit is not None and request.num_frames > limit:
+            return generate_long(self.video, video_request, on_progress=on_progress, first=first)
+        return self.video.render(video_request, first, on_progress=on_progress)

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from botkit.engine.options import DTYPES
+from botkit.engine.options import torch_dtype
 from botkit.engine.registry import ModelEntry
 from botkit.errors import EngineError, InputError
 
@@ -40,7 +40,7 @@ def import_object(spec: str) -> Any:
     return obj
 
 
-def pipeline_class(name: str) -> type:
+def pipeline_class(name: str) -> Any:
     import diffusers
 
     cls = getattr(diffusers, name, None)
@@ -94,7 +94,7 @@ def load_pipelines(entry: ModelEntry) -> dict[str, Any]:
             first = pipeline_class(first_class).from_pipe(first)
     else:
         first = _from_disk(entry, pipeline_class(first_class))
-    pipes = {first_task: first}
+    pipes: dict[str, Any] = {first_task: first}
     for task, class_name in tasks[1:]:
         pipes[task] = pipeline_class(class_name).from_pipe(first)
     for pipe in pipes.values():
@@ -102,11 +102,11 @@ def load_pipelines(entry: ModelEntry) -> dict[str, Any]:
     return pipes
 
 
-def _from_disk(entry: ModelEntry, cls: type) -> Any:
+def _from_disk(entry: ModelEntry, cls: Any) -> Any:
     folder = entry.resolved_path()
     assert folder is not None
     check_layout(folder, model=entry.name, external=frozenset({"transformer"} if entry.transformer_file else ()))
-    dtype = DTYPES[entry.dtype]
+    dtype = torch_dtype(entry.dtype)
     kwargs: dict[str, Any] = {"dtype": dtype, "local_files_only": True}
     if entry.transformer_file:
         weights = entry.resolved_path(entry.transformer_file)

@@ -13,38 +13,17 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from botkit.domain import Clip, ProgressFn, ShotRequest
-from botkit.engine.backends import Conditioning
+from botkit.engine.base import Capabilities, ChunkEngine
+from botkit.engine.conditioning import Conditioning
 from botkit.engine.snapping import FrameRule
 from botkit.errors import InputError
 
 logger = logging.getLogger(__name__)
-
-
-class ChunkRenderer(Protocol):
-    """What temporal autoregression needs from an engine (``PipelineEngine``, ``AnimaticEngine``)."""
-
-    name: str
-    tasks: list[str]
-    max_frames: int | None
-    frame_rule: FrameRule
-
-    def render(
-        self,
-        request: ShotRequest,
-        conditioning: Conditioning,
-        *,
-        on_progress: ProgressFn | None = None,
-        options: Any = None,
-        progress_offset: int = 0,
-        progress_total: int | None = None,
-    ) -> Clip: ...
-
-    def first_conditioning(self, request: ShotRequest) -> Conditioning: ...
 
 
 def plan_chunks(total: int, chunk: int, overlap: int) -> int:
@@ -73,32 +52,62 @@ def prompt_segments(prompt: str, chunks: int) -> list[str]:
     return [segments[index * len(segments) // chunks] for index in range(chunks)]
 
 
+class LongVideoEngine:
+    """Any ``ChunkEngine`` as an ``Engine`` for shots of any length: one call when the shot fits,
+    chained calls when it is longer than the model's ``max_frames``. The factory builds one for
+    every registry entry with a frame limit and image-to-video."""
+
+    def __init__(self, chunks: ChunkEngine) -> None:
+        if chunks.capabilities.max_frames is None:
+            raise InputError(f"model {chunks.name!r} has no frame limit: it needs no chaining")
+        if chunks.continues_from is None:
+            raise InputError(
+                f"model {chunks.name!r} renders at most {chunks.capabilities.max_frames} frames and has no "
+                "image-to-video to continue from"
+            )
+        self.chunks = chunks
+        """The wrapped engine (its pipelines, entry ... for whoever needs them)."""
+        self.name = chunks.name
+        self.native_fps = chunks.native_fps
+        self.native_size = chunks.native_size
+        self.revision = chunks.revision
+        self.capabilities: Capabilities = chunks.capabilities.model_copy(update={"chunking": True})
+
+    def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None) -> Clip:
+        max_frames = self.chunks.capabilities.max_frames
+        if max_frames is not None and request.num_frames > max_frames:
+            return generate_long(self.chunks, request, on_progress=on_progress)
+        return self.chunks.generate(request, on_progress=on_progress)
+
+
 def generate_long(
-    engine: ChunkRenderer,
+    engine: ChunkEngine,
     request: ShotRequest,
     *,
     on_progress: ProgressFn | None = None,
-    options: Any = None,
     overlap: int | None = None,
+    first: Conditioning | None = None,
 ) -> Clip:
-    """Render ``request.num_frames`` frames in overlapping chunks; returns exactly that many frames."""
-    if engine.max_frames is None:
+    """Render ``request.num_frames`` frames in overlapping chunks; returns exactly that many frames.
+    ``first`` conditions the first chunk (a key frame); by default the request's own images."""
+    max_frames = engine.capabilities.max_frames
+    if max_frames is None:
         raise InputError(f"model {engine.name!r} has no frame limit: render the shot in one call")
-    continue_task = "condition" if "condition" in engine.tasks else "i2v" if "i2v" in engine.tasks else None
+    continue_task = {"frames": "condition", "image": "i2v"}.get(engine.continues_from or "")
     if continue_task is None:
         raise InputError(
-            f"model {engine.name!r} renders at most {engine.max_frames} frames and has no image-to-video to continue "
-            f"from; ask for <= {engine.max_frames} frames or use a model with i2v"
+            f"model {engine.name!r} renders at most {max_frames} frames and has no image-to-video to continue "
+            f"from; ask for <= {max_frames} frames or use a model with i2v"
         )
-    chunk = engine.frame_rule.largest(engine.max_frames)
+    chunk = engine.frame_rule.largest(max_frames)
     overlap = default_overlap(engine.frame_rule, chunk) if overlap is None else overlap
     count = plan_chunks(request.num_frames, chunk, overlap)
-    steps = request.steps or getattr(getattr(engine, "entry", None), "steps", 1)
+    steps = request.steps or engine.default_steps
     total_steps = count * steps
     logger.info("long video", extra={"model": engine.name, "chunks": count, "chunk_frames": chunk, "overlap": overlap})
 
     started = time.perf_counter()
-    conditioning = engine.first_conditioning(request)
+    conditioning = engine.first_conditioning(request) if first is None else first
     last_image = conditioning.last_image
     conditioning = Conditioning(image=conditioning.image, frames=conditioning.frames)
     prompts = prompt_segments(request.prompt, count)
@@ -120,7 +129,6 @@ def generate_long(
             ),
             conditioning,
             on_progress=on_progress,
-            options=options,
             progress_offset=index * steps,
             progress_total=total_steps,
         )

@@ -11,16 +11,28 @@ import contextlib
 import io
 import logging
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from botkit.errors import BotkitError, EngineError, InputError
 
+if TYPE_CHECKING:
+    import torch
+
 logger = logging.getLogger(__name__)
 
-DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+DTYPE_NAMES = ("float32", "bfloat16", "float16")
+"""Weight dtypes a registry entry may name (torch is imported only when a model is loaded)."""
+
+
+def torch_dtype(name: str) -> torch.dtype:
+    import torch
+
+    if name not in DTYPE_NAMES:
+        raise InputError(f"dtype {name!r} is not one of {', '.join(DTYPE_NAMES)}")
+    dtype: torch.dtype = getattr(torch, name)
+    return dtype
 
 
 class CacheOptions(BaseModel):
@@ -65,19 +77,25 @@ class EngineOptions(RenderOptions):
 
 
 def resolve_device(options: EngineOptions) -> str:
+    import torch
+
     if options.device:
         return options.device
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _denoisers(pipe: Any) -> list[torch.nn.Module]:
+def _denoisers(pipe: Any) -> list[Any]:
     """The big networks: ``transformer`` (and Wan 2.2's ``transformer_2``) or a ``unet``."""
+    import torch
+
     found = [getattr(pipe, name, None) for name in ("transformer", "transformer_2", "unet")]
     return [module for module in found if isinstance(module, torch.nn.Module)]
 
 
 def apply_load_options(pipe: Any, options: EngineOptions, *, compute_dtype: torch.dtype) -> str:
     """Place a freshly loaded pipeline in memory; returns the device it computes on."""
+    import torch
+
     device = resolve_device(options)
     if options.layerwise_casting != "none":
         storage = getattr(torch, options.layerwise_casting)

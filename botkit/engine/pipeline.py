@@ -1,24 +1,36 @@
-"""``PipelineEngine``: any diffusers video pipeline from the registry behind the Engine interface.
+"""``PipelineEngine``: any diffusers video pipeline behind the Engine interface.
 
-The family backend (``botkit.engine.backends.<family>``) maps a request to the pipeline's argument
+The family module (``botkit.engine.families.<family>``) maps a request to the pipeline's argument
 names; this class does what every family shares: snapping, seeds, progress, cancel, options,
-turning the output into uint8 frames, and translating library errors at the boundary.
+turning the output into uint8 frames, and translating library errors at the boundary. It is a
+``ChunkEngine``: one call renders at most ``max_frames``; ``LongVideoEngine`` chains calls for
+longer shots (the factory wraps entries that need it), a family's native long pipeline
+(LTX ``long``) is used directly.
+
+Built from a registry entry (``load_engine``), or from a pipeline you already have::
+
+    engine = PipelineEngine.from_pipe(WanPipeline.from_pretrained(folder))
+    engine = PipelineEngine.from_pretrained("/models/Wan2.1-T2V-1.3B-Diffusers")
 """
 
 from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import logging
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import torch
 
 from botkit.domain import Clip, ProgressFn, ShotRequest
-from botkit.engine.backends import Conditioning, backend_for
+from botkit.engine.base import Capabilities
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.families import family_for
 from botkit.engine.images import frames_to_uint8, load_image
 from botkit.engine.options import RenderOptions, apply_load_options, render_options
 from botkit.engine.registry import ModelEntry
@@ -27,18 +39,67 @@ from botkit.errors import BotkitError, EngineError, InputError
 
 logger = logging.getLogger(__name__)
 
+# Rules a pipeline wrapped with from_pipe/from_pretrained gets unless told otherwise (the values the
+# packaged registry uses for each family's released checkpoints).
+FAMILY_DEFAULTS: dict[str, dict[str, Any]] = {
+    "wan": {"fps": 16, "size": (832, 480), "frames": "4k+1", "size_multiple": 16, "steps": 30, "guidance": 5.0},
+    "ltx": {"fps": 24, "size": (768, 512), "frames": "8k+1", "size_multiple": 32, "steps": 30, "guidance": 3.0},
+    "cogvideox": {"fps": 8, "size": (720, 480), "frames": "fixed:49", "steps": 50, "guidance": 6.0},
+    "skyreels": {"fps": 24, "size": (960, 544), "frames": "4k+1", "steps": 30, "guidance": 6.0},
+    "hunyuan15": {"fps": 24, "size": (848, 480), "frames": "4k+1", "steps": 50, "guidance": 6.0},
+    "sana": {"fps": 16, "size": (832, 480), "frames": "4k+1", "size_multiple": 32, "steps": 50, "guidance": 6.0},
+    "svd": {"fps": 7, "size": (1024, 576), "min_frames": 2, "max_frames": 25, "size_multiple": 64, "steps": 25},
+    "animatediff": {"fps": 8, "size": (512, 512), "max_frames": 32, "size_multiple": 8, "steps": 25},
+    "custom": {},
+}
+_FAMILY_PREFIXES = (
+    ("SkyReelsV2", "skyreels"),
+    ("HunyuanVideo15", "hunyuan15"),
+    ("Wan", "wan"),
+    ("LTX", "ltx"),
+    ("CogVideoX", "cogvideox"),
+    ("SanaVideo", "sana"),
+    ("StableVideoDiffusion", "svd"),
+    ("AnimateDiff", "animatediff"),
+)
+
+
+def family_of(pipeline_class: str) -> str:
+    """The family of a diffusers pipeline class name (``custom`` when none matches)."""
+    for prefix, family in _FAMILY_PREFIXES:
+        if pipeline_class.startswith(prefix):
+            return family
+    return "custom"
+
+
+def task_of(pipeline_class: str) -> str:
+    """The task a diffusers video pipeline class serves, from its name."""
+    if "LongMultiPrompt" in pipeline_class:
+        return "long"
+    if "Condition" in pipeline_class:
+        return "condition"
+    if "ImageToVideo" in pipeline_class or pipeline_class == "StableVideoDiffusionPipeline":
+        return "i2v"
+    return "t2v"
+
 
 class PipelineEngine:
     """One loaded model: a pipeline per task, sharing components. Not thread-safe (a lock says so loudly)."""
 
-    def __init__(self, entry: ModelEntry, pipes: dict[str, Any]) -> None:
+    def __init__(self, entry: ModelEntry, pipes: dict[str, Any], *, revision: str | None = None) -> None:
         self.entry = entry
         self.pipes = pipes
         self.name = entry.name
         self.native_fps = entry.fps
         self.native_size = (int(entry.size[0]), int(entry.size[1]))
-        self.backend = backend_for(entry.family)
+        self.family = family_for(entry.family)
+        self.capabilities: Capabilities = entry.derived_capabilities()
+        self.revision = revision or entry.fingerprint()
+        self.options: RenderOptions = entry.options.render_part()
+        """Per-request speed options (caches, VAE tiling, attention backend); change them between renders."""
         first = next(iter(pipes.values()))
+        if any(self.family.needs_last_image(pipe) for task, pipe in pipes.items() if task == "i2v"):
+            self.capabilities = self.capabilities.model_copy(update={"needs_last_image": True})
         self.device = apply_load_options(first, entry.options, compute_dtype=_compute_dtype(first))
         self._busy = threading.Lock()
 
@@ -48,6 +109,70 @@ class PipelineEngine:
 
         return cls(entry, load_pipelines(entry))
 
+    @classmethod
+    def from_pipe(
+        cls, pipe: Any, *, name: str | None = None, revision: str | None = None, **rules: Any
+    ) -> PipelineEngine:
+        """Wrap a diffusers pipeline you already have (like diffusers' own ``from_pipe``).
+
+        Family and task come from the pipeline's class; frame and size rules from the family's
+        defaults; any ``ModelEntry`` field (``fps``, ``size``, ``frames``, ``max_frames``, ``steps``,
+        ``guidance``, ``call``, ``options`` ...) can be given. ``revision`` names the weights for
+        render keys; by default the components' configs and the folder they came from."""
+        class_name = type(pipe).__name__
+        family = rules.pop("family", None) or family_of(class_name)
+        fields = FAMILY_DEFAULTS.get(family, {}) | rules
+        entry = ModelEntry.model_validate(
+            {
+                "name": name or getattr(pipe.config, "_name_or_path", None) or class_name,
+                "family": family,
+                "pipelines": {task_of(class_name): class_name},
+                "builder": "<from_pipe>",  # no registry source: the pipeline was handed in
+                "dtype": _dtype_name(pipe),
+                **fields,
+            }
+        )
+        return cls(entry, {task_of(class_name): pipe}, revision=revision or _pipe_revision(entry.name, pipe))
+
+    @classmethod
+    def from_pretrained(
+        cls, path: str | Path, *, name: str | None = None, pipeline_class: str | None = None, **rules: Any
+    ) -> PipelineEngine:
+        """Load a local diffusers folder (``model_index.json``) offline, like ``DiffusionPipeline.from_pretrained``.
+
+        The pipeline class is the folder's own (``_class_name``) unless ``pipeline_class`` names
+        another; the rest as in ``from_pipe``."""
+        folder = Path(path).expanduser().resolve()
+        if pipeline_class is None:
+            index = folder / "model_index.json"
+            try:
+                pipeline_class = str(json.loads(index.read_text(encoding="utf-8"))["_class_name"])
+            except (OSError, ValueError, KeyError) as exc:
+                raise EngineError(
+                    f"{folder} is not a diffusers folder (expected {index} with _class_name): {exc}"
+                ) from exc
+        family = rules.pop("family", None) or family_of(pipeline_class)
+        fields = FAMILY_DEFAULTS.get(family, {}) | rules
+        entry = ModelEntry.model_validate(
+            {
+                "name": name or folder.name,
+                "family": family,
+                "pipelines": {task_of(pipeline_class): pipeline_class},
+                "path": str(folder),
+                **fields,
+            }
+        )
+        return cls.load(entry)
+
+    @contextlib.contextmanager
+    def using(self, options: RenderOptions) -> Iterator[PipelineEngine]:
+        """Render with other speed options for a while (``with engine.using(RenderOptions(cache=...)):``)."""
+        previous, self.options = self.options, options
+        try:
+            yield self
+        finally:
+            self.options = previous
+
     @property
     def pipe(self) -> Any:
         """The first pipeline (text-to-video where there is one)."""
@@ -55,11 +180,26 @@ class PipelineEngine:
 
     @property
     def tasks(self) -> list[str]:
+        """The pipelines' tasks (``t2v``, ``i2v``, ``condition``, ``long``)."""
         return list(self.pipes)
 
     @property
     def max_frames(self) -> int | None:
         return self.entry.max_frames
+
+    @property
+    def frame_rule(self) -> FrameRule:
+        return self.entry.frame_rule
+
+    @property
+    def default_steps(self) -> int:
+        return self.entry.steps
+
+    @property
+    def continues_from(self) -> Literal["frames", "image"] | None:
+        if "condition" in self.pipes:
+            return "frames"
+        return "image" if "i2v" in self.pipes else None
 
     def shape(self, num_frames: int, width: int, height: int, *, limited: bool = True) -> Shape:
         return snap_shape(
@@ -74,22 +214,17 @@ class PipelineEngine:
             min_frames=self.entry.min_frames,
         )
 
-    @property
-    def frame_rule(self) -> FrameRule:
-        return self.entry.frame_rule
-
-    def generate(
-        self, request: ShotRequest, on_progress: ProgressFn | None = None, options: RenderOptions | None = None
-    ) -> Clip:
-        """Render one shot; longer than the model's ``max_frames`` goes through temporal autoregression."""
+    def generate(self, request: ShotRequest, on_progress: ProgressFn | None = None) -> Clip:
+        """Render one shot in one call; longer than ``max_frames`` only with the family's native long pipeline."""
         if self.max_frames is not None and request.num_frames > self.max_frames:
             if "long" in self.pipes:  # the family's own long-video pipeline (LTX: temporal tiles)
                 conditioning = self.first_conditioning(request)
-                return self.render(request, conditioning, on_progress=on_progress, options=options, task="long")
-            from botkit.engine.longvideo import generate_long
-
-            return generate_long(self, request, on_progress=on_progress, options=options)
-        return self.render(request, self.first_conditioning(request), on_progress=on_progress, options=options)
+                return self.render(request, conditioning, on_progress=on_progress, task="long")
+            raise InputError(
+                f"model {self.name!r} renders at most {self.max_frames} frames in one call, asked for "
+                f"{request.num_frames}: load it with load_engine (or wrap it in LongVideoEngine) to chain calls"
+            )
+        return self.render(request, self.first_conditioning(request), on_progress=on_progress)
 
     def first_conditioning(self, request: ShotRequest) -> Conditioning:
         """The request's images, loaded and checked (a missing or unreadable file is an ``InputError``)."""
@@ -110,7 +245,6 @@ class PipelineEngine:
         conditioning: Conditioning,
         *,
         on_progress: ProgressFn | None = None,
-        options: RenderOptions | None = None,
         progress_offset: int = 0,
         progress_total: int | None = None,
         task: str | None = None,
@@ -123,19 +257,18 @@ class PipelineEngine:
         guidance = self.entry.guidance if request.guidance is None else request.guidance
         fitted = _fit_note(conditioning, shape.width, shape.height)
         conditioning = conditioning.fitted(shape.width, shape.height)
-        kwargs = self.backend.arguments(pipe, task, request, shape, conditioning, entry=self.entry, guidance=guidance)
+        kwargs = self.family.arguments(pipe, task, request, shape, conditioning, entry=self.entry, guidance=guidance)
         kwargs.update(num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(request.seed))
         kwargs.setdefault("output_type", "np")
-        total = progress_total or self.backend.progress_steps(pipe, task, kwargs, steps)
+        total = progress_total or self.family.progress_steps(pipe, task, kwargs, steps)
         report = _progress(on_progress, offset=progress_offset, total=total)
-        render_opts = options or self.entry.options.render_part()
         started = time.perf_counter()
         if not self._busy.acquire(blocking=False):
             raise EngineError(
                 f"model {self.name!r} is already rendering: pipelines are not thread-safe, use one per worker"
             )
         try:
-            with render_options(pipe, render_opts, steps=steps), _progress_hook(pipe, kwargs, report):
+            with render_options(pipe, self.options, steps=steps), _progress_hook(pipe, kwargs, report):
                 out = pipe(**kwargs)
         except BotkitError:
             raise
@@ -144,7 +277,7 @@ class PipelineEngine:
         finally:
             self._busy.release()
         frames = frames_to_uint8(out.frames[0])
-        frames = self.backend.postprocess(frames, shape)
+        frames = self.family.postprocess(frames, shape)
         meta = {
             "model": self.name,
             "family": self.entry.family,
@@ -183,6 +316,24 @@ def _fit_note(conditioning: Conditioning, width: int, height: int) -> str | None
     if image is None or image.size == (width, height):
         return None
     return f"{image.width}x{image.height} -> {width}x{height} (scaled to cover, centre-cropped)"
+
+
+def _dtype_name(pipe: Any) -> str:
+    dtype = str(_compute_dtype(pipe)).removeprefix("torch.")
+    return dtype if dtype in ("float32", "bfloat16", "float16") else "float32"
+
+
+def _pipe_revision(name: str, pipe: Any) -> str:
+    """A pipeline handed in has no registry revision: its components' configs and where they were
+    loaded from stand in (pass ``revision=`` when weights change under the same folder)."""
+    import hashlib
+
+    parts: dict[str, Any] = {"class": type(pipe).__name__, "from": getattr(pipe.config, "_name_or_path", None)}
+    for key, component in pipe.components.items():
+        config = getattr(component, "config", None)
+        parts[key] = dict(config) if isinstance(config, dict) else type(component).__name__
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{name}@{digest}"
 
 
 def _compute_dtype(pipe: Any) -> torch.dtype:

@@ -9,6 +9,8 @@ replace entries.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import tomllib
@@ -18,7 +20,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from botkit.engine.options import DTYPES, EngineOptions
+from botkit.engine.base import Capabilities, CapabilityTask
+from botkit.engine.options import DTYPE_NAMES, EngineOptions
 from botkit.engine.snapping import FrameRule
 from botkit.errors import InputError
 
@@ -31,6 +34,21 @@ DEFAULT_MODELS_DIR = "~/botkit-models"
 
 Family = Literal["wan", "ltx", "cogvideox", "skyreels", "hunyuan15", "sana", "svd", "animatediff", "image", "custom"]
 TaskName = Literal["t2v", "i2v", "condition", "long", "t2i"]
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".json")
+
+
+class CapabilityOverrides(BaseModel):
+    """``[models.<name>.capabilities]``: what the entry's pipelines do not say (a loader engine's
+    tasks; ``quality_checks = false`` for random test weights). Unset fields are derived."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tasks: list[CapabilityTask] | None = None
+    max_frames: int | None = Field(default=None, ge=1)
+    chunking: bool | None = None
+    quality_checks: bool | None = None
+    preview: bool | None = None
+    needs_last_image: bool | None = None
 
 
 class ModelEntry(BaseModel):
@@ -71,6 +89,9 @@ class ModelEntry(BaseModel):
     call: dict[str, Any] = Field(default_factory=dict)
     """Extra keyword arguments passed to every pipeline call (``max_sequence_length``, ``decode_timestep`` ...)."""
     options: EngineOptions = Field(default_factory=EngineOptions)
+    capabilities: CapabilityOverrides = Field(default_factory=CapabilityOverrides)
+    revision: str | None = Field(default=None, max_length=80)
+    """Names the weights (bump it when they change); default: a fingerprint of the entry and its weight files."""
     source: str = ""
     """The registry file this entry came from (set when loading)."""
 
@@ -83,8 +104,8 @@ class ModelEntry(BaseModel):
     @field_validator("dtype")
     @classmethod
     def _dtype(cls, value: str) -> str:
-        if value not in DTYPES:
-            raise ValueError(f"dtype {value!r} is not one of {sorted(DTYPES)}")
+        if value not in DTYPE_NAMES:
+            raise ValueError(f"dtype {value!r} is not one of {sorted(DTYPE_NAMES)}")
         return value
 
     @model_validator(mode="after")
@@ -104,7 +125,44 @@ class ModelEntry(BaseModel):
 
     @property
     def tasks(self) -> list[str]:
-        return list(self.pipelines) if self.pipelines else ["t2v"]
+        """The entry's pipeline tasks (``t2v``, ``i2v``, ``condition``, ``long``, ``t2i``)."""
+        if self.pipelines:
+            return list(self.pipelines)
+        return sorted(self.capabilities.tasks or ["t2v"])
+
+    def derived_capabilities(self) -> Capabilities:
+        """Capabilities from the pipelines (what a ``PipelineEngine`` of this entry can do), then overrides."""
+        pipes = set(self.pipelines)
+        tasks: set[str] = set()
+        if pipes & {"t2v", "condition"}:
+            tasks.add("t2v")
+        if pipes & {"i2v", "condition"}:
+            tasks.add("i2v")
+        derived = Capabilities(
+            tasks=frozenset(tasks or {"t2v"}),  # type: ignore[arg-type]
+            max_frames=self.max_frames,
+            chunking="long" in pipes,
+        )
+        return apply_overrides(derived, self.capabilities)
+
+    def fingerprint(self) -> str:
+        """``revision`` when set; otherwise a hash of what decides the pixels: the entry's fields and,
+        for a folder, every weight and config file's name, size and modification time (cheap:
+        no multi-GB hashing at start-up)."""
+        if self.revision:
+            return self.revision
+        fields = self.model_dump(mode="json", exclude={"description", "source", "options", "capabilities"})
+        digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode())
+        for value in (self.path, self.transformer_file):
+            folder = self.resolved_path(value) if value else None
+            if folder is None or not folder.exists():
+                continue
+            files = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
+            for file in files:
+                if file.suffix in _WEIGHT_SUFFIXES:
+                    stat = file.stat()
+                    digest.update(f"{file.relative_to(folder.parent)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        return f"{self.name}@{digest.hexdigest()[:16]}"
 
     def resolved_path(self, value: str | None = None) -> Path | None:
         value = self.path if value is None else value
@@ -118,6 +176,13 @@ class ModelEntry(BaseModel):
         if not path.is_absolute() and self.source:
             path = Path(self.source).parent / path
         return path
+
+
+def apply_overrides(capabilities: Capabilities, overrides: CapabilityOverrides) -> Capabilities:
+    given = overrides.model_dump(exclude_none=True)
+    if "tasks" in given:
+        given["tasks"] = frozenset(given["tasks"])
+    return capabilities.model_copy(update=given)
 
 
 class Registry:
@@ -151,6 +216,47 @@ class Registry:
             return self.entries[name]
         except KeyError:
             raise InputError(f"unknown engine {name!r}; available: {', '.join(self.names())}") from None
+
+    def capabilities(self, name: str) -> Capabilities:
+        """What the engine of entry ``name`` can do, without loading it (plan-time checks use this)."""
+        entry = self.get(name)
+        if entry.video_model:
+            # factorized: text -> key frame -> the video model's image-to-video, at its frame limits
+            video = self.capabilities(entry.video_model)
+            keyframes = self.get(entry.keyframe_model or "")
+            derived = video.model_copy(
+                update={
+                    "tasks": frozenset({"t2v", "i2v"}),
+                    "quality_checks": video.quality_checks and keyframes.derived_capabilities().quality_checks,
+                }
+            )
+            return apply_overrides(derived, entry.capabilities)
+        if entry.loader:
+            return apply_overrides(Capabilities(tasks=frozenset({"t2v"})), entry.capabilities)
+        capabilities = entry.derived_capabilities()
+        if entry.max_frames is not None and not capabilities.chunking and capabilities.can("i2v"):
+            capabilities = capabilities.model_copy(update={"chunking": True})  # the factory chains i2v calls
+        return capabilities
+
+    def installed(self, name: str) -> bool:
+        """Whether the entry's weights are here (loader and builder entries always are)."""
+        entry = self.get(name)
+        if entry.video_model:
+            return self.installed(entry.video_model) and self.installed(entry.keyframe_model or "")
+        folder = entry.resolved_path()
+        return folder is None or folder.exists()
+
+    def able(self, task: str) -> list[str]:
+        """Names of video entries that can render ``task``: installed real models first, then missing
+        ones, previews and test doubles last."""
+        names = [name for name in self.names() if "t2i" not in self.entries[name].pipelines]
+        able = [name for name in names if self.capabilities(name).can(task)]
+
+        def rank(name: str) -> tuple[bool, bool, bool, str]:
+            capabilities = self.capabilities(name)
+            return (capabilities.preview, not capabilities.quality_checks, not self.installed(name), name)
+
+        return sorted(able, key=rank)
 
 
 def read_registry_file(path: Path) -> list[ModelEntry]:

@@ -16,7 +16,8 @@ from functools import cache
 from celery import Celery, signals
 
 from botkit.engine import Engine, load_engine
-from botkit.jobs.render import RenderContext, RenderWorker, worker_name
+from botkit.jobs.context import worker_context
+from botkit.jobs.render import RenderWorker, WorkerContext, clear_dead_staging, worker_name
 from botkit.jobs.service import JobService
 from botkit.settings import Settings
 
@@ -54,10 +55,8 @@ class CeleryDispatcher:
 
 
 @cache
-def _context() -> RenderContext:
-    from botkit.bot import render_context
-
-    return render_context(Settings())
+def _context() -> WorkerContext:
+    return worker_context(Settings())
 
 
 _engines: dict[str, Engine] = {}
@@ -81,13 +80,12 @@ def render(job_id: str) -> str | None:
 
 
 def _sweep_forever(settings: Settings, stop: threading.Event) -> None:
-    from botkit.bot import render_context
-
-    context = render_context(settings)
+    context = worker_context(settings)
     service = JobService(context.jobs, CeleryDispatcher(settings), stale_after_s=settings.job_stale_s)
     while True:
         try:
             service.sweep(redispatch_after_s=settings.redispatch_after_s)
+            clear_dead_staging(context)
         except Exception:
             logger.exception("sweep failed")
         if stop.wait(settings.sweep_s):

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 
 from botkit.engine import Engine
-from botkit.jobs.render import RenderContext, RenderWorker, worker_name
+from botkit.jobs.render import RenderWorker, WorkerContext, clear_dead_staging, worker_name
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 class EmbeddedRunner:
     def __init__(
         self,
-        context: RenderContext,
+        context: WorkerContext,
         engine_factory: Callable[[], Engine],
         *,
         workers: int = 1,
@@ -42,6 +42,7 @@ class EmbeddedRunner:
 
     def start(self) -> None:
         self.context.jobs.recover(stale_after_s=self.context.stale_after_s)
+        clear_dead_staging(self.context)
         for index in range(self.workers):
             thread = threading.Thread(target=self._loop, name=f"botkit-worker-{index}", daemon=True)
             thread.start()
@@ -61,6 +62,7 @@ class EmbeddedRunner:
             self.context.jobs.recover(stale_after_s=self.context.stale_after_s)
             job_ids = self.context.jobs.queued(engine=engine.name, limit=1)
             if not job_ids:
+                clear_dead_staging(self.context)  # idle: tidy what dead attempts left
                 with self._wake:
                     if self._pending == 0:
                         self._wake.wait(self.poll_s)

@@ -21,6 +21,7 @@ from botkit.post.ffmpeg import run_ffmpeg
 from botkit.post.follow import CropPath, crop_window, subject_path
 from botkit.post.presets import PlatformPreset
 from botkit.post.reframe import CROP_TOLERANCE, ReframeMode, choose_mode, reframe_filter
+from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def encode_platforms(
     mode: ReframeMode = "auto",
     stem: str = "video",
     crf: int = 20,
-    x264_preset: str = "veryfast",
+    x264_preset: X264Preset = DEFAULT_X264_PRESET,
     overlays: Mapping[str, list[Overlay]] | None = None,
     music: Path | None = None,
     shot_starts_s: list[float] | None = None,

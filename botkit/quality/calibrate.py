@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from botkit.quality.checks import Thresholds
 from botkit.quality.signals import QualityReport, measure
@@ -52,7 +53,8 @@ def calibrate(
     """Thresholds half-way between the worst good value and the best broken one, per check."""
     if not good:
         raise ValueError("calibration needs at least one good clip")
-    rows, values = [], {}
+    rows: list[CalibrationRow] = []
+    values: dict[str, Any] = {}
     for rule in RULES:
         good_values = [rule.value(r) for r in good]
         bad_values = [rule.value(r) for r in broken.get(rule.failure, [])]
@@ -72,7 +74,8 @@ def calibrate(
 
 
 def synthetic_reports(seeds: range = range(4)) -> tuple[list[QualityReport], dict[str, list[QualityReport]]]:
-    good, broken = [], {name: [] for name in BROKEN}
+    good: list[QualityReport] = []
+    broken: dict[str, list[QualityReport]] = {name: [] for name in BROKEN}
     for seed in seeds:
         clip, other = good_clip(seed), good_clip(seed + 1000)
         good.append(measure(clip))

@@ -100,7 +100,8 @@ def _histogram(grey: np.ndarray) -> np.ndarray:
 
 
 def _flow(dis: cv2.DISOpticalFlow, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return dis.calc(a, b, None)
+    flow: np.ndarray = dis.calc(a, b, None)  # type: ignore[call-overload]  # None: let OpenCV allocate it
+    return flow
 
 
 def _warp_residual(a: np.ndarray, b: np.ndarray, flow: np.ndarray) -> float:
@@ -166,24 +167,25 @@ def measure(clip: Clip, *, width: int = ANALYSIS_WIDTH) -> QualityReport:
     flow_w = min(FLOW_WIDTH, analysed_w)
     flow_h = max(8, round(height * flow_w / analysed_w))
     small = np.stack([cv2.resize(g, (flow_w, flow_h), interpolation=cv2.INTER_AREA) for g in grey]).astype(np.uint8)
-    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST)
-    flow_top, residual = [], []
+    dis = cv2.DISOpticalFlow.create(cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST)
+    tops: list[float] = []
+    residuals: list[float] = []
     for i in range(count - 1):
         flow = _flow(dis, small[i], small[i + 1])
         magnitude = np.linalg.norm(flow, axis=2)
         top = float(np.sort(magnitude, axis=None)[int(magnitude.size * 0.95) :].mean())
-        flow_top.append(top / flow_w * clip.fps)  # frame widths per second: comparable across sizes and rates
-        residual.append(_warp_residual(small[i].astype(np.float32), small[i + 1].astype(np.float32), flow))
-    flow_top, residual = np.array(flow_top), np.array(residual)
-    interpolation = []
+        tops.append(top / flow_w * clip.fps)  # frame widths per second: comparable across sizes and rates
+        residuals.append(_warp_residual(small[i].astype(np.float32), small[i + 1].astype(np.float32), flow))
+    flow_top, residual = np.array(tops), np.array(residuals)
+    errors: list[float] = []
     for i in range(1, count - 1):
         flow = _flow(dis, small[i - 1], small[i + 1])
-        interpolation.append(
+        errors.append(
             _interpolation_error(
                 small[i - 1].astype(np.float32), small[i].astype(np.float32), small[i + 1].astype(np.float32), flow
             )
         )
-    interpolation = np.array(interpolation)
+    interpolation = np.array(errors)
 
     black = (exposure < BLACK_LUMA) & (contrast < BLACK_CONTRAST)
     frozen_pairs = (peak_change < FROZEN_PEAK) & ~(black[:-1] & black[1:])  # black runs are counted as black

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from botkit.engine.embedded import toyworld
-from botkit.engine.embedded.evaluator import analyse, score_clip, summarise
+from botkit.engine.embedded.training.evaluator import analyse, score_clip, summarise
 from botkit.engine.embedded.vocab import OPPOSITE, Attributes
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import torch
 
 from botkit.engine.embedded import toyworld
-from botkit.engine.embedded.dummy import dummy_pipeline
 from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline
 from botkit.engine.embedded.vocab import all_captions
+from botkit.testing.tiny.embedded import dummy_pipeline
 
 PROMPT = all_captions()[1]
 
@@ -40,7 +40,8 @@ def test_seed_controls_the_frames() -> None:
 def test_image_to_video_pins_the_first_latent() -> None:
     pipe = dummy_pipeline()
     image, _ = toyworld.sample(3)
-    out = pipe(PROMPT, image=image[0], num_inference_steps=2, output_type="latent",
-               generator=torch.Generator().manual_seed(0)).frames
+    out = pipe(
+        PROMPT, image=image[0], num_inference_steps=2, output_type="latent", generator=torch.Generator().manual_seed(0)
+    ).frames
     expected = pipe.encode_image(image[0], 1)
     assert torch.allclose(out[:, :, 0], expected)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from botkit.engine.embedded import WEIGHTS_DIR
-from botkit.engine.embedded.eval_gates import FIRST_FRAME_GATE, GATES, run_gates
 from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline
+from botkit.engine.embedded.training.gates import FIRST_FRAME_GATE, GATES, run_gates
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
-"""Every family backend on a real diffusers pipeline with tiny random weights, through the registry.
+"""Every model family on a real diffusers pipeline with tiny random weights, through the registry.
 
-Per family: snapping reported in meta, argument mapping (the pipeline runs), seeds, progress on
-every step, and cancel by raising from the progress callback with nothing decoded.
+Per family: the exported engine contract (``botkit.testing.engines``), snapping reported in meta,
+argument mapping (the pipeline runs), seeds, progress on every step, and cancel by raising from the
+progress callback with nothing decoded.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from PIL import Image
 
 from botkit.domain import ShotRequest
 from botkit.engine import Engine, load_engine
-from botkit.engine.backends import Conditioning, prompt_with_camera
+from botkit.engine.conditioning import Conditioning
+from botkit.engine.families.common import prompt_with_camera
+from botkit.engine.longvideo import LongVideoEngine
 from botkit.engine.pipeline import PipelineEngine
+from botkit.engine.registry import Registry
 from botkit.errors import Cancelled, InputError
+from botkit.testing.engines import check_engine
 
 # name -> the task a default request uses
 FAMILIES = {
@@ -38,15 +43,23 @@ FAMILIES = {
 }
 SLOW = {"tiny-svd", "tiny-animatediff"}
 NAMES = [pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name for name in FAMILIES]
-_ENGINES: dict[str, PipelineEngine] = {}
+_ENGINES: dict[str, Engine] = {}
+
+
+def loaded(name: str) -> Engine:
+    """The engine the factory builds for ``name`` (a LongVideoEngine where calls are chained)."""
+    if name not in _ENGINES:
+        _ENGINES[name] = load_engine(name)
+    return _ENGINES[name]
 
 
 def engine_named(name: str) -> PipelineEngine:
-    if name not in _ENGINES:
-        engine = load_engine(name)
-        assert isinstance(engine, PipelineEngine)
-        _ENGINES[name] = engine
-    return _ENGINES[name]
+    """The single-call pipeline engine of ``name`` (inside its LongVideoEngine, if any)."""
+    engine = loaded(name)
+    if isinstance(engine, LongVideoEngine):
+        engine = engine.chunks  # type: ignore[assignment]
+    assert isinstance(engine, PipelineEngine)
+    return engine
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +89,14 @@ def request_for(name: str, panel: Path, **kwargs: object) -> ShotRequest:
     if name == "tiny-wan-flf2v":
         values["last_image"] = panel
     return ShotRequest(**(values | kwargs))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_family_keeps_the_engine_contract(name: str, image: Path) -> None:
+    engine = loaded(name)
+    check_engine(engine, image)
+    assert engine.capabilities == Registry.default().capabilities(name)  # what plan-time checks read
+    assert engine.capabilities.quality_checks is False  # random weights: noise, nothing to check
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -151,7 +172,7 @@ def test_wan22_two_experts_both_denoise(image: Path) -> None:
 
 def test_ti2v_does_both_tasks_from_one_model(image: Path) -> None:
     engine = engine_named("tiny-wan22-ti2v")
-    assert engine.tasks == ["t2v", "i2v"]
+    assert engine.tasks == ["t2v", "i2v"] and engine.capabilities.tasks == {"t2v", "i2v"}
     clip = engine.generate(request_for("tiny-wan22-ti2v", image, task="i2v", image=image))
     assert clip.meta["pipeline"] == "WanImageToVideoPipeline" and clip.meta["width"] == 32
 

@@ -11,11 +11,11 @@ from PIL import Image
 from botkit.domain import ShotRequest
 from botkit.engine import load_engine
 from botkit.engine.animatic import AnimaticEngine
-from botkit.engine.longvideo import crossfade, plan_chunks, prompt_segments
+from botkit.engine.longvideo import LongVideoEngine, crossfade, plan_chunks, prompt_segments
 from botkit.engine.pipeline import PipelineEngine
 from botkit.engine.registry import Registry
-from botkit.engine.tiny.wan import build_t2v
 from botkit.errors import Cancelled, InputError
+from botkit.testing.tiny.wan import build_t2v
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +27,10 @@ def panel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def wan_i2v() -> PipelineEngine:
-    engine = load_engine("tiny-wan-i2v")  # max_frames = 17
-    assert isinstance(engine, PipelineEngine)
+def wan_i2v() -> LongVideoEngine:
+    engine = load_engine("tiny-wan-i2v")  # max_frames = 17: the factory chains calls
+    assert isinstance(engine, LongVideoEngine) and isinstance(engine.chunks, PipelineEngine)
+    assert engine.capabilities.chunking and engine.capabilities.max_frames == 17
     return engine
 
 
@@ -52,7 +53,7 @@ def test_story_prompts_are_spread_over_chunks() -> None:
     assert prompt_segments("just one", 3) == ["just one"] * 3
 
 
-def test_i2v_long_shot_has_exact_length_seams_and_seeds(wan_i2v: PipelineEngine, panel: Path) -> None:
+def test_i2v_long_shot_has_exact_length_seams_and_seeds(wan_i2v: LongVideoEngine, panel: Path) -> None:
     request = ShotRequest(
         task="i2v", image=panel, prompt="a red shoe", num_frames=40, width=32, height=32, fps=16, steps=2, seed=5
     )
@@ -82,7 +83,7 @@ def test_ltx_continues_from_several_frames() -> None:
 
 
 def test_no_cut_at_the_seams_of_a_camera_move(panel: Path) -> None:
-    engine = AnimaticEngine(max_frames=24, mark=False)
+    engine = LongVideoEngine(AnimaticEngine(max_frames=24, mark=False))
     request = ShotRequest(
         task="i2v", image=panel, prompt="x", camera="pan right", num_frames=60, width=64, height=48, fps=24
     )
@@ -97,7 +98,7 @@ def test_no_cut_at_the_seams_of_a_camera_move(panel: Path) -> None:
     assert jumps(restarted)[23] > 5 * motion.max()
 
 
-def test_cancel_in_a_later_chunk_stops_everything(wan_i2v: PipelineEngine, panel: Path) -> None:
+def test_cancel_in_a_later_chunk_stops_everything(wan_i2v: LongVideoEngine, panel: Path) -> None:
     def cancel_at_step_4(step: int, total: int) -> None:
         if step == 4:
             raise Cancelled("stop")
@@ -110,8 +111,11 @@ def test_cancel_in_a_later_chunk_stops_everything(wan_i2v: PipelineEngine, panel
 def test_a_t2v_only_model_cannot_continue() -> None:
     entry = Registry.default().get("tiny-wan").model_copy(update={"max_frames": 9})
     engine = PipelineEngine(entry, {"t2v": build_t2v()})
-    with pytest.raises(InputError, match="no image-to-video to continue"):
+    assert not engine.capabilities.chunking and engine.capabilities.max_frames == 9
+    with pytest.raises(InputError, match="at most 9 frames in one call"):
         engine.generate(ShotRequest(prompt="x", num_frames=20, width=32, height=32, fps=16, steps=1))
+    with pytest.raises(InputError, match="no image-to-video to continue"):
+        LongVideoEngine(engine)
 
 
 def test_ltx_native_long_pipeline_is_trimmed_and_reports_progress(panel: Path) -> None:

@@ -10,8 +10,8 @@ from botkit.domain import ShotRequest
 from botkit.engine.options import CacheOptions, EngineOptions, RenderOptions, calibrate_mag_cache
 from botkit.engine.pipeline import PipelineEngine
 from botkit.engine.registry import Registry
-from botkit.engine.tiny.wan import build_t2v
 from botkit.errors import EngineError, InputError
+from botkit.testing.tiny.wan import build_t2v
 
 REQUEST = ShotRequest(prompt="a red shoe", num_frames=9, width=32, height=32, fps=16, steps=4, seed=1)
 
@@ -64,11 +64,16 @@ def test_layerwise_fp8_storage_stays_close(reference: np.ndarray) -> None:
     assert np.abs(frames.astype(int) - reference).mean() < 5
 
 
+def using(engine: PipelineEngine, options: RenderOptions):
+    with engine.using(options):
+        return engine.generate(REQUEST)
+
+
 def test_first_block_cache_skips_blocks_per_request(plain: PipelineEngine, reference: np.ndarray) -> None:
     full = block_calls(plain, lambda: plain.generate(REQUEST))
     cache = RenderOptions(cache=CacheOptions(kind="first_block", threshold=0.3))
     cached: list[np.ndarray] = []
-    skipped = block_calls(plain, lambda: cached.append(plain.generate(REQUEST, options=cache).frames))
+    skipped = block_calls(plain, lambda: cached.append(using(plain, cache).frames))
     assert skipped < full
     assert np.abs(cached[0].astype(int) - reference).mean() < 10
     assert np.array_equal(plain.generate(REQUEST).frames, reference)  # switched off again after the request
@@ -78,16 +83,14 @@ def test_mag_cache_calibrates_then_skips(plain: PipelineEngine) -> None:
     ratios = calibrate_mag_cache(lambda: plain.generate(REQUEST), plain.pipe, steps=REQUEST.steps)
     assert len(ratios) == REQUEST.steps and ratios[0] == 1.0
     cache = RenderOptions(cache=CacheOptions(kind="mag", mag_ratios=ratios, threshold=0.5, retention_ratio=0.0))
-    assert block_calls(plain, lambda: plain.generate(REQUEST, options=cache)) < block_calls(
-        plain, lambda: plain.generate(REQUEST)
-    )
+    assert block_calls(plain, lambda: using(plain, cache)) < block_calls(plain, lambda: plain.generate(REQUEST))
     with pytest.raises(InputError, match="calibration"):
-        plain.generate(REQUEST, options=RenderOptions(cache=CacheOptions(kind="mag")))
+        using(plain, RenderOptions(cache=CacheOptions(kind="mag")))
 
 
 def test_unavailable_attention_backend_is_a_clear_error(plain: PipelineEngine, reference: np.ndarray) -> None:
     with pytest.raises(EngineError, match=r"could not apply engine options.*flash"):
-        plain.generate(REQUEST, options=RenderOptions(attention_backend="flash"))
+        using(plain, RenderOptions(attention_backend="flash"))
     assert np.array_equal(plain.generate(REQUEST).frames, reference)
 
 

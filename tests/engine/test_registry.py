@@ -14,8 +14,8 @@ from botkit.domain import ShotRequest
 from botkit.engine import available_engines, load_engine
 from botkit.engine.pipeline import PipelineEngine
 from botkit.engine.registry import Registry, read_registry_file
-from botkit.engine.tiny.wan import build_t2v
 from botkit.errors import EngineError, InputError
+from botkit.testing.tiny.wan import build_t2v
 
 REQUEST = ShotRequest(prompt="a red shoe", num_frames=5, width=32, height=32, fps=16, steps=2, seed=1)
 
@@ -47,7 +47,7 @@ def write_registry(path: Path, name: str, folder: Path | str, **extra: str) -> P
 def test_packaged_names_still_load() -> None:
     assert {"embedded", "tiny-wan", "animatic"} <= set(available_engines())
     entry = Registry.default().get("embedded")
-    assert entry.loader == "botkit.engine.embedded.backend:EmbeddedEngine.load"
+    assert entry.loader == "botkit.engine.embedded.engine:EmbeddedEngine.load"
 
 
 def test_folder_entry_loads_offline_and_renders_like_the_builder(wan_folder: Path, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """kill -9 a worker in the middle of a render, again and again (embedded and Celery): every job
-ends succeeded or failed with a reason, none stays running, none completes twice, no orphan files."""
+ends succeeded or failed with a reason, none stays running, none completes twice, no orphan files;
+a resumed job renders only the shots it had not finished."""
 
 from __future__ import annotations
 
@@ -183,4 +184,67 @@ def test_kill_celery_worker_repeatedly(tmp_path: Path, redis_url: str) -> None:
     kills, counts = kill_cycle(bot, job_ids, env, kill)
     print(f"\ncelery: {kills} kills, {counts}")
     assert kills >= 1 and counts["retried"] >= 1
+    bot.db.dispose()
+
+
+def clips_of(bot: Bot, job_id: str) -> set[str]:
+    with bot.repo.sessions() as session:
+        return set(
+            session.scalars(
+                select(models.Asset.render_key).where(models.Asset.job_id == job_id, models.Asset.kind == "clip")
+            )
+        )
+
+
+def test_a_resumed_job_renders_only_unfinished_shots(tmp_path: Path) -> None:
+    env = worker_env(tmp_path / "data", BOTKIT_STEPS="25")
+    bot = Bot.open(Settings(data_dir=tmp_path / "data", engine="tiny-wan"))
+    job_id = bot.submit(bot.plan("a 3 second teaser for our lamp in 3 shots", platforms=["x"]))
+    worker = start_worker(env)
+    try:
+        deadline = time.monotonic() + 120
+        while not clips_of(bot, job_id) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.killpg(worker.pid, signal.SIGKILL)  # at least one shot is finished and stored
+        worker.wait()
+        finished = clips_of(bot, job_id)
+        assert finished and bot.jobs.status(job_id).state is JobState.RUNNING
+        worker = start_worker(env)
+        wait_all_finished(bot, [job_id])
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    status = bot.jobs.status(job_id)
+    assert status.state is JobState.SUCCEEDED and status.attempts == 2
+    [video] = bot.repo.assets_of(status.conversation_id, "video")
+    shots = video["metrics"]["shots"]
+    assert {s["render_key"] for s in shots if s["reused"]} == finished  # stored shots were not rendered again
+    assert not any(s["reused"] for s in shots if s["render_key"] not in finished)
+    assert not list((bot.assets.root / ".staging").glob("*"))
+    bot.db.dispose()
+
+
+def test_a_job_that_died_for_good_leaves_no_files(tmp_path: Path) -> None:
+    """The last attempt's worker is killed: the sweep fails the job and removes what it left."""
+    env = worker_env(tmp_path / "data", BOTKIT_MAX_ATTEMPTS="1", BOTKIT_STEPS="30")
+    bot = Bot.open(Settings(data_dir=tmp_path / "data", engine="tiny-wan", max_attempts=1))
+    job_id = bot.submit(bot.plan("a 2 second teaser for our chair in 2 shots", platforms=["x"]))
+    worker = start_worker(env)
+    try:
+        running_job(bot, [job_id])
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        assert list((bot.assets.root / ".staging").glob(f"{job_id}-*"))  # what the dead attempt left
+        worker = start_worker(env)  # recovers: no attempts left, so failed, and its files are swept
+        wait_all_finished(bot, [job_id], timeout=60)
+        deadline = time.monotonic() + 30
+        while list((bot.assets.root / ".staging").glob("*")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    status = bot.jobs.status(job_id)
+    assert status.state is JobState.FAILED and "worker died" in (status.error or "")
+    assert not list((bot.assets.root / ".staging").glob("*"))
+    assert not (bot.assets.root / f"conversations/{status.conversation_id}/jobs/{job_id}").exists()
     bot.db.dispose()

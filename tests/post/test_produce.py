@@ -120,3 +120,14 @@ def test_bad_input_is_refused_clearly(tmp_path: Path) -> None:
         )
     with pytest.raises(InputError, match="at least 2x2"):
         produce([flat_clip(1, width=1, height=1)], plan, [x], tmp_path)
+
+
+@pytest.mark.parametrize(("preset", "cabac"), [("veryfast", b"cabac=1"), ("ultrafast", b"cabac=0")])
+def test_the_x264_preset_is_a_setting_that_reaches_the_encoder(tmp_path: Path, preset: str, cabac: bytes) -> None:
+    plan = training_plan([1.0], ["x"])
+    x = PRESETS["x"].scaled(0.25)
+    made = produce([flat_clip(GREY)], plan, [x], tmp_path, ProduceOptions(mode="crop", x264_preset=preset))
+    options = made.videos[0].video.read_bytes().split(b"options: ", 1)[1][:2000]  # x264's SEI settings line
+    assert cabac in options  # ultrafast turns CABAC off; veryfast keeps it on
+    with pytest.raises(ValueError, match="veryfast"):
+        ProduceOptions(x264_preset="turbo")  # type: ignore[arg-type]

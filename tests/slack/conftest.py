@@ -36,7 +36,10 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def bot_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", engine="tiny-wan", steps=1, job_stale_s=60)
+    # tiny-wan renders text only: shots from uploaded panels go to the animatic (plans are checked)
+    return Settings(
+        data_dir=tmp_path / "data", engine="tiny-wan", task_engines={"i2v": "animatic"}, steps=1, job_stale_s=60
+    )
 
 
 @pytest.fixture

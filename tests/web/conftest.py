@@ -72,7 +72,14 @@ class Live:
 
 
 def make_live(tmp_path: Path, engine, *, workers: bool, options: WebOptions | None = None, **settings_overrides):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path / "data", engine="tiny-wan", heartbeat_s=0.5, **settings_overrides)
+    # tiny-wan renders text only: shots from uploaded panels go to the animatic (plans are checked)
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        engine="tiny-wan",
+        task_engines={"i2v": "animatic"},
+        heartbeat_s=0.5,
+        **settings_overrides,
+    )
     bot = Bot.open(settings, engine=engine)
     page_origin = PAGE_ORIGIN.format(port=free_port())
     site = create_site(bot.repo.sessions, "Shoe shop", [page_origin])

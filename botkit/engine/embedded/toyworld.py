@@ -50,8 +50,12 @@ def random_scene(rng: np.random.Generator, attrs: Attributes | None = None) -> S
     """A scene whose object stays fully inside the frame for the whole clip."""
     if attrs is None:
         colour, background = rng.choice(len(COLOURS), size=2, replace=False)
-        attrs = Attributes(COLOURS[colour], COLOURS[background], SHAPES[rng.integers(len(SHAPES))],
-                           DIRECTIONS[rng.integers(len(DIRECTIONS))])
+        attrs = Attributes(
+            COLOURS[colour],
+            COLOURS[background],
+            SHAPES[rng.integers(len(SHAPES))],
+            DIRECTIONS[rng.integers(len(DIRECTIONS))],
+        )
     half = float(rng.uniform(*HALF_SIZE))
     lo, hi = half + 0.5, SIZE - half - 0.5
     dx, dy = _STEP[attrs.direction]

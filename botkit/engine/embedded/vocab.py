@@ -40,33 +40,105 @@ DIRECTIONS: tuple[str, ...] = ("left", "right", "up", "down")
 OPPOSITE: dict[str, str] = {"left": "right", "right": "left", "up": "down", "down": "up"}
 
 COLOUR_SYNONYMS: dict[str, str] = {
-    "crimson": "red", "scarlet": "red", "maroon": "red", "ruby": "red", "cherry": "red",
-    "amber": "orange", "tangerine": "orange", "coral": "orange", "peach": "orange",
-    "gold": "yellow", "golden": "yellow", "lemon": "yellow", "mustard": "yellow",
-    "lime": "green", "olive": "green", "emerald": "green", "teal": "green", "mint": "green",
-    "navy": "blue", "cyan": "blue", "azure": "blue", "cobalt": "blue", "turquoise": "blue",
-    "violet": "purple", "magenta": "purple", "lavender": "purple", "pink": "purple",
-    "indigo": "purple", "lilac": "purple",
-    "grey": "white", "gray": "white", "silver": "white", "cream": "white", "ivory": "white",
-    "dark": "black", "night": "black", "charcoal": "black", "ebony": "black",
+    "crimson": "red",
+    "scarlet": "red",
+    "maroon": "red",
+    "ruby": "red",
+    "cherry": "red",
+    "amber": "orange",
+    "tangerine": "orange",
+    "coral": "orange",
+    "peach": "orange",
+    "gold": "yellow",
+    "golden": "yellow",
+    "lemon": "yellow",
+    "mustard": "yellow",
+    "lime": "green",
+    "olive": "green",
+    "emerald": "green",
+    "teal": "green",
+    "mint": "green",
+    "navy": "blue",
+    "cyan": "blue",
+    "azure": "blue",
+    "cobalt": "blue",
+    "turquoise": "blue",
+    "violet": "purple",
+    "magenta": "purple",
+    "lavender": "purple",
+    "pink": "purple",
+    "indigo": "purple",
+    "lilac": "purple",
+    "grey": "white",
+    "gray": "white",
+    "silver": "white",
+    "cream": "white",
+    "ivory": "white",
+    "dark": "black",
+    "night": "black",
+    "charcoal": "black",
+    "ebony": "black",
 }
 
 NOUN_SHAPES: dict[str, str] = {
     # round things
-    "ball": "circle", "sun": "circle", "moon": "circle", "planet": "circle", "coin": "circle",
-    "wheel": "circle", "orb": "circle", "bubble": "circle", "face": "circle", "head": "circle",
-    "clock": "circle", "donut": "circle", "pizza": "circle", "cookie": "circle", "eye": "circle",
-    "logo": "circle", "dot": "circle", "circle": "circle", "planet's": "circle",
+    "ball": "circle",
+    "sun": "circle",
+    "moon": "circle",
+    "planet": "circle",
+    "coin": "circle",
+    "wheel": "circle",
+    "orb": "circle",
+    "bubble": "circle",
+    "face": "circle",
+    "head": "circle",
+    "clock": "circle",
+    "donut": "circle",
+    "pizza": "circle",
+    "cookie": "circle",
+    "eye": "circle",
+    "logo": "circle",
+    "dot": "circle",
+    "circle": "circle",
+    "planet's": "circle",
     # boxy things
-    "box": "square", "phone": "square", "screen": "square", "card": "square", "book": "square",
-    "building": "square", "house": "square", "car": "square", "truck": "square", "bus": "square",
-    "window": "square", "door": "square", "gift": "square", "package": "square", "square": "square",
-    "laptop": "square", "product": "square", "bottle": "square", "can": "square", "sign": "square",
+    "box": "square",
+    "phone": "square",
+    "screen": "square",
+    "card": "square",
+    "book": "square",
+    "building": "square",
+    "house": "square",
+    "car": "square",
+    "truck": "square",
+    "bus": "square",
+    "window": "square",
+    "door": "square",
+    "gift": "square",
+    "package": "square",
+    "square": "square",
+    "laptop": "square",
+    "product": "square",
+    "bottle": "square",
+    "can": "square",
+    "sign": "square",
     # pointy things
-    "mountain": "triangle", "tree": "triangle", "rocket": "triangle", "arrow": "triangle",
-    "tent": "triangle", "pyramid": "triangle", "sail": "triangle", "boat": "triangle",
-    "bird": "triangle", "plane": "triangle", "slice": "triangle", "triangle": "triangle",
-    "roof": "triangle", "peak": "triangle", "flame": "triangle", "fire": "triangle",
+    "mountain": "triangle",
+    "tree": "triangle",
+    "rocket": "triangle",
+    "arrow": "triangle",
+    "tent": "triangle",
+    "pyramid": "triangle",
+    "sail": "triangle",
+    "boat": "triangle",
+    "bird": "triangle",
+    "plane": "triangle",
+    "slice": "triangle",
+    "triangle": "triangle",
+    "roof": "triangle",
+    "peak": "triangle",
+    "flame": "triangle",
+    "fire": "triangle",
 }
 
 # Object motion on screen. Camera pans/tilts move the view, so the subject drifts the other way.
@@ -77,10 +149,11 @@ _MOTION_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\b(tilt|tilts|tilting|crane|cranes|pedestal)\s+down\b", "up"),
     (r"\b(left|leftward|leftwards|westward)\b", "left"),
     (r"\b(right|rightward|rightwards|eastward)\b", "right"),
-    (r"\b(up|upward|upwards|rise|rises|rising|ascend|ascends|ascending|climb|climbs|lift|launch|launches)\b",
-     "up"),
-    (r"\b(down|downward|downwards|fall|falls|falling|drop|drops|dropping|sink|sinks|sinking|descend|descends)\b",
-     "down"),
+    (r"\b(up|upward|upwards|rise|rises|rising|ascend|ascends|ascending|climb|climbs|lift|launch|launches)\b", "up"),
+    (
+        r"\b(down|downward|downwards|fall|falls|falling|drop|drops|dropping|sink|sinks|sinking|descend|descends)\b",
+        "down",
+    ),
 )
 _HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 _BACKGROUND_AFTER = re.compile(r"^\s*(background|backdrop|sky|wall|backgrounds)\b")
@@ -97,8 +170,7 @@ class Attributes:
     direction: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"colour": self.colour, "background": self.background, "shape": self.shape,
-                "direction": self.direction}
+        return {"colour": self.colour, "background": self.background, "shape": self.shape, "direction": self.direction}
 
 
 def caption(attrs: Attributes) -> str:
@@ -108,8 +180,7 @@ def caption(attrs: Attributes) -> str:
 
 def all_attributes() -> list[Attributes]:
     """Every caption point (object != background), in a fixed order."""
-    return [Attributes(c, b, s, d) for b in COLOURS for c in COLOURS if c != b
-            for s in SHAPES for d in DIRECTIONS]
+    return [Attributes(c, b, s, d) for b in COLOURS for c in COLOURS if c != b for s in SHAPES for d in DIRECTIONS]
 
 
 def all_captions() -> list[str]:

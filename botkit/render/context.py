@@ -1,0 +1,58 @@
+"""What rendering a plan needs besides its engines, built once from settings in any process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from botkit.post.reframe import ReframeMode
+from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
+from botkit.render.clips import ClipCache
+from botkit.render.steps import OutputStep, SkillPostProcess
+from botkit.store.assets import AssetStore
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine as Database
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from botkit.quality import Thresholds
+    from botkit.settings import Settings
+    from botkit.skills import SkillRegistry
+
+
+@dataclass
+class RenderContext:
+    """Where files go, the clip cache, and the presentation choices of one deployment."""
+
+    assets: AssetStore
+    clips: ClipCache
+    after_produce: list[OutputStep] = field(default_factory=list)
+    """After ``produce``, in order: the skill's hook, then (coming) audio mixing, then signing last."""
+    denoise_steps: int | None = None  # overrides every engine's denoising steps (``BOTKIT_STEPS``)
+    reframe: ReframeMode = "auto"
+    x264_preset: X264Preset = DEFAULT_X264_PRESET
+    quality_checks: bool = True  # measure each new clip; re-render once with a new seed on failure
+    thresholds: Thresholds | None = None  # None: the defaults
+    task_engines: dict[str, str] = field(default_factory=dict)  # engines for tasks the main one cannot do
+
+
+def render_context(
+    settings: Settings, sessions: sessionmaker[Session], skills: SkillRegistry | None = None
+) -> RenderContext:
+    """The context of a deployment: its data dir, database sessions, settings and skills."""
+    assets = AssetStore(settings.data_dir / "assets")
+    return RenderContext(
+        assets=assets,
+        clips=ClipCache(assets, sessions),
+        after_produce=[SkillPostProcess(skills)] if skills is not None else [],
+        denoise_steps=settings.steps,
+        x264_preset=settings.x264_preset,
+        quality_checks=settings.quality_checks,
+        task_engines={str(task): name for task, name in settings.task_engines.items()},
+    )
+
+
+def database_sessions(settings: Settings, db: Database | None = None) -> sessionmaker[Session]:
+    from botkit.store.db import make_engine, session_factory
+
+    return session_factory(db if db is not None else make_engine(settings.resolved_database_url()))

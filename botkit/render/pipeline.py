@@ -1,0 +1,276 @@
+"""One plan to finished, stored files: the whole render path, stage by stage.
+
+    plan -> shots -> produce -> after_produce steps -> assets
+
+1. **shots**: each shot becomes a ``ShotRequest`` for its source (the engine that can do its
+   task, see ``routing``); its render key finds a stored clip, or the source renders it (with the
+   quality check and one retry) and the clip is stored at once, so a crash loses no finished shot.
+2. **produce**: ``botkit.post.produce`` assembles the clips and encodes every platform into the
+   job's staging folder (captions, end card, reframe, poster, preview, contact sheet).
+3. **after_produce**: the context's ordered steps (the skill's hook; audio and signing next).
+4. **assets**: the staged files are moved into ``conversations/<id>/jobs/<job>/`` and returned as
+   rows for the caller to record in the same transaction as the job's success.
+
+``render_plan`` knows nothing of job rows, claims or heartbeats: it reports progress to a
+``Reporter`` (whose ``checkpoint`` may raise ``Cancelled``) and returns a ``Rendered``. The job
+layer (``botkit.jobs.render``) wraps it; tests call it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from botkit.domain import Clip, Output, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
+from botkit.post.captions import Brand
+from botkit.post.presets import preset_for
+from botkit.post.produce import ProduceOptions, produce
+from botkit.post.reframe import ReframeMode
+from botkit.render.clips import ClipWriter, image_checksum, render_key
+from botkit.render.context import RenderContext
+from botkit.render.routing import Engines
+from botkit.render.sources import ShotSource
+from botkit.render.steps import Staged, StagedFile, run_steps
+from botkit.store.assets import AssetStore
+from botkit.store.repo import NewAsset
+
+logger = logging.getLogger(__name__)
+
+
+class Reporter:
+    """Where a render reports: ``progress`` on every denoising step and stage, ``checkpoint`` before
+    files are moved into place. The job layer's reporter records (throttled) events and raises
+    ``Cancelled`` from either when the job was cancelled; this one only passes progress on."""
+
+    def __init__(self, listener: ProgressListener | None = None) -> None:
+        self.listener = listener
+
+    def progress(self, progress: Progress) -> None:
+        if self.listener is not None:
+            self.listener(progress)
+
+    def checkpoint(self) -> None:
+        """Called before anything is moved into place: the last moment to stop cleanly."""
+
+
+@dataclass
+class ShotResult:
+    clip: Clip
+    meta: dict[str, Any]
+    quality: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Rendered:
+    """Files already moved into the job's folder, and the rows that record them."""
+
+    assets: list[NewAsset]
+    moved: list[str]
+    reply: str
+    timings: dict[str, float]
+    shots: list[dict[str, Any]]
+
+    def discard(self, store: AssetStore) -> None:
+        """Remove the moved files again (the job could not be recorded as done)."""
+        for relative in self.moved:
+            store.remove(relative)
+
+
+def job_folder(conversation_id: str, job_id: str) -> str:
+    return f"conversations/{conversation_id}/jobs/{job_id}"
+
+
+def shot_request(plan: ShotPlan, index: int, source: ShotSource, ctx: RenderContext) -> ShotRequest:
+    shot = plan.shots[index]
+    width, height = source.native_size
+    image = ctx.assets.path(shot.image) if shot.mode is ShotMode.IMAGE_TO_VIDEO and shot.image else None
+    return ShotRequest(
+        task=shot.mode.value,
+        prompt=f"{shot.prompt}, {plan.style}" if plan.style else shot.prompt,
+        negative_prompt=shot.negative_prompt,
+        image=image,
+        num_frames=max(1, math.ceil(shot.duration_s * source.native_fps)),
+        width=width,
+        height=height,
+        fps=source.native_fps,
+        steps=ctx.denoise_steps,
+        seed=shot.seed,
+        camera=shot.camera,
+    )
+
+
+def brand_card(plan: ShotPlan, assets: AssetStore) -> Brand | None:
+    """The plan's end card as post-processing draws it (its logo found on disk or in the store)."""
+    card = plan.end_card
+    if card is None:
+        return None
+    logo = None
+    if card.logo:
+        logo = Path(card.logo) if Path(card.logo).is_absolute() else assets.path(card.logo)
+    return Brand(**card.model_dump(exclude={"logo"}), logo=logo)  # same fields; the logo resolved to a file
+
+
+def render_shots(
+    plan: ShotPlan, ctx: RenderContext, engines: Engines, reporter: Reporter, writer: ClipWriter
+) -> list[ShotResult]:
+    """Stage 1: every shot's clip, from the cache when its render key matches, else rendered and
+    handed to ``writer``, which stores it at once on a background thread (while the next shot
+    renders, and the last one while the video encodes)."""
+    sources = engines.sources_for(plan)
+    results: list[ShotResult] = []
+    for shot, source in zip(plan.shots, sources, strict=True):
+        request = shot_request(plan, shot.index, source, ctx)
+
+        def on_step(step: int, steps: int, index: int = shot.index) -> None:
+            reporter.progress(Progress(stage="rendering", shot=index, shots=len(plan.shots), step=step, steps=steps))
+
+        key = render_key(source.name, source.revision, request, image_checksum(request.image))
+        cached = ctx.clips.find(key)
+        quality: list[dict[str, Any]] = []
+        if cached is not None:
+            clip, problems, attempts = cached, list(cached.meta.get("problems", [])), 0
+            on_step(1, 1)
+        else:
+            made = source.clip(request, on_step, shot=shot.index)
+            clip, problems, attempts, quality = made.clip, made.problems, made.attempts, made.quality
+            writer.submit(key, clip)
+        scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
+        meta = {
+            "index": shot.index,
+            "render_key": key,
+            "reused": cached is not None,
+            "problems": problems,
+            **scalars,
+            "source": source.name,
+            "revision": source.revision,
+        }
+        if attempts:
+            meta["attempts"] = attempts
+        results.append(ShotResult(clip, meta, quality))
+    return results
+
+
+def produce_outputs(
+    plan: ShotPlan, shots: list[ShotResult], ctx: RenderContext, staging: Path, reframe: ReframeMode
+) -> Staged:
+    """Stage 2: assemble and encode every platform into the staging folder."""
+    presets = [preset_for(platform) for platform in plan.platforms]
+    options = ProduceOptions(mode=reframe, brand=brand_card(plan, ctx.assets), x264_preset=ctx.x264_preset)
+    made = produce([shot.clip for shot in shots], plan, presets, staging, options)
+    outputs = [
+        Output(
+            platform=v.platform,
+            path=str(v.video),
+            width=v.width,
+            height=v.height,
+            fps=v.fps,
+            duration_s=v.duration_s,
+            poster=str(v.poster),
+        )
+        for v in made.videos
+    ]
+    extras = [
+        StagedFile(path, kind, mime)
+        for path, kind, mime in (
+            (made.preview, "preview", "image/webp"),
+            (made.contact_sheet, "contact_sheet", "image/png"),
+        )
+        if path is not None
+    ]
+    return Staged(plan, staging, outputs, made.timeline, extras, list(made.warnings), shots=[s.meta for s in shots])
+
+
+def store_outputs(
+    staged: Staged, shots: list[ShotResult], store: AssetStore, folder: str
+) -> tuple[list[NewAsset], list[str]]:
+    """Stage 4: move the staged files into the job's folder; the rows to record them."""
+    moved: list[str] = []
+    assets: list[NewAsset] = []
+    try:
+        for extra in staged.extras:
+            stored = store.put(extra.path, f"{folder}/{extra.path.name}")
+            moved.append(stored.path)
+            assets.append(NewAsset(stored, extra.kind, extra.mime))
+        metrics = {
+            "shots": [shot.meta for shot in shots],
+            "quality": [entry for shot in shots for entry in shot.quality],
+            "warnings": staged.warnings,
+            **staged.metrics,
+        }
+        for output in staged.outputs:
+            video = store.put(Path(output.path), f"{folder}/{Path(output.path).name}")
+            moved.append(video.path)
+            poster = store.put(Path(output.poster), f"{folder}/{Path(output.poster).name}")
+            moved.append(poster.path)
+            assets.append(
+                NewAsset(
+                    video,
+                    "video",
+                    "video/mp4",
+                    platform=output.platform,
+                    width=output.width,
+                    height=output.height,
+                    fps=output.fps,
+                    duration_s=output.duration_s,
+                    metrics=metrics,
+                )
+            )
+            assets.append(
+                NewAsset(
+                    poster, "poster", "image/png", platform=output.platform, width=output.width, height=output.height
+                )
+            )
+    except BaseException:
+        for relative in moved:
+            store.remove(relative)
+        raise
+    return assets, moved
+
+
+def reply_for(plan: ShotPlan, outputs: int, shots: list[ShotResult]) -> str:
+    reply = f"Done: {outputs} video(s) for {', '.join(plan.platforms)}."
+    problems = [f"shot {shot.meta['index'] + 1}: {p}" for shot in shots for p in shot.meta.get("problems", [])]
+    if problems:
+        reply += " Quality checks still flag: " + "; ".join(problems) + "."
+    return reply
+
+
+def render_plan(
+    plan: ShotPlan,
+    ctx: RenderContext,
+    engines: Engines,
+    *,
+    conversation_id: str,
+    job_id: str,
+    reporter: Reporter | None = None,
+    reframe: ReframeMode | None = None,
+) -> Rendered:
+    """Render, produce and store one plan (the stages above). Nothing is left in the job's folder
+    or staging when it raises; clips of finished shots stay in the cache."""
+    reporter = reporter or Reporter()
+    started = time.perf_counter()
+    folder = job_folder(conversation_id, job_id)
+    with (
+        ctx.assets.staging(prefix=f"{job_id}-") as staging,
+        ClipWriter(ctx.clips, staging, conversation_id=conversation_id, job_id=job_id) as writer,
+    ):
+        shots = render_shots(plan, ctx, engines, reporter, writer)
+        rendered_s = time.perf_counter() - started
+        reporter.progress(Progress(stage="post", shots=len(plan.shots)))
+        staged = produce_outputs(plan, shots, ctx, staging, reframe or ctx.reframe)
+        writer.flush()  # every new clip stored before the outputs are
+        produced_s = time.perf_counter() - started
+        staged = run_steps(staged, ctx.after_produce)
+        reporter.checkpoint()
+        assets, moved = store_outputs(staged, shots, ctx.assets, folder)
+    timings = {
+        "render_s": round(rendered_s, 3),
+        "produce_s": round(produced_s - rendered_s, 3),
+        "total_s": round(time.perf_counter() - started, 3),
+    }
+    reply = reply_for(plan, len(staged.outputs), shots)
+    return Rendered(assets, moved, reply, timings, [shot.meta for shot in shots])

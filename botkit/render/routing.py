@@ -1,0 +1,135 @@
+"""Which engine renders each shot, decided from capabilities (data), at plan time and again at
+render time with the same rules.
+
+A shot's task (``t2v``, ``i2v``) goes to the deployment's engine when it can do it, else to the
+engine the deployment names for that task (``BOTKIT_TASK_ENGINES='{"i2v": "wan2.1-i2v-14b-480p"}'``).
+A plan that no configured engine can render is refused before anything is stored or queued, with
+a message that names registry models able to do it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+from botkit.domain import Shot, ShotPlan
+from botkit.engine.base import TASK_WORDS, Capabilities, Engine
+from botkit.engine.registry import Registry
+from botkit.errors import InputError
+from botkit.quality import Thresholds
+from botkit.render.sources import EngineSource, ShotSource
+
+ENV_ROUTES = "BOTKIT_TASK_ENGINES"
+
+
+def _shots(indices: list[int]) -> str:
+    numbers = [str(i + 1) for i in indices]
+    if len(numbers) == 1:
+        return f"shot {numbers[0]}"
+    return f"shots {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def _suggest(task: str, able: list[str], engine: str) -> str:
+    names = [name for name in able if name != engine][:4]
+    if not names:
+        return "no model in the registry can; add one (botkit models list)"
+    return f'models that can: {", ".join(names)} (set BOTKIT_ENGINE, or {ENV_ROUTES}=\'{{"{task}": "{names[0]}"}}\')'
+
+
+def route_shots(
+    plan: ShotPlan,
+    engine: str,
+    capabilities: Callable[[str], Capabilities],
+    *,
+    routes: Mapping[str, str] | None = None,
+    fps: Callable[[str], int] | None = None,
+    able: Callable[[str], list[str]] | None = None,
+) -> list[str]:
+    """The engine name for each shot of ``plan``. Raises ``InputError`` naming the shots, what they
+    need, what the engine does, and models in the registry that can (``able(task)``)."""
+    routes = routes or {}
+    chosen: list[str] = []
+    unable: dict[str, list[int]] = {}
+    for shot in plan.shots:
+        task = shot.mode.value
+        name = engine
+        if not capabilities(engine).can(task) and task in routes:
+            name = routes[task]
+            if not capabilities(name).can(task):
+                raise InputError(
+                    f"{ENV_ROUTES} sends {TASK_WORDS[task]} shots to {name!r}, which does "
+                    f"{capabilities(name).describe()} only"
+                )
+        if not capabilities(name).can(task):
+            unable.setdefault(task, []).append(shot.index)
+        chosen.append(name)
+    for task, indices in unable.items():
+        does = capabilities(engine).describe()
+        need = "from an input image" if task == "i2v" else "from text alone"
+        raise InputError(
+            f"{_shots(indices)} of this plan {'is' if len(indices) == 1 else 'are'} {TASK_WORDS[task]} ({need}) "
+            f"but engine {engine!r} does {does} only; {_suggest(task, able(task) if able else [], engine)}"
+        )
+    for shot, name in zip(plan.shots, chosen, strict=True):
+        _check_frames(shot, name, capabilities(name), fps(name) if fps else None)
+    return chosen
+
+
+def _check_frames(shot: Shot, name: str, capabilities: Capabilities, fps: int | None) -> None:
+    if shot.mode.value == "i2v" and capabilities.needs_last_image:
+        raise InputError(
+            f"engine {name!r} needs a first and a last image for every image-to-video shot; "
+            f"{_shots([shot.index])} has one image: use an image-to-video model that takes one"
+        )
+    if fps is None:
+        return
+    frames = max(1, math.ceil(shot.duration_s * fps))
+    if not capabilities.frames_fit(frames):
+        raise InputError(
+            f"{_shots([shot.index])} lasts {shot.duration_s:g} s ({frames} frames) but engine {name!r} renders "
+            f"at most {capabilities.max_frames} frames and cannot continue a shot; make it at most "
+            f"{(capabilities.max_frames or 1) / fps:.1f} s or use a model with image-to-video"
+        )
+
+
+class Engines:
+    """The engines one worker renders with: its own, plus the deployment's routes by task (loaded
+    on first use and kept warm). Picks a ``ShotSource`` for each shot."""
+
+    def __init__(
+        self,
+        main: Engine,
+        *,
+        routes: Mapping[str, str] | None = None,
+        load: Callable[[str], Engine] | None = None,
+        quality_checks: bool = True,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.main = main
+        self.routes = dict(routes or {})
+        self._load = load
+        self._loaded: dict[str, Engine] = {main.name: main}
+        self._registry: Registry | None = None
+        self.quality_checks, self.thresholds = quality_checks, thresholds
+
+    def engine(self, name: str) -> Engine:
+        if name not in self._loaded:
+            if self._load is None:
+                raise InputError(f"this worker has no engine {name!r} and cannot load one")
+            self._loaded[name] = self._load(name)
+        return self._loaded[name]
+
+    def sources_for(self, plan: ShotPlan) -> list[ShotSource]:
+        """One source per shot (the same checks as at plan time; engines loaded as needed)."""
+        names = route_shots(plan, self.main.name, self._capabilities, routes=self.routes)
+        return [
+            EngineSource(self.engine(name), quality_checks=self.quality_checks, thresholds=self.thresholds)
+            for name in names
+        ]
+
+    def _capabilities(self, name: str) -> Capabilities:
+        if name in self._loaded:
+            return self._loaded[name].capabilities
+        if self._registry is None:
+            self._registry = Registry.default()
+        return self._registry.capabilities(name)
