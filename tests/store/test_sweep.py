@@ -16,8 +16,11 @@ def age(path, seconds: float) -> None:  # type: ignore[no-untyped-def]
     os.utime(path, (old, old))
 
 
-def test_sweep_removes_leftovers_only(bot: Bot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sweep_removes_leftovers_only(settings, tiny_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from PIL import Image
+
+    # the panel's shot is image-to-video: routed to the embedded model (never rendered here)
+    bot = Bot.open(settings.model_copy(update={"task_engines": {"i2v": "embedded"}}), engine=tiny_engine)
 
     panel = tmp_path / "panel.png"
     Image.new("RGB", (64, 64), (10, 200, 10)).save(panel)
