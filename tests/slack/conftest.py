@@ -39,16 +39,50 @@ def bot_settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", engine="tiny-wan", steps=1, job_stale_s=60)
 
 
+class GatedEngine:
+    """The tiny engine, holding each render after its last step until ``release()``: a test sees
+    the job in the middle of rendering for as long as it needs, however busy the machine is."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.gate = threading.Event()
+        self.holding = threading.Event()
+
+    def __getattr__(self, name: str) -> Any:  # name, native_fps, native_size, snapping rules ...
+        return getattr(self.engine, name)
+
+    def release(self) -> None:
+        self.gate.set()
+
+    def generate(self, request: Any, on_progress: Any = None) -> Any:
+        def progress(step: int, total: int) -> None:
+            if on_progress is not None:
+                on_progress(step, total)  # the job's "rendering" event is written here
+            if step == total:
+                self.holding.set()
+                if not self.gate.wait(120):
+                    raise RuntimeError("the test never released the gated engine")
+
+        return self.engine.generate(request, progress)
+
+
+@pytest.fixture
+def gated_engine(tiny_engine) -> GatedEngine:
+    return GatedEngine(tiny_engine)
+
+
 @pytest.fixture
 def make_bot(bot_settings: Settings, request: pytest.FixtureRequest):
     """Bots on one data dir (a second call is the same service after a restart); the tiny engine
-    is loaded only for bots that render."""
+    is loaded only for bots that render (``engine``: another one, e.g. ``gated_engine``)."""
     from botkit.bot import Bot
 
     opened = []
 
-    def make(workers: bool = False) -> Bot:
-        bot = Bot.open(bot_settings, engine=request.getfixturevalue("tiny_engine") if workers else None)
+    def make(workers: bool = False, engine: Any = None) -> Bot:
+        if workers and engine is None:
+            engine = request.getfixturevalue("tiny_engine")
+        bot = Bot.open(bot_settings, engine=engine if workers else None)
         if workers:
             bot.start_workers()
         opened.append(bot)

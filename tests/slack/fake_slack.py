@@ -223,6 +223,7 @@ class FakeSlack:
             "thread_ts": params.get("thread_ts"),
             "bot_id": ws.bot_id,
             "edits": 0,
+            "posted": params.get("text", ""),  # the text it was posted with; "history" has the edits
         }
         with self._lock:
             self.messages[(channel, message["ts"])] = message
@@ -622,6 +623,8 @@ class FakeSlack:
                     self.wfile.write(body)
                     return
                 if method in fake.errors:
+                    with fake._lock:
+                        fake.calls.append(Call(method + ":error", params, token, None))
                     answer = {"ok": False, "error": fake.errors[method]}
                 else:
                     answer = fake.api(method, params, token, basic)
