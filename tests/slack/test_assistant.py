@@ -8,7 +8,14 @@ from botkit.channels.slack import blocks as ids
 from botkit.channels.slack import messages
 from botkit.provenance.disclosure import ai_generated_line, assistant_intro
 from botkit.store.feedback import FeedbackRepository
-from tests.slack.conftest import assistant_context_changed, assistant_started, block_action, dm, slack_settings
+from tests.slack.conftest import (
+    assistant_context_changed,
+    assistant_started,
+    block_action,
+    dm,
+    find_action,
+    slack_settings,
+)
 
 REQUEST = "a 1 second clip of a desk lamp for x"
 
@@ -42,6 +49,7 @@ def test_assistant_thread_from_greeting_to_rendered_video(fake_slack, make_bot, 
     prompts = fake_slack.prompts[("D1", thread)]
     assert prompts["title"] == messages.PROMPTS_TITLE
     assert 1 <= len(prompts["prompts"]) <= 4
+    assert prompts["prompts"][0]["message"].startswith("marketing a 15 second promo for youtube")  # the default
     skills = {skill.name: skill for skill in bot.planner.skills}
     for prompt in prompts["prompts"]:
         skill = skills[prompt["message"].split()[0]]  # each prompt names an installed skill first
@@ -155,3 +163,29 @@ def test_a_restart_goes_on_with_the_same_stream(fake_slack, make_bot, serve):
     assert len(fake_slack.calls_to("chat.startStream")) == 1
     assert len(fake_slack.thread("D1", thread)) == 2  # greeting and the one stream
     assert channel.service.records.job(job_id).finished
+
+
+def test_a_workspace_that_approves_first_gets_the_plan_with_approve_in_the_assistant(fake_slack, make_bot, serve):
+    """The go-ahead seam (where "preview first" will plug in): the plan waits with its button,
+    then the render reports in a status message under it, with the thread's status line."""
+    bot = make_bot()
+    server, _ = serve(bot, slack_settings(fake_slack, approve_before_render=True))
+    thread = started_thread(server, fake_slack)
+    server.event(dm("T1", "D1", REQUEST, thread_ts=thread))
+    plan = fake_slack.wait_for(
+        lambda: next((m for m in fake_slack.thread("D1", thread) if find_action(m, ids.APPROVE)), None), what="plan"
+    )
+    assert stream_of(fake_slack, "D1", thread) is None
+    conversation_id = bot.find_conversation(f"slack:T1:D1:{thread}")
+    assert bot.jobs.events(conversation_id=conversation_id) == []  # nothing renders before Approve
+    approve = find_action(plan, ids.APPROVE)
+    server.action(block_action("T1", "D1", {**plan, "thread_ts": thread}, ids.APPROVE, value=approve["value"]))
+    status = fake_slack.wait_for(
+        lambda: next((m for m in fake_slack.thread("D1", thread) if find_action(m, ids.CANCEL)), None), what="status"
+    )
+    assert status["text"].startswith(":hourglass_flowing_sand: Queued")
+    fake_slack.wait_for(
+        lambda: any(s["status"] == messages.STATUS_QUEUED for s in fake_slack.statuses), what="status line"
+    )
+    bot.jobs.cancel(find_action(status, ids.CANCEL)["value"])
+    fake_slack.wait_for(lambda: fake_slack.statuses[-1]["status"] == "", what="status line cleared")

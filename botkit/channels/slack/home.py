@@ -46,7 +46,9 @@ def _option(platform: str) -> dict[str, Any]:
     return {"text": _plain(platform), "value": platform}
 
 
-def home_view(settings: WorkspaceSettings, recent: list[RecentVideo], *, approve_default: bool) -> dict[str, Any]:
+def home_view(
+    settings: WorkspaceSettings, recent: list[RecentVideo], *, approve_default: bool, name: str = "botkit"
+) -> dict[str, Any]:
     """The Home tab: who the bot is, this workspace's brand kit and defaults, its latest videos."""
     approve = settings.approve_before_render if settings.approve_before_render is not None else approve_default
 
@@ -66,7 +68,7 @@ def home_view(settings: WorkspaceSettings, recent: list[RecentVideo], *, approve
     ]
     blocks: list[Block] = [
         {"type": "header", "text": _plain(messages.HOME_TITLE)},
-        {"type": "section", "text": _mrkdwn(assistant_intro())},
+        {"type": "section", "text": _mrkdwn(assistant_intro(name))},
         {"type": "divider"},
         {"type": "section", "text": _mrkdwn(messages.HOME_BRAND)},
         {"type": "section", "fields": [_mrkdwn(f"*{label}*\n{shown(value)}") for label, value in fields]},
@@ -84,9 +86,10 @@ def home_view(settings: WorkspaceSettings, recent: list[RecentVideo], *, approve
         blocks.append({"type": "context", "elements": [_mrkdwn(messages.HOME_NONE)]})
     for video in recent:
         icon = _STATE_ICONS.get(video.state, ":hourglass_flowing_sand:")
+        where = "a DM" if video.channel.startswith("D") else f"<#{video.channel}>"  # DMs have no channel link
         line = (
             f"{icon} *{escape(video.title)}* · {', '.join(video.platforms) or 'no platform'} · {video.state}"
-            f" · <#{video.channel}> · {video.created_at:%Y-%m-%d %H:%M} UTC"
+            f" · {where} · {video.created_at:%Y-%m-%d %H:%M} UTC"
         )
         blocks.append({"type": "section", "text": _mrkdwn(line)})
     return {"type": "home", "callback_id": "botkit_home", "blocks": blocks}

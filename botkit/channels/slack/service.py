@@ -293,6 +293,7 @@ class SlackService:
             self.workspace_settings(team),
             self.records.recent_videos(team),
             approve_default=self.settings.approve_before_render,
+            name=self.settings.bot_name,
         )
 
     def settings_modal(self, team: str) -> dict[str, Any]:
@@ -307,11 +308,16 @@ class SlackService:
     # -- assistant threads ------------------------------------------------------------------
 
     def suggested_prompts(self, team: str) -> list[dict[str, str]]:
-        """One prompt per installed skill (at most 4, by routing priority), in the workspace's words:
-        its brand name as the subject and its default platform where it set one."""
+        """One prompt per installed skill (Slack shows at most 4: the planner's default skill first,
+        then by routing priority), in the workspace's words: its brand name as the subject and its
+        default platform where it set one."""
         settings = self.workspace_settings(team)
         subject = settings.brand_name or "our new product"
-        skills = sorted(self.bot.planner.skills, key=lambda skill: (skill.priority, skill.name))
+        planner = self.bot.planner  # the LLM planner keeps its offline fallback's default
+        default = getattr(planner, "default_skill", None) or getattr(
+            getattr(planner, "offline", None), "default_skill", None
+        )
+        skills = sorted(self.bot.planner.skills, key=lambda skill: (skill.name != default, skill.priority, skill.name))
         prompts = []
         for skill in skills[:4]:
             defaults = skill.defaults
