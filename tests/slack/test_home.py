@@ -124,3 +124,17 @@ def test_the_assistant_uses_the_brand_kit_of_the_channel_the_user_looks_at(fake_
     conversation_id = fake_slack.wait_for(lambda: bot.find_conversation(f"slack:T1:D1:{thread}"), what="plan")
     plan = bot.repo.latest_plan(conversation_id)[1]
     assert plan.platforms == ["shorts"]
+
+
+def test_home_and_context_events_are_delivered_once(fake_slack, make_bot, serve):
+    from botkit.store.inbound import InboundRepository
+
+    bot = make_bot()
+    server, _ = serve(bot, slack_settings(fake_slack))
+    body = home_opened("T1")
+    server.event(body)
+    fake_slack.wait_for(lambda: fake_slack.views.get(("T1", "UALICE")), what="home tab")
+    inbound = InboundRepository(bot.repo.sessions)
+    fake_slack.wait_for(lambda: inbound.result("slack:" + body["event_id"]) is not None, what="delivery done")
+    assert server.event(body, headers={"X-Slack-Retry-Num": "1"}).status_code == 200
+    assert len(fake_slack.calls_to("views.publish")) == 1

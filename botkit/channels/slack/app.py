@@ -221,8 +221,11 @@ def _listen(app: App, service: SlackService) -> None:
 
     @app.event("app_home_opened")
     def on_home(event: dict[str, Any], context: Any, client: WebClient) -> None:
-        if event.get("tab") == "home" and event.get("user"):
-            service.publish_home(client, context.team_id or "", event["user"])
+        def work(lease: Lease | None, claim: Claim | None) -> None:
+            if event.get("tab") == "home" and event.get("user"):
+                service.publish_home(client, context.team_id or "", event["user"])
+
+        delivered(context, work)
 
     @app.action(home.EDIT)
     def on_edit_settings(ack: Any, body: dict[str, Any], context: Any, client: WebClient) -> None:

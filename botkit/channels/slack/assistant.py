@@ -76,8 +76,12 @@ def listen_assistant(
     @assistant.thread_context_changed
     def context_changed(payload: dict[str, Any], context: Any, client: Any) -> None:
         thread = payload.get("assistant_thread") or {}
-        place = place_of(client, context, thread["channel_id"], thread["thread_ts"], thread.get("user_id"))
-        service.change_context(place, dict(thread.get("context") or {}))
+
+        def work(lease: Any, claim: Any) -> None:
+            place = place_of(client, context, thread["channel_id"], thread["thread_ts"], thread.get("user_id"))
+            service.change_context(place, dict(thread.get("context") or {}))
+
+        delivered(context, work)
 
     @assistant.user_message
     def user_message(payload: dict[str, Any], body: dict[str, Any], context: Any, client: Any) -> None:
