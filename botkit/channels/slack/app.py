@@ -342,7 +342,12 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
         if problem is not None:
             logger.info("malformed slack delivery: %s", problem)
             return JSONResponse({"error": problem}, 400)
-        bolt_request = to_bolt_request(request, body)
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:
+            # Bolt reads ids out of the payload while building its request ("user": 5 breaks it)
+            logger.info("slack delivery bolt cannot read: %s", exc)
+            return JSONResponse({"error": "this delivery's payload could not be handled"}, 400)
         answer = await asyncio.to_thread(app.dispatch, bolt_request)
         if answer.status >= 500:  # a signed payload our listeners could not use (logged by on_error)
             return JSONResponse({"error": "this delivery's payload could not be handled"}, 400)
