@@ -10,7 +10,9 @@ from __future__ import annotations
 import inspect
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
@@ -34,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 GROUP = "botkit.skills"
 MAX_DESCRIPTION_CHARS = 500
+
+# Per registry (by id), the configs a tenant (a Slack workspace, a site) set for the current
+# thread or task only; see ``SkillRegistry.scoped_configs``.
+_SCOPED: ContextVar[dict[int, dict[str, SkillConfig]] | None] = ContextVar("botkit_scoped_skill_configs", default=None)
 
 
 def validate_skill(candidate: object, source: str = "") -> Skill:
@@ -138,11 +144,38 @@ class SkillRegistry:
         return parsed
 
     def config_for(self, name: str, data: dict[str, Any] | SkillConfig | None = None) -> SkillConfig:
-        """``data`` (a request's own config) parsed by the skill, else the configured one, else defaults."""
+        """``data`` (a request's own config) parsed by the skill, else a tenant's scoped one (see
+        ``scoped_configs``), else the configured one, else defaults."""
         skill = self.get(name)
-        if data is None and name in self.configs:
-            return self.configs[name]
+        if data is None:
+            scoped = (_SCOPED.get() or {}).get(id(self), {})
+            if name in scoped:
+                return scoped[name]
+            if name in self.configs:
+                return self.configs[name]
         return skill.parse_config(data)
+
+    @contextmanager
+    def scoped_configs(self, configs: Mapping[str, dict[str, Any] | SkillConfig]) -> Iterator[None]:
+        """Within the block, and in this thread or task only, ``configs`` replace the deployment's
+        config of those skills: how a Slack workspace's brand kit reaches the planner and plan
+        revisions while other workspaces plan at the same time. Each config is checked by its
+        skill's ``Config`` first; ``InputError`` names the skill and the field at fault."""
+        parsed: dict[str, SkillConfig] = {}
+        for name, config in configs.items():
+            try:
+                parsed[name] = self.get(name).parse_config(config)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(map(str, first["loc"]))
+                raise InputError(f"bad config {where} for skill {name!r}: {first['msg']}") from None
+        scoped = dict(_SCOPED.get() or {})
+        scoped[id(self)] = parsed
+        token = _SCOPED.set(scoped)
+        try:
+            yield
+        finally:
+            _SCOPED.reset(token)
 
     def names(self) -> list[str]:
         return list(self.skills)

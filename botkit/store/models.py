@@ -236,5 +236,40 @@ class SlackJobWatch(Base):
     status_ts: Mapped[str | None] = mapped_column(String(32))  # the status message, once posted
     last_event_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # last event shown
     finished: Mapped[bool] = mapped_column(Boolean, index=True, default=False, server_default=false())
+    user_id: Mapped[str | None] = mapped_column(String(64))  # who asked: a streamed reply's recipient
+    assistant: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # an AI-app thread
+    streaming: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # still streamed
+    stream_ts: Mapped[str | None] = mapped_column(String(32))  # the streamed message, once started
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SlackAssistantThread(Base):
+    """An AI-app (assistant) thread: who opened it, and the thread context Slack sent, i.e. the
+    channel the user was looking at (``assistant_thread_started`` / ``_context_changed``)."""
+
+    __tablename__ = "slack_assistant_threads"
+
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    thread_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)  # channel_id, team_id, enterprise_id
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class JobFeedback(Base):
+    """A person's verdict on a finished video (thumbs up or down), one per person and job: a
+    later click replaces the earlier one."""
+
+    __tablename__ = "job_feedback"
+    __table_args__ = (UniqueConstraint("job_id", "voter"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("render_jobs.id", ondelete="CASCADE"), index=True)
+    voter: Mapped[str] = mapped_column(String(255))  # e.g. slack:<team>:<user>
+    value: Mapped[str] = mapped_column(String(16))  # positive | negative
+    channel: Mapped[str] = mapped_column(String(32))  # slack | web | ...
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -42,16 +42,50 @@ def bot_settings(tmp_path: Path) -> Settings:
     )
 
 
+class GatedEngine:
+    """The tiny engine, holding each render after its last step until ``release()``: a test sees
+    the job in the middle of rendering for as long as it needs, however busy the machine is."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.gate = threading.Event()
+        self.holding = threading.Event()
+
+    def __getattr__(self, name: str) -> Any:  # name, native_fps, native_size, snapping rules ...
+        return getattr(self.engine, name)
+
+    def release(self) -> None:
+        self.gate.set()
+
+    def generate(self, request: Any, on_progress: Any = None) -> Any:
+        def progress(step: int, total: int) -> None:
+            if on_progress is not None:
+                on_progress(step, total)  # the job's "rendering" event is written here
+            if step == total:
+                self.holding.set()
+                if not self.gate.wait(120):
+                    raise RuntimeError("the test never released the gated engine")
+
+        return self.engine.generate(request, progress)
+
+
+@pytest.fixture
+def gated_engine(tiny_engine) -> GatedEngine:
+    return GatedEngine(tiny_engine)
+
+
 @pytest.fixture
 def make_bot(bot_settings: Settings, request: pytest.FixtureRequest):
     """Bots on one data dir (a second call is the same service after a restart); the tiny engine
-    is loaded only for bots that render."""
+    is loaded only for bots that render (``engine``: another one, e.g. ``gated_engine``)."""
     from botkit.bot import Bot
 
     opened = []
 
-    def make(workers: bool = False) -> Bot:
-        bot = Bot.open(bot_settings, engine=request.getfixturevalue("tiny_engine") if workers else None)
+    def make(workers: bool = False, engine: Any = None) -> Bot:
+        if workers and engine is None:
+            engine = request.getfixturevalue("tiny_engine")
+        bot = Bot.open(bot_settings, engine=engine if workers else None)
         if workers:
             bot.start_workers()
         opened.append(bot)
@@ -289,3 +323,91 @@ def find_action(message: dict[str, Any], action_id: str) -> dict[str, Any] | Non
             if element.get("action_id") == action_id:
                 return element
     return None
+
+
+# -- the AI app: assistant threads, App Home, modals -------------------------------------------
+
+
+def assistant_started(
+    team: str,
+    channel: str,
+    *,
+    user: str = "UALICE",
+    context_channel: str | None = "C1",
+    context_team: str | None = None,
+) -> dict[str, Any]:
+    """``assistant_thread_started``: Slack opened a new assistant thread (its root is Slack's own)."""
+    context: dict[str, Any] = {}
+    if context_channel:
+        context = {"channel_id": context_channel, "team_id": context_team or team, "enterprise_id": None}
+    thread_ts = new_ts()
+    event = {
+        "type": "assistant_thread_started",
+        "assistant_thread": {"user_id": user, "context": context, "channel_id": channel, "thread_ts": thread_ts},
+        "event_ts": new_ts(),
+    }
+    return event_callback(team, event)
+
+
+def assistant_context_changed(team: str, channel: str, thread_ts: str, context_channel: str, **kwargs: Any) -> dict:
+    body = assistant_started(team, channel, context_channel=context_channel, **kwargs)
+    body["event"]["type"] = "assistant_thread_context_changed"
+    body["event"]["assistant_thread"]["thread_ts"] = thread_ts
+    return body
+
+
+def dm(team: str, channel: str, text: str, *, thread_ts: str | None = None) -> dict[str, Any]:
+    """A ``message.im`` from Alice (in an assistant thread when ``thread_ts`` is its thread)."""
+    return message(team, channel, text, thread_ts=thread_ts, channel_type="im")
+
+
+def home_opened(team: str, user: str = "UALICE", tab: str = "home") -> dict[str, Any]:
+    event = {"type": "app_home_opened", "user": user, "channel": "DHOME", "tab": tab, "event_ts": new_ts()}
+    return event_callback(team, event)
+
+
+def home_action(team: str, action_id: str, trigger_id: str, user: str = "UALICE") -> dict[str, Any]:
+    """A button in the Home tab: no channel, no message, a view and a trigger."""
+    return {
+        "type": "block_actions",
+        "team": {"id": team, "domain": "acme"},
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "A0BOTKIT",
+        "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": "VHOME"},
+        "trigger_id": trigger_id,
+        "view": {"id": "VHOME", "type": "home", "team_id": team, "blocks": []},
+        "actions": [
+            {"action_id": action_id, "block_id": "b", "type": "button", "value": "edit", "action_ts": f"{time.time()}"}
+        ],
+    }
+
+
+def view_submission(team: str, callback_id: str, values: dict[str, Any], user: str = "UALICE") -> dict[str, Any]:
+    return {
+        "type": "view_submission",
+        "team": {"id": team, "domain": "acme"},
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "A0BOTKIT",
+        "token": "legacy-verification-token",
+        "trigger_id": f"{next(_counter)}.trigger",
+        "view": {
+            "id": "VMODAL",
+            "team_id": team,
+            "type": "modal",
+            "callback_id": callback_id,
+            "state": {"values": values},
+            "hash": "1.2",
+            "private_metadata": "",
+        },
+    }
+
+
+def typed(text: str | None) -> dict[str, Any]:
+    """A plain text input's state in a view submission."""
+    return {"value": {"type": "plain_text_input", "value": text}}
+
+
+def picked(*values: str, kind: str = "multi_static_select") -> dict[str, Any]:
+    options = [{"text": {"type": "plain_text", "text": v}, "value": v} for v in values]
+    return {"value": {"type": kind, "selected_options": options}}

@@ -4,6 +4,16 @@ upload URLs of ``files_upload_v2``, private file downloads, and a Socket Mode We
 It speaks the wire protocol the real slack-sdk uses, keeps what it was sent, and answers like Slack
 does where it matters: ``invalid_auth`` for an unknown token, ``not_in_channel``, an HTML login page
 (status 200) for a file download without a valid token.
+
+The AI-app methods follow Slack's reference (docs.slack.dev/reference/methods/...):
+``assistant.threads.setStatus`` / ``setSuggestedPrompts`` / ``setTitle`` (``channel_id`` and
+``thread_ts``; at most 10 loading messages and 4 prompts, each with a title and a message);
+``chat.startStream`` / ``appendStream`` / ``stopStream`` (``chunks`` of ``markdown_text``,
+``task_update`` and ``plan_update``; a stream outside a DM needs ``recipient_user_id`` and
+``recipient_team_id``; one stream mode per message (``streaming_mode_mismatch``); 12,000
+characters of markdown and 256 per task field (``msg_too_long``); a stream ends by itself after
+``stream_lifetime_s``, then ``message_not_in_streaming_state``); ``views.publish`` (home tab) and
+``views.open`` (a modal for a fresh ``trigger_id``; a trigger is used once and expires).
 """
 
 from __future__ import annotations
@@ -59,6 +69,15 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
         self.rate_limited: dict[str, int] = {}  # method -> how many more calls get HTTP 429
         self.errors: dict[str, str] = {}  # method -> the error it answers with
+        self.statuses: list[dict[str, Any]] = []  # assistant.threads.setStatus calls, in order
+        self.prompts: dict[tuple[str, str | None], dict[str, Any]] = {}  # (channel, thread) -> prompts
+        self.titles: dict[tuple[str, str], str] = {}  # (channel, thread) -> title
+        self.views: dict[tuple[str, str], dict[str, Any]] = {}  # (team, user) -> published home view
+        self.modals: list[dict[str, Any]] = []  # views opened, in order
+        self.triggers: dict[str, float] = {}  # trigger_id -> when it was issued (valid 3 s, used once)
+        self.trigger_ttl_s = 3.0
+        self.stream_lifetime_s = 306.0  # Slack ends a stream about five minutes after it started
+        self._last_ts = 0.0
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -100,6 +119,13 @@ class FakeSlack:
 
     def response_url(self) -> str:
         return f"{self.base}/respond/{next(self._ids)}"
+
+    def trigger(self) -> str:
+        """A fresh ``trigger_id`` as Slack sends with an interaction (``views.open`` takes it)."""
+        trigger_id = f"{next(self._ids)}.{int(time.time())}.{next(self._ids):06x}"
+        with self._lock:
+            self.triggers[trigger_id] = time.monotonic()
+        return trigger_id
 
     def start_socket_mode(self, app_token: str) -> SocketModeServer:
         self.app_tokens.add(app_token)
@@ -144,7 +170,10 @@ class FakeSlack:
     # -- the Web API ------------------------------------------------------------------------
 
     def _next_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.000100"
+        """A message ts as Slack makes them: the posting time, unique within the workspace."""
+        with self._lock:
+            self._last_ts = max(time.time(), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
 
     def api(
         self, method: str, params: dict[str, Any], token: str | None, basic: tuple[str, str] | None
@@ -194,6 +223,7 @@ class FakeSlack:
             "thread_ts": params.get("thread_ts"),
             "bot_id": ws.bot_id,
             "edits": 0,
+            "posted": params.get("text", ""),  # the text it was posted with; "history" has the edits
         }
         with self._lock:
             self.messages[(channel, message["ts"])] = message
@@ -247,6 +277,249 @@ class FakeSlack:
         if upload is None:
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "file": {"id": params["file"], "name": upload["filename"], "title": upload.get("title")}}
+
+    # -- AI apps: assistant threads -----------------------------------------------------------
+
+    @staticmethod
+    def _json_arg(value: Any) -> Any:
+        """An array or object argument: JSON in a JSON body, a JSON string in a form body."""
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return None
+        return value
+
+    def _assistant_threads_setStatus(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel_id") or not params.get("thread_ts") or "status" not in params:
+            return {"ok": False, "error": "invalid_arguments"}
+        loading = self._json_arg(params.get("loading_messages")) or []
+        if not isinstance(loading, list) or len(loading) > 10:
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._lock:
+            self.statuses.append(
+                {"channel": params["channel_id"], "thread_ts": params["thread_ts"], "status": params["status"]}
+            )
+        return {"ok": True}
+
+    def _assistant_threads_setSuggestedPrompts(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        prompts = self._json_arg(params.get("prompts"))
+        if not params.get("channel_id") or not isinstance(prompts, list) or not 1 <= len(prompts) <= 4:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not all(isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts):
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._lock:
+            self.prompts[(params["channel_id"], params.get("thread_ts"))] = {
+                "title": params.get("title"),
+                "prompts": prompts,
+            }
+        return {"ok": True}
+
+    def _assistant_threads_setTitle(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel_id") or not params.get("thread_ts") or not params.get("title"):
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._lock:
+            self.titles[(params["channel_id"], params["thread_ts"])] = params["title"]
+        return {"ok": True}
+
+    # -- AI apps: streamed messages --------------------------------------------------------
+
+    def _chunks(self, params: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, str | None]:
+        """The request's chunks (``markdown_text`` alone counts as one), or an error."""
+        chunks = self._json_arg(params.get("chunks"))
+        text = params.get("markdown_text")
+        if chunks is not None and text is not None:
+            return None, "cannot_provide_both_markdown_text_and_chunks"
+        if text is not None:
+            if len(text) > 12_000:
+                return None, "msg_too_long"
+            return [{"type": "markdown_text", "text": text}], None
+        if chunks is None:
+            return [], None
+        if not isinstance(chunks, list):
+            return None, "invalid_chunks"
+        for chunk in chunks:
+            kind = chunk.get("type") if isinstance(chunk, dict) else None
+            if kind == "markdown_text":
+                if not isinstance(chunk.get("text"), str):
+                    return None, "invalid_chunks"
+                if len(chunk["text"]) > 12_000:
+                    return None, "msg_too_long"
+            elif kind == "task_update":
+                if not chunk.get("id") or not chunk.get("title"):
+                    return None, "invalid_chunks"
+                if chunk.get("status") not in ("pending", "in_progress", "complete", "error"):
+                    return None, "invalid_chunks"
+                if any(len(str(chunk.get(f) or "")) > 256 for f in ("title", "details", "output")):
+                    return None, "msg_too_long"
+            elif kind == "plan_update":
+                if not chunk.get("title"):
+                    return None, "invalid_chunks"
+                if len(chunk["title"]) > 256:
+                    return None, "msg_too_long"
+            else:
+                return None, "invalid_chunks"
+        return chunks, None
+
+    @staticmethod
+    def _apply(message: dict[str, Any], chunks: list[dict[str, Any]]) -> None:
+        """What a client would show: markdown appended, tasks by id (title and status replace)."""
+        for chunk in chunks:
+            if chunk["type"] == "markdown_text":
+                message["markdown"] += chunk["text"]
+            elif chunk["type"] == "plan_update":
+                message["plan_title"] = chunk["title"]
+            else:
+                task = message["tasks"].setdefault(chunk["id"], {"id": chunk["id"]})
+                task.update({k: v for k, v in chunk.items() if k in ("title", "status", "details", "output")})
+                task.setdefault("history", []).append(chunk["status"])
+        message["chunks"].extend(chunks)
+        message["text"] = message["markdown"]
+
+    def _streaming_message(self, ws: Workspace, params: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+        if not params.get("channel") or not params.get("ts"):
+            return None, "invalid_arguments"
+        message = self.messages.get((params["channel"], params["ts"]))
+        if message is None or message["team"] != ws.team_id:
+            return None, "message_not_found"
+        if "streaming_state" not in message:
+            return None, "message_not_in_streaming_state"
+        if message["streaming_state"] == "in_progress" and time.time() - float(message["ts"]) > self.stream_lifetime_s:
+            message["streaming_state"] = "completed"  # expired: Slack finalised it
+        if message["streaming_state"] != "in_progress":
+            return None, "message_not_in_streaming_state"
+        return message, None
+
+    def _chat_startStream(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        channel = params.get("channel")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel in self.not_in_channel:
+            return {"ok": False, "error": "not_in_channel"}
+        if not params.get("thread_ts"):
+            return {"ok": False, "error": "invalid_arguments"}
+        if not channel.startswith("D"):  # outside a DM the recipient must be named
+            if not params.get("recipient_team_id"):
+                return {"ok": False, "error": "missing_recipient_team_id"}
+            if not params.get("recipient_user_id"):
+                return {"ok": False, "error": "missing_recipient_user_id"}
+        if params.get("task_display_mode") not in (None, "timeline", "plan", "dense"):
+            return {"ok": False, "error": "invalid_arguments"}
+        chunks, error = self._chunks(params)
+        if error:
+            return {"ok": False, "error": error}
+        message = {
+            "ts": self._next_ts(),
+            "team": ws.team_id,
+            "text": "",
+            "markdown": "",
+            "blocks": [],
+            "chunks": [],
+            "tasks": {},
+            "plan_title": None,
+            "thread_ts": params["thread_ts"],
+            "bot_id": ws.bot_id,
+            "edits": 0,
+            "streaming_state": "in_progress",
+            "stream_mode": "markdown" if "markdown_text" in params else "chunks",
+            "task_display_mode": params.get("task_display_mode") or "timeline",
+            "recipient": (params.get("recipient_team_id"), params.get("recipient_user_id")),
+        }
+        self._apply(message, chunks or [])
+        with self._lock:
+            self.messages[(channel, message["ts"])] = message
+        return {"ok": True, "channel": channel, "ts": message["ts"]}
+
+    def _chat_appendStream(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            message, error = self._streaming_message(ws, params)
+            if error is None and message is not None:
+                mode = "markdown" if "markdown_text" in params else "chunks"
+                if mode != message["stream_mode"]:
+                    error = "streaming_mode_mismatch"
+            if error is None:
+                chunks, error = self._chunks(params)
+                if error is None and not chunks:
+                    error = "markdown_text_or_chunks_required"
+            if error is not None or message is None:
+                return {"ok": False, "error": error}
+            self._apply(message, chunks or [])
+            message["edits"] += 1
+            return {"ok": True, "channel": params["channel"], "ts": params["ts"]}
+
+    def _chat_stopStream(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            message, error = self._streaming_message(ws, params)
+            if error is None:
+                chunks, error = self._chunks(params)
+            blocks = self._json_arg(params.get("blocks")) if params.get("blocks") is not None else []
+            if error is None and not isinstance(blocks, list):
+                error = "invalid_blocks"
+            if error is None and len(blocks) > 50:
+                error = "msg_blocks_too_many"
+            if error is not None or message is None:
+                return {"ok": False, "error": error}
+            self._apply(message, chunks or [])
+            message["blocks"] = blocks
+            message["streaming_state"] = "completed"
+            message["edits"] += 1
+            shown = {k: message[k] for k in ("ts", "text", "blocks", "thread_ts", "bot_id", "streaming_state")}
+        return {"ok": True, "channel": params["channel"], "ts": params["ts"], "message": shown}
+
+    # -- App Home and modals -----------------------------------------------------------------
+
+    def _view(self, ws: Workspace, view: Any, kind: str) -> tuple[dict[str, Any] | None, str | None]:
+        view = self._json_arg(view)
+        if not isinstance(view, dict) or view.get("type") != kind or not isinstance(view.get("blocks"), list):
+            return None, "invalid_arguments"
+        if len(view["blocks"]) > 100:
+            return None, "invalid_arguments"
+        if kind == "modal" and not (view.get("title") or {}).get("text"):
+            return None, "invalid_arguments"
+        if len(json.dumps(view)) > 250_000:
+            return None, "view_too_large"
+        shown = {
+            "id": f"V{next(self._ids):08d}",
+            "team_id": ws.team_id,
+            "type": kind,
+            "blocks": view["blocks"],
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{time.time():.7f}",
+            "title": view.get("title"),
+            "submit": view.get("submit"),
+            "close": view.get("close"),
+            "app_id": "A0BOTKIT",
+            "bot_id": ws.bot_id,
+        }
+        return shown, None
+
+    def _views_publish(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("user_id"):
+            return {"ok": False, "error": "invalid_arguments"}
+        view, error = self._view(ws, params.get("view"), "home")
+        if error or view is None:
+            return {"ok": False, "error": error}
+        with self._lock:
+            self.views[(ws.team_id, params["user_id"])] = view
+        return {"ok": True, "view": view}
+
+    def _views_open(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+        trigger_id = params.get("trigger_id") or ""
+        with self._lock:
+            issued = self.triggers.pop(trigger_id, None)
+        if issued is None:
+            known = trigger_id.count(".") == 2
+            return {"ok": False, "error": "exchanged_trigger_id" if known else "invalid_trigger_id"}
+        if time.monotonic() - issued > self.trigger_ttl_s:
+            return {"ok": False, "error": "expired_trigger_id"}
+        view, error = self._view(ws, params.get("view"), "modal")
+        if error or view is None:
+            return {"ok": False, "error": error}
+        with self._lock:
+            self.modals.append(view)
+        return {"ok": True, "view": view}
 
     def _oauth(self, params: dict[str, Any], basic: tuple[str, str] | None) -> dict[str, Any]:
         client_id, secret = basic or (params.get("client_id"), params.get("client_secret"))
@@ -350,6 +623,8 @@ class FakeSlack:
                     self.wfile.write(body)
                     return
                 if method in fake.errors:
+                    with fake._lock:
+                        fake.calls.append(Call(method + ":error", params, token, None))
                     answer = {"ok": False, "error": fake.errors[method]}
                 else:
                     answer = fake.api(method, params, token, basic)

@@ -6,11 +6,15 @@ from __future__ import annotations
 import time
 
 from botkit.channels.slack import blocks as ids
+from botkit.channels.slack import messages
 from tests.slack.conftest import block_action, find_action, mention, message, slack_settings
 
 
-def test_mention_plans_renders_uploads_and_offers_buttons(fake_slack, make_bot, serve):
-    bot = make_bot(workers=True)
+def test_mention_plans_renders_uploads_and_offers_buttons(fake_slack, make_bot, serve, gated_engine):
+    # The engine holds the job after its last step until the status message showed the rendering:
+    # on a busy machine the watcher's first look at the log could come after the render, and the
+    # test then saw no progress edit at all (the race behind "1 failure in 2 runs")
+    bot = make_bot(workers=True, engine=gated_engine)
     server, channel = serve(bot, slack_settings(fake_slack))
     body = mention("T1", "C1", "a 1 second clip of a desk lamp for x")
     thread = body["event"]["ts"]
@@ -23,6 +27,12 @@ def test_mention_plans_renders_uploads_and_offers_buttons(fake_slack, make_bot, 
     conversation_id = fake_slack.wait_for(lambda: bot.find_conversation(f"slack:T1:C1:{thread}"), what="conversation")
     assert bot.repo.conversation(conversation_id)["channel"] == "slack"
     assert bot.repo.conversation(conversation_id)["owner"] == "slack:T1:UALICE"
+    rendering = messages.RENDERING.format(shot=1, shots=1, percent=100)
+    fake_slack.wait_for(
+        lambda: len(fake_slack.thread("C1", thread)) == 2 and fake_slack.thread("C1", thread)[1]["text"] == rendering,
+        what="the status message showing the rendering",
+    )
+    gated_engine.release()
 
     def uploaded():
         return [u for u in fake_slack.uploads.values() if u.get("channel") == "C1"]
@@ -48,9 +58,10 @@ def test_mention_plans_renders_uploads_and_offers_buttons(fake_slack, make_bot, 
     # one status message, edited through the stages, ending with the result buttons
     channel.service.watchers.join(job_id, timeout=30)
     status = fake_slack.thread("C1", thread)[1]
-    history = status["history"]
-    assert status["edits"] >= 2 and status["edits"] <= 12
-    assert any("Rendering" in text or "Cutting" in text for text in history)
+    shown = [status["posted"], *status["history"]]
+    assert rendering in shown
+    assert shown.index(rendering) < shown.index(messages.UPLOADING)
+    assert 2 <= status["edits"] <= 12
     assert status["text"].startswith(":white_check_mark: Done: x 1280x720")
     take = find_action(status, ids.TAKE)
     assert take is not None and take["value"] == conversation_id

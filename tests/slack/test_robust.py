@@ -23,6 +23,11 @@ MALFORMED = {
     "payload not json": ("payload=%7Bnope", "application/x-www-form-urlencoded"),
     "payload an array": ("payload=%5B1%5D", "application/x-www-form-urlencoded"),
     "form without payload": ("a=1&b=2", "application/x-www-form-urlencoded"),
+    # found by the fuzz below: Bolt itself fails on a user id that is a number
+    "numeric user": (
+        json.dumps({"type": "event_callback", "event_id": "Ev2", "event": {"type": "message", "user": 5}}),
+        "application/json",
+    ),
 }
 
 

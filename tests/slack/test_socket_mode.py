@@ -46,3 +46,39 @@ def test_socket_mode_acks_plans_and_ignores_redeliveries(fake_slack, make_bot):
     finally:
         handler.close()
         channel.close()
+
+
+def test_socket_mode_serves_the_assistant_and_the_settings_modal(fake_slack, make_bot):
+    from botkit.channels.slack import home
+    from tests.slack.conftest import assistant_started, dm, picked, typed, view_submission
+
+    sockets = fake_slack.start_socket_mode("xapp-1-test")
+    bot = make_bot()
+    channel, handler = socket_mode_handler(
+        bot, slack_settings(fake_slack, signing_secret=None, app_token="xapp-1-test")
+    )
+    handler.connect()
+    try:
+        fake_slack.wait_for(lambda: sockets.connections, what="socket connection")
+        started = assistant_started("T1", "D1")
+        thread = started["event"]["assistant_thread"]["thread_ts"]
+        sockets.push("events_api", started)
+        fake_slack.wait_for(lambda: fake_slack.prompts.get(("D1", thread)), what="greeting and prompts")
+        sockets.push("events_api", dm("T1", "D1", "a 1 second clip of a desk lamp for x", thread_ts=thread))
+        stream = fake_slack.wait_for(
+            lambda: [m for m in fake_slack.thread("D1", thread) if "streaming_state" in m], what="stream"
+        )[0]
+        assert stream["task_display_mode"] == "plan"
+
+        # a modal submission with a bad value is answered in the envelope's ack
+        values = {"colours": typed("red"), "platforms": picked("x"), "brand_name": typed("Lumo")}
+        bad = sockets.push("interactive", view_submission("T1", home.SETTINGS, values))
+        ack = fake_slack.wait_for(lambda: sockets.acks.get(bad), timeout=3, what="modal ack")
+        assert ack["payload"]["response_action"] == "errors" and "colours" in ack["payload"]["errors"]
+        values["colours"] = typed("#112233")
+        good = sockets.push("interactive", view_submission("T1", home.SETTINGS, values))
+        fake_slack.wait_for(lambda: good in sockets.acks, timeout=3, what="modal ack")
+        fake_slack.wait_for(lambda: channel.service.records.workspace("T1").get("brand_name") == "Lumo", what="saved")
+    finally:
+        handler.close()
+        channel.close()

@@ -59,3 +59,26 @@ def test_rate_limited_edits_are_retried_after_retry_after(fake_slack):
         "chat.update",
     ]
     assert fake_slack.messages[("C1", ts)]["text"] == "rendering"
+
+
+def test_a_caption_file_next_to_the_video_is_uploaded_with_it(fake_slack, make_bot, tmp_path):
+    """The render writes SubRip/WebVTT sidecars next to the MP4 when a video has narration; they go
+    into the thread with the video and its poster."""
+    from botkit.domain import Output
+
+    bot = make_bot()
+    settings = slack_settings(fake_slack)
+    client = web_client(settings, "xoxb-T1-token")
+    thread = client.chat_postMessage(channel="C1", text="the request")["ts"]
+    video, poster = tmp_path / "x.mp4", tmp_path / "x.png"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    poster.write_bytes(b"\x89PNG")
+    (tmp_path / "x.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n", encoding="utf-8")
+    record = JobRecord(job_id="j", conversation_id="c", team="T1", channel="C1", thread_ts=thread)
+    watcher = JobWatcher(bot, SlackRecords(bot.repo), record, client, settings)
+    output = Output(platform="x", path=str(video), width=64, height=64, fps=8, duration_s=1.0, poster=str(poster))
+    watcher.upload([output], "Done")
+    names = sorted(u["filename"] for u in fake_slack.uploads.values())
+    assert names == ["x-poster.png", "x.mp4", "x.srt"]
+    srt = next(u for u in fake_slack.uploads.values() if u["filename"] == "x.srt")
+    assert srt["data"].startswith(b"1\n00:00:00,000") and srt["title"] == "captions"

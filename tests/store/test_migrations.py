@@ -22,6 +22,8 @@ TABLES = {
     "inbound_events",
     "slack_workspaces",
     "slack_job_watches",
+    "slack_assistant_threads",
+    "job_feedback",
 }
 
 

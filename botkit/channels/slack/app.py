@@ -1,9 +1,10 @@
 """The Slack adapter: the Bolt app and its listeners, HTTP endpoints in FastAPI, and Socket Mode.
 
-The only module that imports ``slack_bolt``. Listeners translate Slack payloads into
-``SlackService`` calls; events are acknowledged at once (Bolt runs event listeners after the ack),
-commands and buttons call ``ack()`` before any work. Each event id is claimed in SQL before it is
-handled, so Slack's retries (``X-Slack-Retry-Num``) and duplicate deliveries never plan twice.
+With ``botkit.channels.slack.assistant`` (the AI-app listeners), the only modules that import
+``slack_bolt``. Listeners translate Slack payloads into ``SlackService`` calls; events are
+acknowledged at once (Bolt runs event listeners after the ack), commands, buttons and modal
+submissions call ``ack()`` before any work. Each event id is claimed in SQL before it is handled,
+so Slack's retries (``X-Slack-Retry-Num``) and duplicate deliveries never plan twice.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from botkit.bot import Bot
 from botkit.channels.slack import blocks as ids
-from botkit.channels.slack import messages
+from botkit.channels.slack import home, messages
+from botkit.channels.slack.assistant import listen_assistant
 from botkit.channels.slack.blocks import escape
 from botkit.channels.slack.service import Place, SlackService, clean_text
 from botkit.channels.slack.settings import SlackSettings
@@ -188,7 +190,6 @@ def _listen(app: App, service: SlackService) -> None:
 
         delivered(context, work)
 
-    @app.event("message")
     def on_message(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
         def work(lease: Lease | None, claim: Claim | None) -> None:
             if event.get("subtype") not in (None, "file_share", "thread_broadcast") or event.get("bot_id"):
@@ -213,6 +214,38 @@ def _listen(app: App, service: SlackService) -> None:
             )
 
         delivered(context, work)
+
+    # before the plain message listener: the Assistant middleware sees DM thread messages first
+    listen_assistant(app, service, delivered, _place, on_message)
+    app.event("message")(on_message)
+
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any], context: Any, client: WebClient) -> None:
+        def work(lease: Lease | None, claim: Claim | None) -> None:
+            if event.get("tab") == "home" and event.get("user"):
+                service.publish_home(client, context.team_id or "", event["user"])
+
+        delivered(context, work)
+
+    @app.action(home.EDIT)
+    def on_edit_settings(ack: Any, body: dict[str, Any], context: Any, client: WebClient) -> None:
+        ack()
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=service.settings_modal(context.team_id or ""))
+        except SlackApiError as exc:  # an expired trigger (the click took too long to reach us)
+            logger.warning("could not open the settings modal", extra={"error": exc.response.get("error")})
+
+    @app.view(home.SETTINGS)
+    def on_settings(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient) -> None:
+        team = context.team_id or ""
+        errors = service.save_settings(team, (view.get("state") or {}).get("values") or {})
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        user = (body.get("user") or {}).get("id")
+        if user:
+            service.publish_home(client, team, user)
 
     @app.command("/video")
     def on_video(ack: Any, command: dict[str, Any], context: Any, client: WebClient, respond: Any) -> None:
@@ -248,11 +281,17 @@ def _listen(app: App, service: SlackService) -> None:
         container = body.get("container") or {}
         message_ts = container.get("message_ts") or message.get("ts")
         thread = message.get("thread_ts") or container.get("thread_ts") or message_ts
-        place = _place(client, context, body["channel"]["id"], thread, (body.get("user") or {}).get("id"))
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+        if not channel or not thread:
+            logger.info("button outside a message ignored", extra={"action_id": action.get("action_id")})
+            return
+        place = _place(client, context, channel, thread, (body.get("user") or {}).get("id"))
         value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
         delivery = f"action:{action.get('action_ts')}"
         try:
-            if action["action_id"] == ids.APPROVE:
+            if action["action_id"] == ids.FEEDBACK:
+                service.feedback(place, value)
+            elif action["action_id"] == ids.APPROVE:
                 service.approve(place, value, message_ts=message_ts, blocks=message.get("blocks") or [])
             elif action["action_id"] == ids.CANCEL:
                 service.cancel(place, value, message_ts=message_ts, blocks=message.get("blocks") or [])
@@ -305,7 +344,12 @@ def mount(fastapi_app: FastAPI, bot: Bot, settings: Any = None) -> SlackChannel 
         if problem is not None:
             logger.info("malformed slack delivery: %s", problem)
             return JSONResponse({"error": problem}, 400)
-        bolt_request = to_bolt_request(request, body)
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:
+            # Bolt reads ids out of the payload while building its request ("user": 5 breaks it)
+            logger.info("slack delivery bolt cannot read: %s", exc)
+            return JSONResponse({"error": "this delivery's payload could not be handled"}, 400)
         answer = await asyncio.to_thread(app.dispatch, bolt_request)
         if answer.status >= 500:  # a signed payload our listeners could not use (logged by on_error)
             return JSONResponse({"error": "this delivery's payload could not be handled"}, 400)

@@ -117,3 +117,31 @@ def result_blocks(text: str, conversation_id: str, plan: ShotPlan) -> list[Block
 
 def describe_outputs(outputs: list[Output]) -> str:
     return ", ".join(f"{o.platform} {o.width}x{o.height} {o.duration_s:.1f} s" for o in outputs) or "no videos"
+
+
+FEEDBACK = "botkit_feedback"
+
+
+def feedback_block(job_id: str) -> Block:
+    """Thumbs up / down under a finished video (a ``context_actions`` block of ``feedback_buttons``);
+    the value names the verdict and the job it is about."""
+    return {
+        "type": "context_actions",
+        "block_id": f"botkit_feedback_{job_id[:16]}",
+        "elements": [
+            {
+                "type": "feedback_buttons",
+                "action_id": FEEDBACK,
+                "positive_button": {
+                    "text": {"type": "plain_text", "text": "👍"},
+                    "value": f"positive:{job_id}",
+                    "accessibility_label": messages.FEEDBACK_POSITIVE,
+                },
+                "negative_button": {
+                    "text": {"type": "plain_text", "text": "👎"},
+                    "value": f"negative:{job_id}",
+                    "accessibility_label": messages.FEEDBACK_NEGATIVE,
+                },
+            }
+        ],
+    }

@@ -3,6 +3,11 @@
 One botkit conversation per Slack thread (external key ``slack:<team>:<channel>:<thread ts>``);
 a later message in the thread revises the latest plan. Every reply goes into the thread; a refused
 request or a failure becomes a short message there, never silence.
+
+In an AI-app (assistant) thread the same turn also sets the thread's status line while it plans,
+titles the thread after the plan, and reports the render as a streamed message. The workspace's
+brand kit and defaults (its App Home settings) reach the planner for every turn, in any thread;
+in an assistant thread the workspace is the one of the channel the user is looking at.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ from slack_sdk.errors import SlackApiError
 from botkit.agent.revise import UnclearRevision, revise
 from botkit.agent.suggest import SUGGESTIONS
 from botkit.bot import Bot, Turn
-from botkit.channels.slack import messages
+from botkit.channels.slack import home, messages
 from botkit.channels.slack.blocks import escape, plan_blocks
 from botkit.channels.slack.files import download_images
-from botkit.channels.slack.records import JobRecord, SlackRecords
+from botkit.channels.slack.records import AssistantThread, JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
-from botkit.channels.slack.watcher import Watchers
+from botkit.channels.slack.watcher import TRANSIENT, Watchers, error_of
+from botkit.channels.slack.workspace import WorkspaceSettings
 from botkit.errors import InputError
+from botkit.provenance.disclosure import assistant_intro
 from botkit.store.inbound import Delivery
 
 logger = logging.getLogger(__name__)
@@ -59,6 +66,15 @@ class Place:
     thread_ts: str
     user: str | None = None
     files: list[dict[str, Any]] = field(default_factory=list)
+    assistant: AssistantThread | None = None  # set in an AI-app thread: its context
+    status_ok: bool = True  # False once Slack refused this place's status line
+
+    @property
+    def settings_team(self) -> str:
+        """Whose brand kit applies: in an assistant thread, the workspace of the channel the user
+        is looking at (Enterprise Grid: it may differ from the app's); else this one."""
+        context = self.assistant.context if self.assistant else {}
+        return str(context.get("team_id") or self.team)
 
 
 class SlackService:
@@ -104,6 +120,9 @@ class SlackService:
         handler of the same delivery that died had recorded (its turn is presented, not planned again)."""
         request = clean_text(text)
         resumed = (progress or {}).get("turn")
+        if place.assistant is None:
+            place.assistant = self.records.thread(place.channel, place.thread_ts)
+        self.set_status(place, messages.STATUS_PLANNING)
         try:
             if isinstance(resumed, dict):
                 plan_id = resumed["plan_id"]
@@ -127,6 +146,7 @@ class SlackService:
         if turn is None:
             self.say(place, messages.EMPTY_REQUEST)
             return None
+        self.set_title(place, turn.plan.title)
         try:
             self.present(place, turn, delivery=delivery)
         except Exception as exc:  # the plan is stored; say that it could not be shown or queued
@@ -142,31 +162,54 @@ class SlackService:
             request = "animate these panels" if len(images) > 1 else "a product shot of this"
         if not request:
             return None
-        if conversation_id is not None:
-            return self.bot.follow_up(conversation_id, request, images=images, skill=skill, delivery=held)
-        return self.bot.plan(
-            request,
-            images=images,
-            skill=skill,
-            channel="slack",
-            external_key=external_key(place.team, place.channel, place.thread_ts),
-            owner=f"slack:{place.team}:{place.user}" if place.user else f"slack:{place.team}",
-            delivery=held,
-        )
+        # the workspace's brand kit and defaults, for this turn only (other workspaces plan meanwhile)
+        with self.bot.planner.skills.scoped_configs(self.skill_configs(place)):
+            if conversation_id is not None:
+                return self.bot.follow_up(conversation_id, request, images=images, skill=skill, delivery=held)
+            return self.bot.plan(
+                request,
+                images=images,
+                skill=skill,
+                channel="slack",
+                external_key=external_key(place.team, place.channel, place.thread_ts),
+                owner=f"slack:{place.team}:{place.user}" if place.user else f"slack:{place.team}",
+                delivery=held,
+            )
 
     def present(self, place: Place, turn: Turn, *, delivery: str) -> str | None:
-        """Post the plan into the thread; submit the job unless the workspace approves first."""
-        approval = self.approval_required(place.team)
-        self.post(
-            place,
-            escape(turn.plan.summary()),
-            plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=approval),
-        )
-        if approval:
-            return None
-        return self.start_job(place, turn, idempotency_key=f"slack:{delivery}")
+        """Show the plan and submit the job, unless it waits for a go-ahead.
 
-    def start_job(self, place: Place, turn: Turn, *, idempotency_key: str) -> str:
+        The seam for "preview first": ``awaits_go_ahead`` decides whether this plan renders now.
+        Today the go-ahead is the workspace's Approve setting and the plan message carries the
+        Approve button (``approve`` starts the job); a preview renders here instead, with its own
+        buttons, and its approval calls ``start_job`` the same way."""
+        if self.awaits_go_ahead(place, turn):
+            self.post(
+                place,
+                escape(turn.plan.summary()),
+                plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=True),
+            )
+            return None
+        stream = self.streams_in(place)
+        if not stream:  # a streamed reply starts with the plan itself
+            self.post(
+                place,
+                escape(turn.plan.summary()),
+                plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=False),
+            )
+        return self.start_job(place, turn, idempotency_key=f"slack:{delivery}", stream=stream)
+
+    def awaits_go_ahead(self, place: Place, turn: Turn) -> bool:
+        return self.approval_required(place.settings_team)
+
+    def streams_in(self, place: Place) -> bool:
+        """Does this place get its progress as a streamed message (``SLACK_STREAM_REPLIES``)?"""
+        if not place.user:  # a stream is addressed to the person who asked
+            return False
+        mode = self.settings.stream_replies
+        return mode == "always" or (mode == "assistant" and place.assistant is not None)
+
+    def start_job(self, place: Place, turn: Turn, *, idempotency_key: str, stream: bool = False) -> str:
         """A durable job (one per key, however often Slack delivers) and one watcher for it."""
         job_id = self.bot.submit(turn, idempotency_key=idempotency_key)
         record = JobRecord(
@@ -175,6 +218,9 @@ class SlackService:
             team=place.team,
             channel=place.channel,
             thread_ts=place.thread_ts,
+            user=place.user,
+            assistant=place.assistant is not None,
+            streaming=stream,
         )
         if self.records.claim_job(record):
             self.watchers.watch(record, place.client)
@@ -201,7 +247,152 @@ class SlackService:
         return messages.APPROVAL_SETTING.format(state=value)
 
     def approval_required(self, team: str) -> bool:
-        return bool(self.records.workspace(team).get("approve_before_render", self.settings.approve_before_render))
+        setting = self.workspace_settings(team).approve_before_render
+        return self.settings.approve_before_render if setting is None else setting
+
+    # -- the workspace's brand kit and defaults ---------------------------------------------
+
+    def workspace_settings(self, team: str) -> WorkspaceSettings:
+        """The stored settings; a value that no longer validates (an older botkit wrote it, or a
+        hand edit) is dropped with a warning rather than breaking every turn."""
+        stored = self.records.workspace(team)
+        try:
+            return WorkspaceSettings.model_validate(stored)
+        except ValueError:
+            logger.warning(
+                "stored slack workspace settings do not validate; using the valid ones", extra={"team": team}
+            )
+            kept = {}
+            for key, value in stored.items():
+                try:
+                    WorkspaceSettings.model_validate({key: value})
+                except ValueError:
+                    continue
+                kept[key] = value
+            return WorkspaceSettings.model_validate(kept)
+
+    def skill_configs(self, place: Place) -> dict[str, dict[str, Any]]:
+        return self.workspace_settings(place.settings_team).skill_configs(self.bot.planner.skills)
+
+    def save_settings(self, team: str, values: dict[str, Any]) -> dict[str, str]:
+        """The settings modal's submission: stored when valid, else the errors per input block."""
+        parsed, errors = home.read_submission(values)
+        if parsed is None:
+            return errors
+        # checked by the skills too (the marketing BrandKit's rules), so no plan fails on it later
+        try:
+            with self.bot.planner.skills.scoped_configs(parsed.skill_configs(self.bot.planner.skills)):
+                pass
+        except InputError as exc:
+            return {"brand_name": str(exc)[:150]}
+        self.records.update_workspace(team, **parsed.model_dump(include=set(home.INPUTS.values())))
+        logger.info("slack workspace settings saved", extra={"team": team})
+        return {}
+
+    def home_view(self, team: str) -> dict[str, Any]:
+        return home.home_view(
+            self.workspace_settings(team),
+            self.records.recent_videos(team),
+            approve_default=self.settings.approve_before_render,
+            name=self.settings.bot_name,
+        )
+
+    def settings_modal(self, team: str) -> dict[str, Any]:
+        return home.settings_modal(self.workspace_settings(team), approve_default=self.settings.approve_before_render)
+
+    def publish_home(self, client: Any, team: str, user: str) -> None:
+        try:
+            client.views_publish(user_id=user, view=self.home_view(team))
+        except SlackApiError as exc:  # e.g. not_enabled: the app has no Home tab
+            logger.warning("could not publish the home tab", extra={"team": team, "error": error_of(exc)})
+
+    # -- assistant threads ------------------------------------------------------------------
+
+    def suggested_prompts(self, team: str) -> list[dict[str, str]]:
+        """One prompt per installed skill (Slack shows at most 4: the planner's default skill first,
+        then by routing priority), in the workspace's words: its brand name as the subject and its
+        default platform where it set one."""
+        settings = self.workspace_settings(team)
+        subject = settings.brand_name or "our new product"
+        planner = self.bot.planner  # the LLM planner keeps its offline fallback's default
+        default = getattr(planner, "default_skill", None) or getattr(
+            getattr(planner, "offline", None), "default_skill", None
+        )
+        skills = sorted(self.bot.planner.skills, key=lambda skill: (skill.name != default, skill.priority, skill.name))
+        prompts = []
+        for skill in skills[:4]:
+            defaults = skill.defaults
+            seconds = defaults.total_s or defaults.shot_s * defaults.shots
+            platform = (settings.default_platforms or list(defaults.platforms) or ["youtube"])[0]
+            label = (skill.label or skill.name).lower()
+            # the skill's name first: ``split_command`` sends the prompt to that very skill
+            message = f"{skill.name} " + messages.PROMPT.format(
+                seconds=seconds, label=label, platform=platform, subject=subject
+            )
+            prompts.append({"title": (skill.label or skill.name)[:75], "message": message[:1000]})
+        return prompts
+
+    def start_thread(self, place: Place, context: dict[str, Any]) -> None:
+        """A user opened the assistant: remember the thread and its context, say hello (the bot is
+        an AI assistant), offer prompts. A workspace that refuses prompts still gets the hello."""
+        thread = AssistantThread(
+            channel=place.channel, thread_ts=place.thread_ts, team=place.team, user=place.user, context=context
+        )
+        self.records.save_thread(thread)
+        place.assistant = thread
+        self.say(place, assistant_intro(self.settings.bot_name))
+        try:
+            place.client.assistant_threads_setSuggestedPrompts(
+                channel_id=place.channel,
+                thread_ts=place.thread_ts,
+                title=messages.PROMPTS_TITLE,
+                prompts=self.suggested_prompts(place.settings_team),
+            )
+        except SlackApiError as exc:
+            logger.info("suggested prompts refused", extra={"team": place.team, "error": error_of(exc)})
+
+    def change_context(self, place: Place, context: dict[str, Any]) -> None:
+        """The user moved to another channel while the assistant is open: later turns use it."""
+        known = self.records.thread(place.channel, place.thread_ts)
+        self.records.save_thread(
+            AssistantThread(
+                channel=place.channel,
+                thread_ts=place.thread_ts,
+                team=known.team if known else place.team,
+                user=place.user or (known.user if known else None),
+                context=context,
+            )
+        )
+
+    def set_status(self, place: Place, text: str) -> None:
+        """The assistant thread's status line; Slack refusing it never stops the turn."""
+        if place.assistant is None or not place.status_ok:
+            return
+        try:
+            place.client.assistant_threads_setStatus(channel_id=place.channel, thread_ts=place.thread_ts, status=text)
+        except SlackApiError as exc:
+            place.status_ok = error_of(exc) in TRANSIENT
+            logger.info("status line refused", extra={"team": place.team, "error": error_of(exc)})
+
+    def set_title(self, place: Place, title: str) -> None:
+        if place.assistant is None:
+            return
+        try:
+            place.client.assistant_threads_setTitle(
+                channel_id=place.channel, thread_ts=place.thread_ts, title=title[:255]
+            )
+        except SlackApiError as exc:
+            logger.info("thread title refused", extra={"team": place.team, "error": error_of(exc)})
+
+    # -- feedback ---------------------------------------------------------------------------
+
+    def feedback(self, place: Place, value: str) -> str:
+        """A thumbs up or down on a finished video, stored with its job."""
+        verdict, _, job_id = value.partition(":")
+        voter = f"slack:{place.team}:{place.user}" if place.user else f"slack:{place.team}"
+        self.records.feedback.record(job_id, voter, verdict, channel="slack")
+        logger.info("slack feedback", extra={"job_id": job_id, "value": verdict})
+        return verdict
 
     # -- buttons ----------------------------------------------------------------------------
 
@@ -210,6 +401,8 @@ class SlackService:
         turn = Turn(conversation_id=conversation_id, plan_id=plan_id, plan=self.bot.repo.get_plan(plan_id))
         if message_ts:
             self.edit_actions(place, message_ts, blocks, messages.APPROVED_BY.format(user=place.user))
+        # the plan is on screen already: progress goes to a status message, not a second plan
+        place.assistant = self.records.thread(place.channel, place.thread_ts)
         return self.start_job(place, turn, idempotency_key=f"slack:approve:{plan_id}")
 
     def cancel(self, place: Place, value: str, *, message_ts: str | None, blocks: list[dict[str, Any]]) -> None:

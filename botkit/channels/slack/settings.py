@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SCOPES = [
     "app_mentions:read",
+    "assistant:write",
     "channels:history",
     "groups:history",
     "im:history",
@@ -40,6 +43,18 @@ class SlackSettings(BaseSettings):
     poll_s: float = Field(default=0.5, gt=0, description="How often a job watcher reads the job's event log.")
     max_file_bytes: int = Field(default=20 * 1024 * 1024, description="Largest image a thread may share.")
     max_event_bytes: int = Field(default=1024 * 1024, description="Largest delivery /slack/events reads.")
+    stream_replies: Literal["assistant", "always", "never"] = Field(
+        default="assistant",
+        description="Where progress is a streamed message (plan, one task per shot): AI-app threads, "
+        "every thread, or nowhere (a status message edited with chat.update).",
+    )
+    stream_max_age_s: float = Field(
+        default=240.0,
+        gt=0,
+        description="A stream older than this hands over to a status message (Slack ends "
+        "streams about five minutes after they start).",
+    )
+    bot_name: str = Field(default="botkit", max_length=80, description="How the bot names itself when it says hello.")
     delivery_lease_s: float = Field(
         default=30.0, gt=0, description="An event whose handler stopped renewing its claim this long is taken over."
     )
