@@ -36,7 +36,7 @@ def labels() -> list[dict[str, Any]]:
 
 
 def clear_caches() -> None:
-    from botkit.agent import content, reading, subject, timing
+    from botkit.agent import reading, recall, subject, timing
     from botkit.skills import text
 
     for cached in (
@@ -44,7 +44,7 @@ def clear_caches() -> None:
         subject.production_spans,
         subject.content,
         timing.read_timing,
-        content.content_words,
+        recall.content_words,
         text.fold_with_positions,
     ):
         cached.cache_clear()

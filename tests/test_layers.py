@@ -9,7 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "botkit"
 
-BELOW_RENDER = {"domain", "errors", "engine", "post", "quality", "store", "skills", "settings"}
+BELOW_RENDER = {
+    "domain", "errors", "engine", "post", "quality", "store", "skills", "settings", "audio", "media", "provenance"
+}
 ALLOWED: dict[str, set[str]] = {
     "domain": set(),
     "errors": set(),
@@ -19,6 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"domain", "errors"},
     "post": {"domain", "errors"},
     "quality": {"domain", "errors"},
+    "audio": {"domain", "errors", "post"},
+    "media": {"domain", "engine", "errors", "post"},
+    "provenance": {"domain", "errors", "post", "settings"},
     "skills": {"domain", "errors"},
     "agent": {"domain", "errors", "skills", "prompts"},
     "render": BELOW_RENDER,

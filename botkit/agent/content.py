@@ -11,7 +11,6 @@ No segmenter model: the lists below are the whole method, so a miss is a missing
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from botkit.agent import languages, words
 
@@ -134,22 +133,6 @@ def words_of(text: str, language: str | None = None) -> list[str]:
     return list(unique.values())
 
 
-@lru_cache(maxsize=256)
-def content_words(text: str) -> tuple[str, ...]:
-    """The content words of a request: "a detective walks through the rain at night with a
-    flashlight, 10 s for TikTok" -> (detective, walks, rain, night, flashlight). Shot markers
-    ("panel 2", "第二格") and lengths said of one shot are not content; what is said of it is."""
-    from botkit.agent import reading  # reading uses this module's word lists
-
-    read = reading.read(text)
-    pieces = [read.description, *(note.content for note in read.notes.values())]
-    # "comment réinitialiser la box: ...": the how-to marker opening a segment is not content
-    pieces = [
-        re.sub(words.HOW_TO_PATTERN, "", part.strip()) for piece in pieces for part in re.split(r"[:：\n]", piece)
-    ]
-    return tuple(words_of("\n".join(piece for piece in pieces if piece), read.language))
-
-
 def _stem_match(word: str, tokens: set[str]) -> bool:
     # "walks" is kept by "walking", "castle" by "castles": the same stem, a different ending
     if word in tokens:
@@ -185,9 +168,3 @@ def is_kept(word: str, prompts: str) -> bool:
         return _cjk_present(folded, prompts)
     tokens = set(re.findall(r"[^\W_][\w-]*", prompts))  # "d'oliva" is "d" and "oliva"
     return _stem_match(folded, tokens)
-
-
-def missing_words(text: str, prompts: list[str]) -> list[str]:
-    """The request's content words that none of ``prompts`` keeps, in the user's spelling."""
-    joined = words.fold(" \n ".join(prompts))
-    return [word for word in content_words(text) if not is_kept(word, joined)]

@@ -23,7 +23,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from botkit.agent import content, guard, reading, timing
+from botkit.agent import guard, reading, recall, timing
 from botkit.agent.offline import OfflinePlanner, PlanRequest, check_content, check_request, parse_args, parse_config
 from botkit.domain import DEFAULT_NEGATIVE_PROMPT, PLATFORM_IDS, Limits, PlatformId, Shot, ShotMode, ShotPlan
 from botkit.prompts import load_template
@@ -203,7 +203,7 @@ class LLMPlanner:
         """What the plan leaves out of the request: content words no prompt keeps, and lengths the
         request gives single shots ("panel 2 lasts 5 seconds") that the plan does not."""
         problems = []
-        missing = content.missing_words(text, [shot.prompt for shot in plan.shots])
+        missing = recall.missing_words(text, [shot.prompt for shot in plan.shots])
         if missing:
             problems.append(self.prompts["missing_words"].format(words=", ".join(missing[:30])))
         folded = reading.words.fold(text)

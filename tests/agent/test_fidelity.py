@@ -31,8 +31,9 @@ import pytest
 
 from botkit.agent import OfflinePlanner, PlanRequest
 from botkit.agent.config import LLMSettings, make_planner
-from botkit.agent.content import content_words, is_kept
+from botkit.agent.content import is_kept
 from botkit.agent.llm import LLMPlanner
+from botkit.agent.recall import content_words
 from botkit.domain import ShotPlan
 from botkit.skills.text import fold
 
@@ -325,7 +326,7 @@ if __name__ == "__main__":  # python tests/agent/test_fidelity.py: the report
 
 def test_offline_plans_keep_every_word_the_llm_check_asks_for() -> None:
     """The offline planner and the LLM planner's check agree: an offline plan is never 'missing words'."""
-    from botkit.agent.content import missing_words
+    from botkit.agent.recall import missing_words
 
     planner = OfflinePlanner()
     misses = []
