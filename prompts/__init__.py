@@ -1,1 +1,0 @@
-"""Versioned prompt templates (data). Shipped in the wheel as ``botkit_prompts``."""
