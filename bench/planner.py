@@ -7,8 +7,9 @@ The requests are the labelled sets in tests/agent (fidelity, its hold-out and th
 
     .venv/bin/python bench/planner.py [--repeats 5] [--baseline /tmp/botkit-before]
 
-A baseline checkout: ``git archive REV botkit skills prompts | tar -x -C /tmp/botkit-before``, then
-in it ``ln -s skills botkit_skills && ln -s prompts botkit_prompts`` (the installed package names).
+A baseline checkout: ``git archive REV botkit | tar -x -C /tmp/botkit-before`` (since the skills,
+prompts and migrations moved under ``botkit/``; an older REV also needs ``skills prompts`` and, in
+the copy, ``ln -s skills botkit_skills && ln -s prompts botkit_prompts``).
 """
 
 from __future__ import annotations

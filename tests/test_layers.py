@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "channels": BELOW_RENDER | {"render", "jobs", "agent", "uploads", "bot"},
     "testing": BELOW_RENDER | {"agent", "bot", "testing.tiny"},
     "testing.tiny": {"engine", "domain", "errors"},
+    "store.migrations": {"store", "settings"},  # env.py: the alembic CLI builds Settings for the URL
     "__main__": {"channels"},
 }
 
@@ -47,6 +48,8 @@ def layer(module: str) -> str:
     parts = module.split(".")
     if parts[1:3] == ["testing", "tiny"]:
         return "testing.tiny"
+    if parts[1:3] == ["store", "migrations"]:
+        return "store.migrations"
     return parts[1] if len(parts) > 1 else "botkit"
 
 

@@ -31,10 +31,10 @@ def test_wheel_carries_code_and_data(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("botkit-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for expected in [
-        "botkit_skills/marketing.py",
-        "botkit_prompts/offline/v1.toml",
-        "botkit_migrations/env.py",
-        "botkit_migrations/versions/0001_initial_schema.py",
+        "botkit/skills/builtin/marketing.py",
+        "botkit/prompts/offline/v1.toml",
+        "botkit/store/migrations/env.py",
+        "botkit/store/migrations/versions/0001_initial_schema.py",
         "botkit/engine/embedded/weights/model_index.json",
         "botkit/engine/embedded/weights/transformer/diffusion_pytorch_model.safetensors",
         "botkit/post/fonts/DejaVuSans-Bold.ttf",

@@ -1,4 +1,4 @@
-"""Loads versioned prompt templates from the ``prompts/`` folder (``botkit_prompts`` when installed)."""
+"""Versioned prompt templates (TOML data in this package's folders) and their loader."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 
 @cache
 def load_template(name: str) -> dict[str, Any]:
-    """``load_template("offline/v1")`` -> the parsed ``prompts/offline/v1.toml``."""
+    """``load_template("offline/v1")`` -> the parsed ``botkit/prompts/offline/v1.toml``."""
     folder, _, version = name.rpartition("/")
-    node = resources.files("botkit_prompts")
+    node = resources.files(__name__)
     for part in folder.split("/") if folder else []:
         node = node / part
     return tomllib.loads((node / f"{version}.toml").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Runs the Alembic migrations in ``alembic/`` (``botkit_migrations`` when installed).
+"""Runs the Alembic migrations shipped in ``botkit/store/migrations/``.
 
 Every start checks for pending migrations, and usually there are none: ``pending`` compares the
 database's ``alembic_version`` with the heads of the revision files (read as text, not imported),
@@ -30,14 +30,14 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ig
 
 
 def script_location() -> Path:
-    """The migrations folder. It has no ``__init__.py`` (it must not shadow the ``alembic``
-    library), so it is a namespace package: take its directory that holds ``env.py``."""
-    import botkit_migrations
+    """The migrations folder (``env.py``, ``versions/``), found through importlib.resources so an
+    installed wheel and a checkout behave the same."""
+    from importlib import resources
 
-    for entry in botkit_migrations.__path__:
-        if (Path(entry) / "env.py").is_file():
-            return Path(entry)
-    raise FileNotFoundError("botkit's migrations (env.py) are not installed")
+    folder = Path(str(resources.files("botkit.store") / "migrations"))
+    if not (folder / "env.py").is_file():
+        raise FileNotFoundError(f"botkit's migrations (env.py) are not installed in {folder}")
+    return folder
 
 
 def _declared(path: Path) -> tuple[str | None, tuple[str, ...]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from botkit_skills.marketing import MarketingSkill
-from botkit_skills.social import SocialSkill
-from botkit_skills.storyboard import StoryboardSkill
-from botkit_skills.training import TrainingSkill
+from botkit.skills.builtin.marketing import MarketingSkill
+from botkit.skills.builtin.social import SocialSkill
+from botkit.skills.builtin.storyboard import StoryboardSkill
+from botkit.skills.builtin.training import TrainingSkill
 
 from botkit.domain import ShotMode
 from botkit.testing import SkillHarness

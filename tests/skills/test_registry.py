@@ -112,7 +112,7 @@ def test_the_readme_example_skill_is_valid_and_plans() -> None:
     import re
     from pathlib import Path
 
-    import botkit_skills
+    import botkit.skills.builtin as botkit_skills
 
     readme = Path(botkit_skills.__file__).with_name("README.md").read_text(encoding="utf-8")
     code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
