@@ -7,17 +7,28 @@ BotkitError
 │   └── Cancelled       a render was cancelled by its caller
 ├── PostError           ffmpeg / post-processing failed
 └── StoreError          the database or asset store failed
+
+Each class carries the HTTP status a web channel answers it with (``http_status``) and, where the
+message is for the log rather than the caller, the text the caller gets instead (``public_message``).
+Subclasses elsewhere (web tokens, job limits, stale revisions) set their own.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 
 class BotkitError(Exception):
     """Root of every error botkit raises on purpose."""
 
+    http_status: ClassVar[int] = 500
+    public_message: ClassVar[str | None] = None  # None: the message itself is fit for the caller
+
 
 class InputError(BotkitError, ValueError):
     """The user's input is not acceptable; the message says what is allowed."""
+
+    http_status = 400
 
 
 class PlanLimitError(InputError):
@@ -38,3 +49,6 @@ class PostError(BotkitError):
 
 class StoreError(BotkitError):
     """The database or asset store failed."""
+
+    http_status = 503
+    public_message = "the database is not available right now; try again shortly"

@@ -33,6 +33,9 @@ DEFAULT_LEASE_S = 30.0
 class LeaseLost(StoreError):
     """The caller's lease on a delivery key ran out and someone else holds it now."""
 
+    http_status = 409
+    public_message = "another request with this Idempotency-Key took over; retry to get its answer"
+
 
 def new_holder() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"

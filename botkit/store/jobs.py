@@ -26,6 +26,8 @@ ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
 class TooManyJobs(InputError):
     """The owner has as many queued or running jobs as allowed (HTTP 429)."""
 
+    http_status = 429
+
     def __init__(self, message: str, active: int, limit: int, retry_after_s: float = 10.0) -> None:
         super().__init__(message)
         self.active = active

@@ -20,6 +20,9 @@ class StaleRevision(StoreError):
     """The plan a follow-up was built on is no longer the latest: another turn landed first.
     The caller revises the new latest plan and tries again."""
 
+    http_status = 409  # rare (other messages kept landing first); the client retries
+    public_message = "the conversation changed while this message was planned; send it again"
+
 
 @dataclass(frozen=True)
 class NewAsset:

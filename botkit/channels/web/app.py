@@ -6,62 +6,33 @@ routes to the app ``create_app`` returns (``app.include_router(...)`` or ``app.m
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import anyio
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
+from fastapi.responses import Response
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from botkit.bot import Bot
-from botkit.errors import BotkitError, InputError, StoreError
-from botkit.jobs.service import TooManyJobs
+from botkit.errors import InputError
 from botkit.settings import Settings
-from botkit.store.inbound import LeaseLost
-from botkit.store.repo import StaleRevision
 from botkit.store.sweep import Janitor
 
-from .api import Busy, NotFound, UnsupportedUpload, UploadTooLarge, WebApi
 from .auth import authenticate
+from .errors import botkit_error_response, error_response, install_error_handlers
 from .options import WebOptions
-from .ratelimit import RateLimited
+from .routes import assets, conversations, events, jobs, pages, tokens
+from .services import WebServices
 from .sites import SiteDirectory
-from .tokens import AuthError, ForbiddenError
 
 logger = logging.getLogger(__name__)
 
-STATIC = Path(__file__).parent / "static"
 ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key, Last-Event-ID, Range"
 EXPOSE_HEADERS = "Content-Range, Content-Length, Accept-Ranges, Retry-After"
-
-
-def status_of(exc: InputError) -> int:
-    for kind, status in (
-        (NotFound, 404),
-        (AuthError, 401),
-        (ForbiddenError, 403),
-        (RateLimited, 429),
-        (TooManyJobs, 429),
-        (UploadTooLarge, 413),
-        (UnsupportedUpload, 415),
-        (Busy, 409),
-    ):
-        if isinstance(exc, kind):
-            return status
-    return 400
-
-
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
 class BodyTooLarge(Exception):
@@ -143,10 +114,7 @@ class SiteHeaders:
             try:  # the token first: a body nobody may send is never read
                 authenticate(HTTPConnection(scope), self.sites)
             except InputError as exc:
-                status = status_of(exc)
-                await answer(
-                    error_response(status, str(exc), {"WWW-Authenticate": "Bearer"} if status == 401 else None)
-                )
+                await answer(botkit_error_response(exc))
                 return
         cap = self.body_cap(path, headers)
         length = headers.get("content-length")
@@ -201,7 +169,6 @@ def create_app(
     when the server starts and stops it (finishing the current render) when the server stops."""
     options = options or WebOptions.from_settings(settings)
     sites = SiteDirectory(bot.repo.sessions)
-    api = WebApi(bot, sites, options)
     janitor = Janitor(bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s)
 
     @asynccontextmanager
@@ -222,73 +189,10 @@ def create_app(
         version="1",
         description="Chat with a video bot: send messages, stream progress by SSE, fetch the videos.",
     )
-    app.state.bot = bot
-    app.state.settings = settings
-    app.state.sites = sites
-    app.include_router(api.router())
+    app.state.services = WebServices(bot, sites, options)  # what the routes' ``Depends(get_services)`` read
+    for module in (tokens, conversations, events, jobs, assets, pages):
+        app.include_router(module.router)
+    install_error_handlers(app)
     max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
     app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
-
-    @app.exception_handler(InputError)
-    async def input_error(_request: Request, exc: InputError) -> JSONResponse:
-        status = status_of(exc)
-        headers = None
-        if isinstance(exc, RateLimited | TooManyJobs):
-            headers = {"Retry-After": f"{max(1, round(exc.retry_after_s))}"}
-        if status == 401:
-            headers = {"WWW-Authenticate": "Bearer"}
-        return JSONResponse({"error": str(exc)}, status_code=status, headers=headers)
-
-    @app.exception_handler(BotkitError)
-    async def botkit_error(_request: Request, exc: BotkitError) -> JSONResponse:
-        if isinstance(exc, StaleRevision):  # other messages kept landing first: rare; the client retries
-            return error_response(409, "the conversation changed while this message was planned; send it again")
-        if isinstance(exc, LeaseLost):
-            return error_response(409, "another request with this Idempotency-Key took over; retry to get its answer")
-        logger.warning("request failed: %s", exc)
-        if isinstance(exc, StoreError):
-            return error_response(503, "the database is not available right now; try again shortly")
-        return error_response(500, str(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error.get('loc', ()) if part != 'body') or 'body'}: {error.get('msg')}"
-            for error in exc.errors()[:5]
-        )
-        return JSONResponse({"error": f"invalid request: {problems}"}, status_code=422)
-
-    widget_source = (STATIC / "widget.js").read_bytes()
-
-    @app.get("/widget.js", include_in_schema=False)
-    def widget_js() -> Response:
-        return Response(
-            widget_source,
-            media_type="text/javascript; charset=utf-8",
-            headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"},
-        )
-
-    @app.get("/embed", include_in_schema=False)
-    def embed(site_key: str = "") -> HTMLResponse:
-        """A page holding only the widget, for sites that prefer an iframe; only their origins may frame it."""
-        site = sites.get(site_key) if len(site_key) <= 64 else None
-        if site is None:
-            return HTMLResponse("<!doctype html><title>unknown site</title>", status_code=404)
-        ancestors = " ".join(["'self'", *site.origins])
-        page = (
-            "<!doctype html><html><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'><title>chat</title></head>"
-            f"<body style='margin:0'><script src='/widget.js' data-site-key='{html.escape(site.site_key)}' "
-            "data-open='true'></script></body></html>"
-        )
-        return HTMLResponse(page, headers={"Content-Security-Policy": f"frame-ancestors {ancestors}"})
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> Response:
-        return Response(json.dumps({"ok": True}), media_type="application/json")
-
     return app

@@ -13,6 +13,8 @@ from botkit.errors import InputError
 class RateLimited(InputError):
     """Too many requests in the window (HTTP 429); ``retry_after_s`` says when to try again."""
 
+    http_status = 429
+
     def __init__(self, message: str, retry_after_s: float) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s

@@ -21,9 +21,13 @@ from botkit.errors import InputError
 class AuthError(InputError):
     """A missing, malformed, expired or forged credential (HTTP 401)."""
 
+    http_status = 401
+
 
 class ForbiddenError(InputError):
     """Valid credentials that may not touch this resource (HTTP 403 or 404)."""
+
+    http_status = 403
 
 
 MAX_TTL_S = 7 * 24 * 3600

@@ -1,0 +1,108 @@
+"""Conversations: start one, send a follow-up (multipart, with images), read its history."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+
+from botkit.bot import Turn
+from botkit.domain.plan import PLATFORM_IDS, Limits
+from botkit.store.inbound import Delivery
+
+from ..schemas import ConversationOut, TurnOut
+from ..services import Current, Services
+from .common import ERRORS, PREFIX
+
+router = APIRouter(prefix=PREFIX, responses=ERRORS)
+
+Text = Annotated[str, Form(min_length=1, max_length=Limits.MAX_REQUEST_CHARS, description="The message.")]
+Images = Annotated[list[UploadFile], File(description="Images (PNG, JPEG, WebP), e.g. storyboard panels.")]
+Platforms = Annotated[list[str], Form(description="Target platforms: " + ", ".join(PLATFORM_IDS) + " (repeatable).")]
+Skill = Annotated[str | None, Form(max_length=40, description="marketing | social | storyboard | training")]
+Seed = Annotated[int | None, Form(ge=0, lt=2**32)]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+@router.post("/conversations", response_model=TurnOut, status_code=201, summary="Start a conversation")
+def create_conversation(
+    services: Services,
+    principal: Current,
+    text: Text,
+    images: Images = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+    platforms: Platforms = [],  # noqa: B006
+    skill: Skill = None,
+    seed: Seed = None,
+    idempotency_key: IdemKey = None,
+) -> TurnOut:
+    platforms = services.check_platforms(platforms)
+    services.count_message(principal)
+    services.check_job_limit(principal)
+    bot = services.bot
+
+    def work(key: str | None, delivery: Delivery | None, turn: Turn | None) -> TurnOut:
+        if turn is None:
+            # uploads live in the store's staging area, so a request that dies leaves
+            # nothing the start-up sweep does not find
+            with bot.assets.staging(prefix="upload-") as folder:
+                paths = services.save_uploads(images, folder)
+                turn = bot.plan(
+                    text,
+                    images=paths,
+                    platforms=platforms,
+                    skill=skill or None,
+                    seed=seed,
+                    channel="web",
+                    owner=principal.owner,
+                    delivery=delivery,
+                )
+        bot.submit(turn, idempotency_key=key, max_active=services.job_limit(principal))
+        return services.turn_out(turn)
+
+    return services.once(principal, idempotency_key, work)
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=TurnOut,
+    status_code=201,
+    summary="Send a follow-up (revises the latest plan) and render it",
+)
+def post_message(
+    conversation_id: str,
+    services: Services,
+    principal: Current,
+    text: Text,
+    images: Images = [],  # noqa: B006
+    platforms: Platforms = [],  # noqa: B006
+    skill: Skill = None,
+    seed: Seed = None,
+    idempotency_key: IdemKey = None,
+) -> TurnOut:
+    services.owned_conversation(principal, conversation_id)
+    platforms = services.check_platforms(platforms)
+    services.count_message(principal)
+    services.check_job_limit(principal)
+    bot = services.bot
+
+    def work(key: str | None, delivery: Delivery | None, turn: Turn | None) -> TurnOut:
+        if turn is None:
+            with bot.assets.staging(prefix="upload-") as folder:
+                paths = services.save_uploads(images, folder)
+                turn = bot.follow_up(
+                    conversation_id,
+                    text,
+                    images=paths,
+                    platforms=platforms,
+                    skill=skill or None,
+                    seed=seed,
+                    delivery=delivery,
+                )
+        bot.submit(turn, idempotency_key=key, max_active=services.job_limit(principal))
+        return services.turn_out(turn)
+
+    return services.once(principal, idempotency_key, work)
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut, summary="History and assets")
+def get_conversation(conversation_id: str, services: Services, principal: Current, request: Request) -> ConversationOut:
+    row = services.owned_conversation(principal, conversation_id)
+    return services.views.conversation(services.base_url(request), principal.site, row)
