@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from botkit.domain import ShotMode
 from botkit.skills.builtin.marketing import MarketingSkill
 from botkit.skills.builtin.social import SocialSkill
 from botkit.skills.builtin.storyboard import StoryboardSkill
 from botkit.skills.builtin.training import TrainingSkill
-
-from botkit.domain import ShotMode
 from botkit.testing import SkillHarness
 
 I2V = ShotMode.IMAGE_TO_VIDEO

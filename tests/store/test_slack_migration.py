@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-
 from alembic import command
+
 from botkit.store.db import make_engine, session_factory
 from botkit.store.migrate import alembic_config, current_revision, upgrade
 from botkit.store.slack import JobRecord, SlackRecordsRepository

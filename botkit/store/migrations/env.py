@@ -2,6 +2,7 @@
 BOTKIT_DATABASE_URL (default: sqlite file in ./botkit-data)."""
 
 from alembic import context
+
 from botkit.settings import Settings
 from botkit.store.db import make_engine
 from botkit.store.migrate import include_object

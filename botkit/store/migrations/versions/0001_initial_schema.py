@@ -8,7 +8,6 @@ Create Date: 2026-11-24 22:44:39.089013
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0001"

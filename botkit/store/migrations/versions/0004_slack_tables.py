@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0004"

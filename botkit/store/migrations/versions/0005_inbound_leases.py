@@ -13,7 +13,6 @@ Rows from before this revision were claimed by requests long gone: they are mark
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0005"

@@ -14,7 +14,6 @@ looking at). ``job_feedback`` keeps one thumbs up or down per person and job.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0006"
