@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -89,9 +90,19 @@ class Settings(BaseSettings):
         description="Comma-separated addresses or networks of your reverse proxies; only their X-Forwarded-For "
         "is believed (empty: the peer address is the client).",
     )
+    legacy_tokens_until: date | None = Field(
+        default=date(2027, 3, 1),
+        description="Web user tokens in botkit's old two-part format are accepted up to this day (YYYY-MM-DD; "
+        "empty: refused now); mint JWTs (HS256, iss/sub/exp) before then.",
+    )
     orphan_after_s: float = Field(
         default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
     )
+
+    @field_validator("legacy_tokens_until", mode="before")
+    @classmethod
+    def _empty_is_never(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none", "never") else value
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -251,6 +251,12 @@ def worker(
     settings = _settings(data_dir)
     engines = engine or [settings.engine]
     if settings.jobs == "celery":
+        from botkit.channels.extras import require
+
+        try:
+            require("celery", "BOTKIT_JOBS=celery")
+        except BotkitError as exc:
+            raise _fail(str(exc)) from None
         from botkit.jobs.celery_app import run_worker
         from botkit.store.db import make_engine
         from botkit.store.migrate import upgrade
@@ -317,9 +323,12 @@ def slack(
     if not socket:
         raise _fail("HTTP mode runs inside `botkit serve` (set SLACK_SIGNING_SECRET); use --socket for Socket Mode")
     from botkit.bot import Bot
-    from botkit.channels.slack.app import run_socket_mode
+    from botkit.channels.extras import require
 
     try:
+        require("slack", "botkit slack")
+        from botkit.channels.slack.app import run_socket_mode
+
         run_socket_mode(Bot.open(_settings(data_dir)))
     except BotkitError as exc:
         raise _fail(str(exc)) from None
@@ -352,8 +361,15 @@ def db_upgrade(data_dir: DataDir = None) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from pydantic import ValidationError
+
+    from botkit.channels.logs import configure
+
+    try:
+        configure(logging.WARNING)
+    except ValueError as exc:
+        _fail(str(exc))
+        sys.exit(2)
 
     try:
         app()

@@ -22,15 +22,23 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
     """Run the web API and widget (and Slack's endpoints when SLACK_SIGNING_SECRET is set) until
     interrupted; the embedded job runner serves renders in this process unless ``workers`` is False
     or ``BOTKIT_JOBS=celery``."""
+    from botkit.channels.extras import installed, require
+
+    require("web", "botkit serve")
     import uvicorn
 
     from botkit.bot import Bot
-    from botkit.channels.slack.app import mount as mount_slack
     from botkit.channels.web import create_app
 
     bot = Bot.open(settings)
     app = create_app(bot, settings, run_workers=workers)  # workers start and stop with the server
-    slack = mount_slack(app, bot)  # None unless SLACK_SIGNING_SECRET is set
+    slack = None
+    if installed("slack"):
+        from botkit.channels.slack.app import mount as mount_slack
+
+        slack = mount_slack(app, bot)  # None unless SLACK_SIGNING_SECRET is set
+    else:
+        logger.info("botkit[slack] is not installed: the Slack endpoints are not mounted")
     try:
         # proxy_headers off: uvicorn would believe any X-Forwarded-For from 127.0.0.1; botkit reads it
         # itself, only from the proxies named in BOTKIT_TRUSTED_PROXIES

@@ -1,4 +1,5 @@
-"""A real web server on loopback (uvicorn in a thread) over a real bot with the tiny engine."""
+"""The web app over a real bot with the tiny engine: in process (``TestClient``, for routes that
+answer at once) or served on loopback by uvicorn in a thread (event streams, raw sockets, a browser)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 
 from botkit.bot import Bot
 from botkit.channels.web import WebOptions, create_app, create_site, mint_user_token
@@ -59,6 +61,7 @@ class Live:
     site: SiteInfo
     other_site: SiteInfo
     page_origin: str
+    app: object = None  # in process: clients are TestClients of this app (no socket)
 
     def token(self, user: str = "alice", site: SiteInfo | None = None, ttl_s: int = 600) -> str:
         site = site or self.site
@@ -68,6 +71,8 @@ class Live:
         return {"Authorization": f"Bearer {self.token(user)}", **extra}
 
     def client(self) -> httpx.Client:
+        if not self.url:  # a TestClient is an httpx.Client over the ASGI app; ``with`` runs the lifespan
+            return TestClient(self.app, base_url="http://testserver", raise_server_exceptions=False)
         return httpx.Client(base_url=self.url, timeout=30)
 
 
@@ -87,7 +92,7 @@ def make_live(tmp_path: Path, engine, *, workers: bool, options: WebOptions | No
     app = create_app(bot, settings, options or WebOptions(sse_poll_s=0.05))
     if workers:
         bot.start_workers()
-    return bot, app, Live("", bot, site, other, page_origin)
+    return bot, app, Live("", bot, site, other, page_origin, app)
 
 
 @contextmanager
@@ -105,7 +110,18 @@ def live_server(
 
 @pytest.fixture
 def live(tmp_path: Path, tiny_engine) -> Iterator[Live]:
-    """API server without workers: jobs stay queued (fast, deterministic API tests)."""
+    """The app in process, without workers: jobs stay queued (fast, deterministic API tests of
+    routes that answer at once; a TestClient waits for a whole response, so no event streams)."""
+    bot, _app, live = make_live(tmp_path, tiny_engine, workers=False)
+    try:
+        yield live
+    finally:
+        bot.stop_workers()
+
+
+@pytest.fixture
+def live_http(tmp_path: Path, tiny_engine) -> Iterator[Live]:
+    """API server on loopback without workers, for event streams and raw requests."""
     with live_server(tmp_path, tiny_engine, workers=False) as server:
         yield server
 

@@ -481,7 +481,8 @@ def test_open_streams_per_user_are_limited(tmp_path, tiny_engine) -> None:  # ty
         assert again.status_code == 200
 
 
-def test_long_event_logs_are_streamed_whole_and_history_knows_their_end(live: Live) -> None:
+def test_long_event_logs_are_streamed_whole_and_history_knows_their_end(live_http: Live) -> None:
+    live = live_http
     from botkit.store import models
 
     with live.client() as client:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, date, datetime
 
+import jwt
 import pytest
 from typer.testing import CliRunner
 
@@ -15,11 +17,14 @@ from botkit.channels.web.tokens import (
     AuthError,
     ForbiddenError,
     check_asset_signature,
+    mint_legacy_token,
     peek_site_key,
     sign_asset,
     verify_token,
 )
 from botkit.errors import InputError
+
+TODAY = datetime.now(UTC).date()
 
 
 def test_tokens_round_trip_and_refuse_tampering() -> None:
@@ -27,10 +32,10 @@ def test_tokens_round_trip_and_refuse_tampering() -> None:
     claims = verify_token(token, "s3cret")
     assert (claims.site_key, claims.user_id, claims.kind) == ("pk_a", "user-7", "user")
     assert claims.owner == "site:pk_a:user:user-7" and peek_site_key(token) == "pk_a"
-    _body, signature = token.split(".")
-    other_body = mint_user_token("s3cret", "pk_a", "admin", 60).split(".")[0]
+    header, _body, signature = token.split(".")
+    other_body = mint_user_token("s3cret", "pk_a", "admin", 60).split(".")[1]
     with pytest.raises(AuthError, match="signature"):
-        verify_token(f"{other_body}.{signature}", "s3cret")  # someone else's claims, my signature
+        verify_token(f"{header}.{other_body}.{signature}", "s3cret")  # someone else's claims, my signature
     with pytest.raises(AuthError, match="signature"):
         verify_token(token, "another-secret")
     with pytest.raises(AuthError, match="expired"):
@@ -39,6 +44,43 @@ def test_tokens_round_trip_and_refuse_tampering() -> None:
         peek_site_key("no-dot-here")
     guest = verify_token(mint_user_token("s3cret", "pk_a", "g_1", 60, kind="guest"), "s3cret")
     assert guest.owner == "site:pk_a:guest:g_1" != claims.owner
+
+
+def test_user_tokens_are_standard_jwts_any_language_can_mint() -> None:
+    token = mint_user_token("s3cret", "pk_a", "user-7", 60)
+    claims = jwt.decode(token, "s3cret", algorithms=["HS256"], issuer="pk_a")
+    assert claims["sub"] == "user-7" and claims["exp"] - time.time() <= 60 and "kind" not in claims
+    # what a backend in another language sends: the three claims, nothing botkit-specific
+    theirs = jwt.encode({"iss": "pk_a", "sub": "42", "exp": int(time.time()) + 60}, "s3cret", algorithm="HS256")
+    assert verify_token(theirs, "s3cret").owner == "site:pk_a:user:42" and peek_site_key(theirs) == "pk_a"
+    for missing in ("iss", "sub", "exp"):
+        partial = {key: value for key, value in jwt.decode(theirs, "s3cret", algorithms=["HS256"]).items() if key != missing}
+        with pytest.raises(AuthError, match=f"no '{missing}' claim"):
+            verify_token(jwt.encode(partial, "s3cret", algorithm="HS256"), "s3cret")
+    unsigned = jwt.encode({"iss": "pk_a", "sub": "42", "exp": int(time.time()) + 60}, None, algorithm="none")
+    with pytest.raises(AuthError, match="HS256"):
+        verify_token(unsigned, "s3cret")
+    other_alg = jwt.encode({"iss": "pk_a", "sub": "42", "exp": int(time.time()) + 60}, "s3cret" * 8, algorithm="HS512")
+    with pytest.raises(AuthError, match="HS256"):
+        verify_token(other_alg, "s3cret" * 8)
+    for wrong in ({"kind": "admin"}, {"sub": ""}):
+        bad = jwt.encode({"iss": "pk_a", "sub": "42", "exp": int(time.time()) + 60, **wrong}, "s3cret", algorithm="HS256")
+        with pytest.raises(AuthError):
+            verify_token(bad, "s3cret")
+
+
+def test_old_two_part_tokens_pass_until_the_cutoff_date_then_say_what_to_mint() -> None:
+    old = mint_legacy_token("s3cret", "pk_a", "user-7", 600)
+    assert old.count(".") == 1 and peek_site_key(old) == "pk_a"
+    assert verify_token(old, "s3cret", legacy_until=TODAY).owner == "site:pk_a:user:user-7"
+    with pytest.raises(AuthError, match="signature"):
+        verify_token(old, "another-secret", legacy_until=TODAY)
+    with pytest.raises(AuthError, match=r"no longer accepted since .*HS256.*iss=<site key>, sub=<user id>, exp"):
+        verify_token(old, "s3cret", legacy_until=date(2000, 1, 1))
+    with pytest.raises(AuthError, match="no longer accepted"):
+        verify_token(old, "s3cret", legacy_until=None)
+    with pytest.raises(AuthError, match="no longer accepted"):
+        verify_token(old, "s3cret", legacy_until=date.fromordinal(TODAY.toordinal() - 1))
 
 
 @pytest.mark.parametrize(
@@ -93,3 +135,28 @@ def test_sites_commands(tmp_path, bot) -> None:  # type: ignore[no-untyped-def]
     assert listed.exit_code == 0 and site["site_key"] in listed.output and site["secret"] not in listed.output
     assert [s.name for s in list_sites(bot.repo.sessions)] == ["Shoe shop", "Blog"]
     assert create_site(bot.repo.sessions, "Again", []).site_key != site["site_key"]
+
+
+def test_the_api_takes_old_tokens_until_the_setting_says_otherwise(tmp_path, tiny_engine) -> None:  # type: ignore[no-untyped-def]
+    """Through the app (in process, a TestClient): an old two-part token works by default; with
+    the cutoff passed (``legacy_tokens_until=None``) it is a 401 that says what to mint instead."""
+    from botkit.channels.web import WebOptions
+    from botkit.channels.web.tokens import mint_legacy_token
+
+    from .conftest import make_live
+
+    for options, expected in ((WebOptions(), 201), (WebOptions(legacy_tokens_until=None), 401)):
+        bot, _app, live = make_live(tmp_path / str(expected), tiny_engine, workers=False, options=options)
+        old = mint_legacy_token(live.site.secret, live.site.site_key, "alice", 600)
+        with live.client() as client:
+            response = client.post(
+                "/api/conversations", data={"text": "a 2 second video for X"}, headers={"Authorization": f"Bearer {old}"}
+            )
+            jwt_answer = client.post(
+                "/api/conversations", data={"text": "a 2 second video for X"}, headers=live.headers()
+            )
+        bot.stop_workers()
+        assert response.status_code == expected, response.text
+        assert jwt_answer.status_code == 201
+        if expected == 401:
+            assert "HS256" in response.json()["error"] and response.headers["www-authenticate"] == "Bearer"

@@ -227,8 +227,9 @@ def test_widget_end_to_end(page_server: str, live_rendering: Live, browser, tmp_
     context.close()
 
 
-def test_signed_in_user_gets_tokens_from_the_customers_backend(live: Live, browser) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_user_gets_tokens_from_the_customers_backend(live_http: Live, browser) -> None:  # type: ignore[no-untyped-def]
     """The page's backend mints user tokens (``mint_user_token``) at ``data-token-url``."""
+    live = live_http
     from botkit.channels.web import mint_user_token
 
     page_html = (

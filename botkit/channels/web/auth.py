@@ -5,11 +5,12 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from starlette.requests import HTTPConnection
 
 from .sites import SiteDirectory, SiteInfo
-from .tokens import AuthError, Claims, ForbiddenError, peek_site_key, verify_token
+from .tokens import LEGACY_TOKENS_UNTIL, AuthError, Claims, ForbiddenError, peek_site_key, verify_token
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,18 @@ def bearer_token(connection: HTTPConnection, *, allow_query: bool = False) -> st
     raise AuthError("authentication required: send 'Authorization: Bearer <token>' (a user or guest token)")
 
 
-def authenticate(connection: HTTPConnection, sites: SiteDirectory, *, allow_query: bool = False) -> Principal:
+def authenticate(
+    connection: HTTPConnection,
+    sites: SiteDirectory,
+    *,
+    allow_query: bool = False,
+    legacy_until: date | None = LEGACY_TOKENS_UNTIL,
+) -> Principal:
     token = bearer_token(connection, allow_query=allow_query)
     site = sites.get(peek_site_key(token))
     if site is None:
         raise AuthError("the token names a site that does not exist")
-    claims = verify_token(token, site.secret)
+    claims = verify_token(token, site.secret, legacy_until=legacy_until)
     check_origin(connection, site)
     return Principal(claims, site)
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
+
+from .tokens import LEGACY_TOKENS_UNTIL
 
 if TYPE_CHECKING:
     from botkit.settings import Settings
@@ -31,6 +34,7 @@ class WebOptions:
     trusted_proxies: tuple[str, ...] = ()  # addresses / networks whose X-Forwarded-For is believed
     max_message_bytes: int = 64 * 1024  # a request body without uploads (forms, JSON)
     max_slack_bytes: int = 1024 * 1024  # a Slack delivery
+    legacy_tokens_until: date | None = LEGACY_TOKENS_UNTIL  # old two-part tokens pass until then (None: never)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebOptions:
@@ -39,4 +43,5 @@ class WebOptions:
             user_active_jobs=settings.user_active_jobs,
             guest_active_jobs=settings.guest_active_jobs,
             trusted_proxies=settings.trusted_proxy_list(),
+            legacy_tokens_until=settings.legacy_tokens_until,
         )

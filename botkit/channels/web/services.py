@@ -228,7 +228,7 @@ def current_principal(
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> Principal:
     """Who is asking (``_bearer`` declares the scheme in the OpenAPI document; the token is checked here)."""
-    return authenticate(request, services.sites)
+    return authenticate(request, services.sites, legacy_until=services.options.legacy_tokens_until)
 
 
 async def stream_principal(
@@ -238,7 +238,9 @@ async def stream_principal(
 ) -> Principal:
     """The same for an event stream, which may carry the token in the query (EventSource cannot
     send headers). Async: a stream must not wait for a request thread (they may all be busy writing)."""
-    return authenticate(request, services.sites, allow_query=True)
+    return authenticate(
+        request, services.sites, allow_query=True, legacy_until=services.options.legacy_tokens_until
+    )
 
 
 Current = Annotated[Principal, Depends(current_principal)]

@@ -1,8 +1,12 @@
 """Signed tokens: user tokens minted by a customer's backend, guest tokens, signed asset URLs.
 
-A token is ``base64url(json payload) "." base64url(HMAC-SHA256(site secret, payload part))`` (the
-idea of Chatwoot's identity verification, without a JWT library). The payload names the site, the
-user, the kind (``user`` or ``guest``) and an expiry in Unix seconds.
+A user or guest token is a JWT (RFC 7519), HS256-signed with the site secret, with the claims
+``iss`` (the site key), ``sub`` (the user id) and ``exp`` (Unix seconds), and optionally ``kind``
+(``user``, the default, or ``guest``). Any language's JWT library mints one; see the README.
+
+The earlier home-made format (``base64url(json) "." base64url(HMAC-SHA256)``, two parts) is still
+accepted until ``legacy_until`` (``BOTKIT_LEGACY_TOKENS_UNTIL``, a date; default 2027-03-01), so
+sites can move their backends over; after that date it is refused with a message saying what to mint.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import jwt
 
 from botkit.errors import InputError
 
@@ -59,56 +66,126 @@ def _sign(secret: str, message: str) -> str:
     return _b64(hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest())
 
 
-def mint_user_token(site_secret: str, site_key: str, user_id: str, ttl_s: int = 3600, *, kind: str = "user") -> str:
-    """A token for ``user_id`` on ``site_key``, valid ``ttl_s`` seconds. Call it in the customer's
-    backend (it holds the site secret) and hand the token to the widget (``data-user-token``)."""
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ("iss", "sub", "exp")
+LEGACY_TOKENS_UNTIL = date(2027, 3, 1)
+"""The last day the two-part token format is accepted unless the deployment sets another."""
+MALFORMED = "the token is malformed; send the token your site's backend minted"
+HOW_TO_MINT = "a JWT signed with the site secret (HS256) with the claims iss=<site key>, sub=<user id>, exp"
+
+
+def _check_mint_arguments(user_id: str, ttl_s: int, kind: str) -> None:
     if not user_id or len(user_id) > MAX_USER_ID_CHARS:
         raise InputError(f"user_id must be 1-{MAX_USER_ID_CHARS} characters, got {len(user_id)}")
     if not 1 <= ttl_s <= MAX_TTL_S:
         raise InputError(f"ttl_s must be between 1 and {MAX_TTL_S} seconds, got {ttl_s}")
     if kind not in ("user", "guest"):
         raise InputError(f"kind must be 'user' or 'guest', got {kind!r}")
+
+
+def mint_user_token(site_secret: str, site_key: str, user_id: str, ttl_s: int = 3600, *, kind: str = "user") -> str:
+    """A JWT for ``user_id`` on ``site_key``, valid ``ttl_s`` seconds. Call it in the customer's
+    backend (it holds the site secret) and hand the token to the widget (``data-user-token``);
+    a backend in another language mints the same token with its JWT library."""
+    _check_mint_arguments(user_id, ttl_s, kind)
+    now = int(time.time())
+    claims = {"iss": site_key, "sub": user_id, "exp": now + ttl_s, "iat": now}
+    if kind != "user":
+        claims["kind"] = kind
+    return jwt.encode(claims, site_secret, algorithm=ALGORITHM)
+
+
+def mint_legacy_token(site_secret: str, site_key: str, user_id: str, ttl_s: int = 3600, *, kind: str = "user") -> str:
+    """A token in the old two-part format (what sites minted before JWT), for tests of the migration path."""
+    _check_mint_arguments(user_id, ttl_s, kind)
     payload = {"site": site_key, "sub": user_id, "kind": kind, "exp": int(time.time()) + ttl_s}
     body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
     return f"{body}.{_sign(site_secret, body)}"
 
 
+def is_legacy(token: str) -> bool:
+    return token.count(".") == 1
+
+
 def peek_site_key(token: str) -> str:
-    """The site a token claims to belong to, unverified (to find the secret to verify it with)."""
+    """The site a token claims to belong to (``iss``), unverified (to find the secret to verify it with)."""
     try:
-        body, _signature = token.split(".", 1)
-        payload = json.loads(_unb64(body))
-        site_key = payload["site"]
-    except (ValueError, KeyError, TypeError):
-        raise AuthError("the token is malformed; send the token your site's backend minted") from None
+        if is_legacy(token):
+            site_key = json.loads(_unb64(token.split(".", 1)[0]))["site"]
+        else:
+            site_key = jwt.decode(token, options={"verify_signature": False})["iss"]
+    except (ValueError, KeyError, TypeError, jwt.PyJWTError):
+        raise AuthError(MALFORMED) from None
     if not isinstance(site_key, str):
-        raise AuthError("the token is malformed; send the token your site's backend minted")
+        raise AuthError(MALFORMED)
     return site_key
 
 
-def verify_token(token: str, site_secret: str, *, now: float | None = None) -> Claims:
-    """Check the signature and expiry; return who the token speaks for."""
+def verify_token(
+    token: str, site_secret: str, *, now: float | None = None, legacy_until: date | None = LEGACY_TOKENS_UNTIL
+) -> Claims:
+    """Check the signature and expiry; return who the token speaks for. Old two-part tokens pass
+    only up to and including ``legacy_until`` (None: never)."""
+    now = time.time() if now is None else now
+    if is_legacy(token):
+        today = datetime.fromtimestamp(now, UTC).date()
+        if legacy_until is None or today > legacy_until:
+            since = f" since {legacy_until + (date.resolution)}" if legacy_until else ""
+            raise AuthError(f"tokens in botkit's old two-part format are no longer accepted{since}; mint {HOW_TO_MINT}")
+        claims = _verify_legacy(token, site_secret)
+    else:
+        claims = _verify_jwt(token, site_secret)
+    if claims.kind not in ("user", "guest"):
+        raise AuthError("the token's kind must be user or guest")
+    if not claims.user_id or len(claims.user_id) > MAX_USER_ID_CHARS:
+        raise AuthError(f"the token's sub (the user id) must be 1-{MAX_USER_ID_CHARS} characters")
+    if claims.expires_at < now:
+        raise AuthError("the token has expired; mint a new one")
+    return claims
+
+
+def _verify_jwt(token: str, site_secret: str) -> Claims:
     try:
-        body, signature = token.split(".", 1)
-    except ValueError:
-        raise AuthError("the token is malformed; send the token your site's backend minted") from None
+        # expiry is checked by the caller against its clock (``now``), the rest here
+        payload = jwt.decode(
+            token,
+            site_secret,
+            algorithms=[ALGORITHM],
+            options={"require": list(REQUIRED_CLAIMS), "verify_exp": False, "verify_iat": False},
+        )
+    except jwt.InvalidSignatureError:
+        raise AuthError("the token's signature does not match this site's secret") from None
+    except jwt.InvalidAlgorithmError:
+        raise AuthError(f"the token must be signed with {ALGORITHM} and the site secret") from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise AuthError(f"the token has no {exc.claim!r} claim; mint {HOW_TO_MINT}") from None
+    except jwt.PyJWTError:
+        raise AuthError(MALFORMED) from None
+    try:
+        return Claims(
+            site_key=str(payload["iss"]),
+            user_id=str(payload["sub"]),
+            kind=str(payload.get("kind", "user")),
+            expires_at=int(payload["exp"]),
+        )
+    except (ValueError, TypeError):
+        raise AuthError(MALFORMED) from None
+
+
+def _verify_legacy(token: str, site_secret: str) -> Claims:
+    body, signature = token.split(".", 1)
     if not hmac.compare_digest(signature, _sign(site_secret, body)):
         raise AuthError("the token's signature does not match this site's secret")
     try:
         payload = json.loads(_unb64(body))
-        claims = Claims(
+        return Claims(
             site_key=str(payload["site"]),
             user_id=str(payload["sub"]),
             kind=str(payload["kind"]),
             expires_at=int(payload["exp"]),
         )
     except (ValueError, KeyError, TypeError):
-        raise AuthError("the token is malformed; send the token your site's backend minted") from None
-    if claims.kind not in ("user", "guest"):
-        raise AuthError("the token's kind must be user or guest")
-    if claims.expires_at < (time.time() if now is None else now):
-        raise AuthError("the token has expired; mint a new one")
-    return claims
+        raise AuthError(MALFORMED) from None
 
 
 def sign_asset(site_secret: str, site_key: str, asset_id: str, expires_at: int) -> str:
