@@ -20,8 +20,11 @@ test: install-dev
 	$(BIN)/python -m pip install --quiet --no-build-isolation --no-deps ./$(EXAMPLE_SKILL)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS) tests $(EXAMPLE_SKILL)/tests
 
+# the gates .ci/run applies before the tests: lint, format, types (mypy against a baseline that only shrinks)
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python .ci/mypy_baseline.py
 
 clean:
 	rm -rf botkit-data build dist *.egg-info

@@ -40,7 +40,7 @@ register_credentials(app)
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
 
 
-def _settings(data_dir: Path | None, **overrides) -> Settings:  # type: ignore[no-untyped-def]
+def _settings(data_dir: Path | None, **overrides) -> Settings:
     values = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
         values["data_dir"] = data_dir
@@ -173,7 +173,7 @@ def chat(
 _FALLBACK = re.compile(r"\(llm fallback: ([^)]*)\)")
 
 
-def _print_plan(  # type: ignore[no-untyped-def]
+def _print_plan(
     console: Console, plan, conversation_id: str, revision: int, changed: list[int] | None
 ) -> None:
     if changed is None:
@@ -198,7 +198,7 @@ def _print_plan(  # type: ignore[no-untyped-def]
             console.print(f"renders shot(s) {shots} again; re-uses {kept} clip(s)", highlight=False)
 
 
-def _render(bot, turn, reframe: str, *, transient: bool):  # type: ignore[no-untyped-def]
+def _render(bot, turn, reframe: str, *, transient: bool):
     """Render with a progress bar; returns the turn and the job's reply (what the quality checks
     still flag after their retry is in it)."""
     reply = ""
@@ -216,7 +216,7 @@ def _render(bot, turn, reframe: str, *, transient: bool):  # type: ignore[no-unt
             nonlocal reply
             if event.stage == "rendering" and event.steps:
                 bar.update(
-                    task, description=f"shot {event.shot + 1}/{event.shots}", completed=event.step, total=event.steps
+                    task, description=f"shot {(event.shot or 0) + 1}/{event.shots}", completed=event.step, total=event.steps
                 )
             elif event.stage == "post":
                 bar.update(task, description="encoding", completed=0, total=None)

@@ -48,7 +48,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
             slack.close()
 
 
-def _bot(settings: Settings):  # type: ignore[no-untyped-def]
+def _bot(settings: Settings):
     from botkit.bot import Bot
 
     return Bot.open(settings)
@@ -69,7 +69,7 @@ def add(
     """Create a site; prints its public site key and its secret (keep the secret on your backend)."""
     from botkit.channels.web import create_site
 
-    settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
+    settings = Settings(data_dir=data_dir) if data_dir else Settings()
     try:
         site = create_site(_bot(settings).repo.sessions, name, origin or [])
     except InputError as exc:
@@ -97,7 +97,7 @@ def list_(
     """List sites (keys and origins; secrets are not shown)."""
     from botkit.channels.web import list_sites
 
-    settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
+    settings = Settings(data_dir=data_dir) if data_dir else Settings()
     table = Table("site key", "name", "origins")
     for site in list_sites(_bot(settings).repo.sessions):
         table.add_row(site.site_key, site.name, ", ".join(site.origins))

@@ -25,6 +25,5 @@ def require(extra: str, what: str) -> None:
     missing = [module for module in EXTRAS[extra] if find_spec(module) is None]
     if missing:
         raise InputError(
-            f"{what} needs botkit's [{extra}] extra ({', '.join(missing)} not installed): "
-            f"pip install 'botkit[{extra}]'"
+            f"{what} needs botkit's [{extra}] extra ({', '.join(missing)} not installed): pip install 'botkit[{extra}]'"
         )

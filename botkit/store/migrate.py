@@ -23,7 +23,7 @@ SLACK_SDK_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_
 VERSION_TABLE = "alembic_version"
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Tables that live in botkit's database but belong to libraries (slack-sdk's installation and
     OAuth state stores create and own theirs) are not ours to migrate."""
     return not (type_ == "table" and reflected and compare_to is None and str(name) in SLACK_SDK_TABLES)

@@ -54,7 +54,9 @@ def test_user_tokens_are_standard_jwts_any_language_can_mint() -> None:
     theirs = jwt.encode({"iss": "pk_a", "sub": "42", "exp": int(time.time()) + 60}, "s3cret", algorithm="HS256")
     assert verify_token(theirs, "s3cret").owner == "site:pk_a:user:42" and peek_site_key(theirs) == "pk_a"
     for missing in ("iss", "sub", "exp"):
-        partial = {key: value for key, value in jwt.decode(theirs, "s3cret", algorithms=["HS256"]).items() if key != missing}
+        partial = {
+            key: value for key, value in jwt.decode(theirs, "s3cret", algorithms=["HS256"]).items() if key != missing
+        }
         with pytest.raises(AuthError, match=f"no '{missing}' claim"):
             verify_token(jwt.encode(partial, "s3cret", algorithm="HS256"), "s3cret")
     unsigned = jwt.encode({"iss": "pk_a", "sub": "42", "exp": int(time.time()) + 60}, None, algorithm="none")
@@ -64,7 +66,9 @@ def test_user_tokens_are_standard_jwts_any_language_can_mint() -> None:
     with pytest.raises(AuthError, match="HS256"):
         verify_token(other_alg, "s3cret" * 8)
     for wrong in ({"kind": "admin"}, {"sub": ""}):
-        bad = jwt.encode({"iss": "pk_a", "sub": "42", "exp": int(time.time()) + 60, **wrong}, "s3cret", algorithm="HS256")
+        bad = jwt.encode(
+            {"iss": "pk_a", "sub": "42", "exp": int(time.time()) + 60, **wrong}, "s3cret", algorithm="HS256"
+        )
         with pytest.raises(AuthError):
             verify_token(bad, "s3cret")
 
@@ -150,7 +154,9 @@ def test_the_api_takes_old_tokens_until_the_setting_says_otherwise(tmp_path, tin
         old = mint_legacy_token(live.site.secret, live.site.site_key, "alice", 600)
         with live.client() as client:
             response = client.post(
-                "/api/conversations", data={"text": "a 2 second video for X"}, headers={"Authorization": f"Bearer {old}"}
+                "/api/conversations",
+                data={"text": "a 2 second video for X"},
+                headers={"Authorization": f"Bearer {old}"},
             )
             jwt_answer = client.post(
                 "/api/conversations", data={"text": "a 2 second video for X"}, headers=live.headers()

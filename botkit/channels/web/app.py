@@ -148,7 +148,7 @@ class SiteHeaders:
                 logger.exception("unhandled error", extra={"path": path})
             if started and not exceeded:
                 raise
-            exception = exc
+            exception: Exception | None = exc
         else:
             exception = None
         if exceeded and not started:

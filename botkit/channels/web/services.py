@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -116,7 +117,7 @@ class WebServices:
             target.parent.mkdir(parents=True)
             size = 0
             with target.open("wb") as out:
-                for block in iter(lambda upload=upload: upload.file.read(1 << 20), b""):
+                for block in iter(partial(upload.file.read, 1 << 20), b""):
                     size += len(block)
                     if size > limit:
                         raise UploadTooLarge(
@@ -238,9 +239,7 @@ async def stream_principal(
 ) -> Principal:
     """The same for an event stream, which may carry the token in the query (EventSource cannot
     send headers). Async: a stream must not wait for a request thread (they may all be busy writing)."""
-    return authenticate(
-        request, services.sites, allow_query=True, legacy_until=services.options.legacy_tokens_until
-    )
+    return authenticate(request, services.sites, allow_query=True, legacy_until=services.options.legacy_tokens_until)
 
 
 Current = Annotated[Principal, Depends(current_principal)]

@@ -48,6 +48,7 @@ class Views:
                 poster_url=self.asset_url(base, site, output.poster_id) if output.poster_id else None,
             )
             for output in self.bot.repo.outputs(conversation_id, job_id=job_id)
+            if output.id is not None  # recorded outputs always have their asset id
         ]
 
     def jobs(self, conversation_id: str) -> list[JobOut]:
@@ -97,6 +98,9 @@ class Views:
             suggestions=[] if plan is None else [SuggestionOut(**s.model_dump()) for s in suggestions_for(plan)],
             last_event_id=self.bot.jobs.last_event_id(conversation_id),
         )
+
+    def events(self, base: str, site: SiteInfo, events: list[JobEvent]) -> list[dict[str, Any]]:
+        return [self.event(base, site, event) for event in events]
 
     def event(self, base: str, site: SiteInfo, event: JobEvent) -> dict[str, Any]:
         """One log entry as the stream sends it: the plan rides on ``queued``, signed outputs on ``done``."""

@@ -98,8 +98,7 @@ async def conversation_events(
         )
         if events:  # one thread hop per page, not per event
             payloads = await anyio.to_thread.run_sync(
-                lambda page=events: [views.event(stream.base_url, site, event) for event in page],
-                limiter=services.read_threads,
+                partial(views.events, stream.base_url, site, events), limiter=services.read_threads
             )
             for event, payload in zip(events, payloads, strict=True):
                 after = event.id
