@@ -83,9 +83,8 @@ def build_channel(bot: Bot, settings: Any = None) -> SlackChannel:
             raise SlackSetupError("SLACK_SIGNING_SECRET is needed for an OAuth (multi-workspace) install")
         installations = SQLAlchemyInstallationStore(client_id=slack.client_id, engine=bot.db, logger=logger)
         states = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=bot.db, logger=logger)
-        # slack-sdk's own tables (slack_installations, slack_bots, slack_oauth_states)
-        installations.metadata.create_all(bot.db, checkfirst=True)
-        states.metadata.create_all(bot.db, checkfirst=True)
+        # slack-sdk's own tables (slack_installations, slack_bots, slack_oauth_states) come from
+        # the Alembic revision 0010, like every other table
         app = App(
             signing_secret=slack.signing_secret,
             client=web_client(slack),
