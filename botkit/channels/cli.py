@@ -19,6 +19,7 @@ from botkit.channels.cli_credentials import register as register_credentials
 from botkit.channels.cli_history import ConversationArg, history_command
 from botkit.channels.cli_models import app as models_app
 from botkit.channels.cli_skills import app as skills_app
+from botkit.channels.cli_slack import slack_command
 from botkit.channels.cli_web import sites_app
 from botkit.domain import Progress as BotProgress
 from botkit.errors import BotkitError
@@ -36,6 +37,7 @@ app.add_typer(models_app, name="models", help="Video models in the registry: lis
 app.add_typer(skills_app, name="skills", help="Installed skills: list.")
 app.add_typer(sites_app, name="sites", help="Websites that embed the chat widget.")
 register_credentials(app)
+app.command("slack")(slack_command)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
 
@@ -309,27 +311,6 @@ def serve(
     Console(stderr=True).print(f"botkit serving on http://{host}:{port} (widget: /widget.js)", highlight=False)
     try:
         serve_web(_settings(data_dir), host, port)
-    except BotkitError as exc:
-        raise _fail(str(exc)) from None
-
-
-@app.command()
-def slack(
-    socket: Annotated[bool, typer.Option("--socket", help="Use Socket Mode (no public URL needed).")] = False,
-    data_dir: DataDir = None,
-) -> None:
-    """Run the Slack bot over Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN). HTTP mode runs inside
-    ``botkit serve``."""
-    if not socket:
-        raise _fail("HTTP mode runs inside `botkit serve` (set SLACK_SIGNING_SECRET); use --socket for Socket Mode")
-    from botkit.bot import Bot
-    from botkit.channels.extras import require
-
-    try:
-        require("slack", "botkit slack")
-        from botkit.channels.slack.app import run_socket_mode
-
-        run_socket_mode(Bot.open(_settings(data_dir)))
     except BotkitError as exc:
         raise _fail(str(exc)) from None
 

@@ -32,12 +32,15 @@ def slack_command(
     values: dict[str, object] = {"data_dir": data_dir, "engine": engine, "workers": workers}
     settings = Settings(**{key: value for key, value in values.items() if value is not None})
     from botkit.bot import Bot
-    from botkit.channels.slack.app import run_socket_mode
-    from botkit.channels.slack.settings import SlackSettings
+    from botkit.channels.extras import require
 
-    slack = SlackSettings()
-    logging.getLogger("botkit").setLevel(logging.INFO)
     try:
+        require("slack", "botkit slack")
+        from botkit.channels.slack.app import run_socket_mode
+        from botkit.channels.slack.settings import SlackSettings
+
+        slack = SlackSettings()
+        logging.getLogger("botkit").setLevel(logging.INFO)
         bot = Bot.open(settings)
         console.print(f"Slack over Socket Mode, engine {settings.engine}; Ctrl-C stops", highlight=False)
         run_socket_mode(bot, slack)

@@ -1,19 +1,16 @@
-"""``botkit slack``: refuses HTTP mode with a pointer to ``botkit serve``; names missing settings."""
+"""``botkit slack`` (the registered command of the real CLI): refuses HTTP mode with a pointer to
+``botkit serve``; names missing settings."""
 
 from __future__ import annotations
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from botkit.channels.cli_slack import slack_command
+from botkit.channels.cli import app
 
 
 def run(args: list[str], env: dict[str, str]):
-    app = typer.Typer()
-    app.command()(slack_command)
-    app.command("unused", hidden=True)(lambda: None)  # a group, so "slack" is a sub-command
-    return CliRunner().invoke(app, ["slack-command", *args], env=env)
+    return CliRunner().invoke(app, ["slack", *args], env=env)
 
 
 def test_without_socket_points_to_serve(tmp_path):

@@ -16,7 +16,6 @@ TAKE = "botkit_take"
 PLATFORM = "botkit_platform"
 CANCEL = "botkit_cancel"
 SUGGEST = "botkit_suggest"  # value "<conversation id>:<suggestion id>" (botkit.agent.suggest)
-ACTION_IDS = (APPROVE, TAKE, PLATFORM, CANCEL, SUGGEST)
 
 _MAX_TEXT = 2900  # a section's text may hold 3000 characters
 
