@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from botkit.store import models  # noqa: E402
-from botkit.store.db import make_engine  # noqa: E402
+from botkit.store.db import open_db  # noqa: E402
 from botkit.store.migrate import upgrade  # noqa: E402
 
 Auth = Callable[[str], dict[str, str]]
@@ -122,7 +122,7 @@ class Checker:
     """Counts what the database holds for one trial's marker."""
 
     def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+        self.engine = open_db(url)
 
     def conversations_with(self, marker: str) -> list[str]:
         with self.engine.connect() as connection:
@@ -343,7 +343,7 @@ def run(setup: str, db_url: str, celery_url: str | None, trials: int, seed: int)
         env.update(
             BOTKIT_JOBS="celery", BOTKIT_BROKER_URL=celery_url, BOTKIT_SWEEP_S="2", BOTKIT_REDISPATCH_AFTER_S="5"
         )
-    engine = make_engine(db_url)
+    engine = open_db(db_url)
     upgrade(engine)
     from botkit.channels.web.sites import create_site
     from botkit.channels.web.tokens import mint_user_token

@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from botkit.bot import Bot
 from botkit.channels.web import create_site, mint_user_token
 from botkit.settings import Settings
-from botkit.store.db import make_engine
+from botkit.store.db import open_db
 
 SERVER = """
 import sys, torch
@@ -126,7 +126,7 @@ def main() -> None:
 
     runs: list[tuple[str, dict[str, list[float]]]] = [("SQLite", bench("SQLite", None, args))]
     if args.postgres:
-        admin = make_engine(args.postgres).execution_options(isolation_level="AUTOCOMMIT")
+        admin = open_db(args.postgres).execution_options(isolation_level="AUTOCOMMIT")
         name = f"botkit_bench_{uuid.uuid4().hex[:10]}"
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))

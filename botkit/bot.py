@@ -35,7 +35,7 @@ from botkit.post.reframe import ReframeMode
 from botkit.render.routing import route_shots
 from botkit.settings import Settings
 from botkit.skills.configs import load_skill_configs
-from botkit.store.db import make_engine as make_db
+from botkit.store.db import open_db
 from botkit.store.inbound import Delivery
 from botkit.store.migrate import upgrade
 from botkit.store.models import new_id
@@ -90,7 +90,7 @@ class Bot:
         if engine is not None:
             check_engine_interface(engine)
             self._set_torch_threads()
-        self.db = make_db(settings.resolved_database_url())
+        self.db = open_db(settings.resolved_database_url())
         self.planner = planner or make_planner(LLMSettings())  # offline unless BOTKIT_LLM_* is set
         if settings.skills_config is not None:
             load_skill_configs(settings.skills_config, self.planner.skills)

@@ -47,10 +47,10 @@ def postgres_url() -> Iterator[str]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    from botkit.store.db import make_engine
+    from botkit.store.db import open_db
 
     name = f"botkit_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+    admin = open_db(admin_url).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)

@@ -260,10 +260,10 @@ def worker(
         except BotkitError as exc:
             raise _fail(str(exc)) from None
         from botkit.jobs.celery_app import run_worker
-        from botkit.store.db import make_engine
+        from botkit.store.db import open_db
         from botkit.store.migrate import upgrade
 
-        upgrade(make_engine(settings.resolved_database_url()))
+        upgrade(open_db(settings.resolved_database_url()))
         run_worker(settings, engines, concurrency=concurrency)
         return
     import signal
@@ -330,15 +330,13 @@ def train_embedded(ctx: typer.Context) -> None:
 @db_app.command("upgrade")
 def db_upgrade(data_dir: DataDir = None) -> None:
     """Apply the Alembic migrations (SQLite in the data dir, or BOTKIT_DATABASE_URL)."""
-    from botkit.store.db import make_engine
+    from botkit.store.db import open_db
     from botkit.store.migrate import current_revision, upgrade
 
     settings = _settings(data_dir)
-    engine = make_engine(settings.resolved_database_url())
-    upgrade(engine)
-    Console().print(
-        f"database at revision {current_revision(engine)}: {engine.url.render_as_string()}", highlight=False
-    )
+    db = open_db(settings.resolved_database_url())
+    upgrade(db)
+    Console().print(f"database at revision {current_revision(db)}: {db.url.render_as_string()}", highlight=False)
 
 
 def main() -> None:

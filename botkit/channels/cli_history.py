@@ -68,16 +68,16 @@ def print_revisions(console: Console, conversation_id: str, revisions: list[Revi
 def history_command(
     conversation: str | None, *, as_json: bool, limit: int, data_dir: Path | None, settings_for
 ) -> None:  # type: ignore[no-untyped-def]
-    from botkit.store.db import make_engine, session_factory
+    from botkit.store.db import open_db, session_factory
     from botkit.store.history import History
     from botkit.store.migrate import upgrade
 
     console = Console()
     try:
         settings = settings_for(data_dir)
-        engine = make_engine(settings.resolved_database_url())
-        upgrade(engine)
-        history = History(session_factory(engine))
+        db = open_db(settings.resolved_database_url())
+        upgrade(db)
+        history = History(session_factory(db))
         if conversation is None:
             rows = history.conversations(limit=limit)
             if as_json:

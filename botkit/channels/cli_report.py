@@ -24,7 +24,7 @@ from botkit.quality.plots import svg_plot
 from botkit.quality.signals import BLACK_LUMA
 from botkit.settings import Settings
 from botkit.store.assets import AssetStore
-from botkit.store.db import make_engine, session_factory
+from botkit.store.db import open_db, session_factory
 from botkit.store.jobs import JobRepository
 from botkit.store.repo import Repository
 
@@ -236,9 +236,9 @@ def write_report(
     settings: Settings, conversation_id: str, out: Path | None = None, *, job_id: str | None = None
 ) -> Path:
     """Write the report for a conversation (or one of its jobs); returns the HTML file's path."""
-    engine = make_engine(settings.resolved_database_url())
+    db = open_db(settings.resolved_database_url())
     try:
-        sessions = session_factory(engine)
+        sessions = session_factory(db)
         data = load_report_input(
             Repository(sessions),
             JobRepository(sessions),
@@ -247,7 +247,7 @@ def write_report(
             job_id,
         )
     finally:
-        engine.dispose()
+        db.dispose()
     target = Path(out) if out is not None else Path(settings.data_dir) / "reports" / f"{conversation_id}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_html(data), encoding="utf-8")

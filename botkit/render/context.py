@@ -53,6 +53,6 @@ def render_context(
 
 
 def database_sessions(settings: Settings, db: Database | None = None) -> sessionmaker[Session]:
-    from botkit.store.db import make_engine, session_factory
+    from botkit.store.db import open_db, session_factory
 
-    return session_factory(db if db is not None else make_engine(settings.resolved_database_url()))
+    return session_factory(db if db is not None else open_db(settings.resolved_database_url()))

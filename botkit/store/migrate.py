@@ -90,7 +90,7 @@ def alembic_config(db: Database) -> Config:
 
     config = Config()
     config.set_main_option("script_location", str(script_location()))
-    config.attributes["engine"] = db
+    config.attributes["db"] = db
     return config
 
 

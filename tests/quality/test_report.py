@@ -15,7 +15,7 @@ from botkit.quality.synthetic import blacked, good_clip
 from botkit.settings import Settings
 from botkit.store import models
 from botkit.store.assets import AssetStore, sha256_of
-from botkit.store.db import make_engine, session_factory
+from botkit.store.db import open_db, session_factory
 from botkit.store.migrate import upgrade
 from botkit.store.repo import Repository
 
@@ -24,7 +24,7 @@ SMALL = PlatformPreset(id="x", name="X", width=160, height=90, fps=16, max_durat
 
 def stored_conversation(settings: Settings, clip: Clip) -> str:
     """A conversation with a plan and one encoded video whose metrics hold a quality entry."""
-    engine = make_engine(settings.resolved_database_url())
+    engine = open_db(settings.resolved_database_url())
     upgrade(engine)
     repo = Repository(session_factory(engine))
     plan = ShotPlan(skill="marketing", request="a lamp promo", title="Promo: lamp", platforms=["x"],
@@ -74,7 +74,7 @@ def test_unknown_conversation_is_a_clear_error(tmp_path: Path) -> None:
     from botkit.channels.cli_report import app
 
     settings = Settings(data_dir=tmp_path / "data")
-    upgrade(make_engine(settings.resolved_database_url()))
+    upgrade(open_db(settings.resolved_database_url()))
     result = CliRunner().invoke(app, ["nope", "--data-dir", str(settings.data_dir)])
     assert result.exit_code == 2 and "no conversation 'nope'" in result.output
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from botkit.render.context import database_sessions, render_context
 from botkit.settings import Settings
-from botkit.store.db import make_engine
+from botkit.store.db import open_db
 from botkit.store.migrate import upgrade
 
 HEAVY = ("diffusers", "transformers", "scipy", "sympy", "alembic", "sentence_transformers", "celery", "fastapi",
@@ -18,7 +18,7 @@ HEAVY = ("diffusers", "transformers", "scipy", "sympy", "alembic", "sentence_tra
 
 def test_a_chat_turn_imports_only_what_it_uses(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    upgrade(make_engine(Settings(data_dir=data).resolved_database_url()))  # a second run: nothing pending
+    upgrade(open_db(Settings(data_dir=data).resolved_database_url()))  # a second run: nothing pending
     script = (
         "import sys\n"
         "from botkit.bot import Bot\n"

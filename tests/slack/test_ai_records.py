@@ -11,7 +11,7 @@ import pytest
 
 from botkit.errors import InputError
 from botkit.store import models
-from botkit.store.db import make_engine, session_factory
+from botkit.store.db import open_db, session_factory
 from botkit.store.feedback import FeedbackRepository
 from botkit.store.migrate import upgrade
 from botkit.store.slack import AssistantThread, JobRecord, SlackRecordsRepository
@@ -19,7 +19,7 @@ from botkit.store.slack import AssistantThread, JobRecord, SlackRecordsRepositor
 
 @pytest.fixture
 def sessions(database_url: str) -> Iterator:
-    engine = make_engine(database_url)
+    engine = open_db(database_url)
     upgrade(engine)
     yield session_factory(engine)
     engine.dispose()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from botkit.channels.cli import app
 from botkit.errors import StoreError
-from botkit.store.db import make_engine
+from botkit.store.db import open_db
 from botkit.store.migrate import upgrade
 
 
@@ -45,7 +45,7 @@ def test_an_unknown_engine_makes_no_job(tmp_path: Path) -> None:
     if db.exists():
         from sqlalchemy import text
 
-        with make_engine(f"sqlite:///{db}").connect() as connection:
+        with open_db(f"sqlite:///{db}").connect() as connection:
             assert connection.execute(text("select count(*) from render_jobs")).scalar() == 0
 
 
@@ -67,16 +67,16 @@ def test_an_unwritable_data_dir(tmp_path: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
     with pytest.raises(StoreError, match=r"[Pp]ermission denied"):
-        make_engine(f"sqlite:///{locked / 'd' / 'botkit.db'}")
+        open_db(f"sqlite:///{locked / 'd' / 'botkit.db'}")
 
 
 def test_database_urls_and_servers_that_do_not_work() -> None:
     with pytest.raises(StoreError, match="is not a URL"):
-        make_engine("notaurl")
+        open_db("notaurl")
     with pytest.raises(StoreError, match="cannot be used"):
-        make_engine("foo://bar")
+        open_db("foo://bar")
     with pytest.raises(StoreError, match=r"cannot open the database .*127\.0\.0\.1:1"):
-        upgrade(make_engine("postgresql://postgres@127.0.0.1:1/x?connect_timeout=2"))
+        upgrade(open_db("postgresql://postgres@127.0.0.1:1/x?connect_timeout=2"))
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

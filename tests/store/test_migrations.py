@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from botkit.store.db import make_engine
+from botkit.store.db import open_db
 from botkit.store.migrate import SLACK_SDK_TABLES, current_revision, include_object, upgrade
 from botkit.store.models import Base
 
@@ -28,7 +28,7 @@ TABLES = {
 
 
 def test_upgrade_creates_tables_without_drift(database_url: str) -> None:
-    engine = make_engine(database_url)
+    engine = open_db(database_url)
     upgrade(engine)
     assert TABLES <= set(inspect(engine).get_table_names())
     assert current_revision(engine) is not None

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import command
 
-from botkit.store.db import make_engine, session_factory
+from botkit.store.db import open_db, session_factory
 from botkit.store.migrate import alembic_config, current_revision, upgrade
 from botkit.store.slack import JobRecord, SlackRecordsRepository
 
@@ -67,7 +67,7 @@ def inbound_rows(connection: sa.Connection) -> dict[str, tuple[str, dict]]:
 
 
 def test_slack_rows_move_into_their_tables_and_back(database_url: str) -> None:
-    engine = make_engine(database_url)
+    engine = open_db(database_url)
     upgrade(engine, "0003")
     old_rows = {
         "slack-workspace:T1": ("slack-workspace", {"approve_before_render": True}),

@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from botkit.store import models
-from botkit.store.db import make_engine, session_factory
+from botkit.store.db import open_db, session_factory
 from botkit.store.migrate import upgrade
 from botkit.store.slack import JobRecord, SlackRecordsRepository
 
 
 @pytest.fixture
 def store(database_url: str) -> Iterator[SlackRecordsRepository]:
-    engine = make_engine(database_url)
+    engine = open_db(database_url)
     upgrade(engine)
     yield SlackRecordsRepository(session_factory(engine))
     engine.dispose()

@@ -1,17 +1,17 @@
-"""Alembic environment: botkit passes its engine in ``config.attributes``; the alembic CLI uses
+"""Alembic environment: botkit passes its database (SQLAlchemy engine) as ``config.attributes["db"]``; the alembic CLI uses
 BOTKIT_DATABASE_URL (default: sqlite file in ./botkit-data)."""
 
 from alembic import context
 
 from botkit.settings import Settings
-from botkit.store.db import make_engine
+from botkit.store.db import open_db
 from botkit.store.migrate import include_object
 from botkit.store.models import Base
 
 config = context.config
-engine = config.attributes.get("engine") or make_engine(Settings().resolved_database_url())
+db = config.attributes.get("db") or open_db(Settings().resolved_database_url())
 
-with engine.connect() as connection:
+with db.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
