@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from botkit.channels.cli_models import app
+from botkit.channels.cli.models import app
 from botkit.domain import ShotRequest
 from botkit.engine import available_engines, load_engine
 from botkit.engine.pipeline import PipelineEngine

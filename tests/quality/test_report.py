@@ -57,7 +57,7 @@ def test_report_shows_plan_sheet_plots_and_problems(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     broken = blacked(good_clip(0, frames=32))
     conversation_id = stored_conversation(settings, broken)
-    from botkit.channels.cli_report import app
+    from botkit.channels.cli.report import app
 
     out = tmp_path / "report.html"
     result = CliRunner().invoke(app, [conversation_id, "--out", str(out), "--data-dir", str(settings.data_dir)])
@@ -71,7 +71,7 @@ def test_report_shows_plan_sheet_plots_and_problems(tmp_path: Path) -> None:
 
 
 def test_unknown_conversation_is_a_clear_error(tmp_path: Path) -> None:
-    from botkit.channels.cli_report import app
+    from botkit.channels.cli.report import app
 
     settings = Settings(data_dir=tmp_path / "data")
     upgrade(open_db(settings.resolved_database_url()))

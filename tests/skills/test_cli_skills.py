@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from botkit.channels.cli_skills import app
+from botkit.channels.cli.skills import app
 
 runner = CliRunner()
 

@@ -15,7 +15,7 @@ from .conftest import free_port
 
 SERVE = """
 import sys
-from botkit.channels.cli_web import serve
+from botkit.channels.cli.web import serve
 from botkit.settings import Settings
 serve(Settings(), "127.0.0.1", int(sys.argv[1]), workers=True)
 """

@@ -10,7 +10,7 @@ import jwt
 import pytest
 from typer.testing import CliRunner
 
-from botkit.channels.cli_web import sites_app
+from botkit.channels.cli.web import sites_app
 from botkit.channels.web import create_site, list_sites, mint_user_token
 from botkit.channels.web.sites import normalise_origin
 from botkit.channels.web.tokens import (

@@ -15,12 +15,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from botkit.channels.cli_credentials import register as register_credentials
-from botkit.channels.cli_history import ConversationArg, history_command
-from botkit.channels.cli_models import app as models_app
-from botkit.channels.cli_skills import app as skills_app
-from botkit.channels.cli_slack import slack_command
-from botkit.channels.cli_web import sites_app
+from botkit.channels.cli.credentials import register as register_credentials
+from botkit.channels.cli.history import ConversationArg, history_command
+from botkit.channels.cli.models import app as models_app
+from botkit.channels.cli.skills import app as skills_app
+from botkit.channels.cli.slack import slack_command
+from botkit.channels.cli.web import sites_app
 from botkit.domain import Progress as BotProgress
 from botkit.errors import BotkitError
 from botkit.settings import Settings
@@ -293,7 +293,7 @@ def report(
     data_dir: DataDir = None,
 ) -> None:
     """Write an HTML report: the plan, contact sheets and quality signals over time."""
-    from botkit.channels.cli_report import report_command  # heavy (quality, OpenCV): load on use
+    from botkit.channels.cli.report import report_command  # heavy (quality, OpenCV): load on use
 
     report_command(conversation_id, job=job, out=out, data_dir=data_dir)
 
@@ -306,7 +306,7 @@ def serve(
 ) -> None:
     """Serve the web API and chat widget (and Slack when SLACK_SIGNING_SECRET is set), with the
     embedded job runner (or Celery workers when BOTKIT_JOBS=celery)."""
-    from botkit.channels.cli_web import serve as serve_web
+    from botkit.channels.cli.web import serve as serve_web
 
     Console(stderr=True).print(f"botkit serving on http://{host}:{port} (widget: /widget.js)", highlight=False)
     try:
