@@ -35,7 +35,7 @@ from botkit.store.db import open_db
 SERVER = """
 import sys, torch
 torch.set_num_threads(1)
-from botkit.channels.cli_web import serve
+from botkit.channels.cli.web import serve
 from botkit.settings import Settings
 serve(Settings(), "127.0.0.1", int(sys.argv[1]), workers=sys.argv[2] == "1")
 """
