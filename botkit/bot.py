@@ -207,6 +207,7 @@ class Bot:
         skill: str | None = None,
         seed: int | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
     ) -> Turn:
         """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
         "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
@@ -244,7 +245,9 @@ class Bot:
                 )
             )
 
-        return self._turn(conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery)
+        return self._turn(
+            conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, sound=sound
+        )
 
     def fit_sound(self, plan: ShotPlan, choice: SoundChoice | None = None, *, new: bool = True) -> ShotPlan:
         """The voice and music asked for applied, checked (a missing voice or a bad music file is

@@ -116,7 +116,7 @@ def write_narration(plan: ShotPlan, text: str, style: str | None, *, step_list: 
 
 # --- follow-ups --------------------------------------------------------------------------------
 
-_VOICE = r"(?:voice|voices|narration|narrator|voice[- ]?over|speech|speaking|talking)"
+_VOICE = r"(?:voice[- ]?overs?|voices|voice|narration|narrator|speech|speaking|talking)"
 _NO_VOICE = re.compile(
     rf"\b(?:no|without|remove(?: the)?|drop(?: the)?|mute(?: the)?|turn off(?: the)?|lose the|get rid of(?: the)?)\s+{_VOICE}\b"
     rf"|\b{_VOICE}\s+off\b|\bdon'?t (?:speak|talk|narrate)\b"
