@@ -33,6 +33,7 @@ from botkit.jobs.render import RenderWorker, worker_name
 from botkit.jobs.service import JobService, NoDispatch
 from botkit.post.reframe import ReframeMode
 from botkit.render.routing import route_shots
+from botkit.render.sound import SoundChoice, check_sound_choice, with_sound_choice
 from botkit.settings import Settings
 from botkit.skills.configs import load_skill_configs
 from botkit.store.db import make_engine as make_db
@@ -174,8 +175,10 @@ class Bot:
         external_key: str | None = None,
         owner: str | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
     ) -> Turn:
-        """Start a conversation: plan the request and store it (nothing is stored if it is refused)."""
+        """Start a conversation: plan the request and store it (nothing is stored if it is refused).
+        ``sound``: the channel's voice and music choice (``--voice``, ``--no-voice``, ``--music``)."""
 
         def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
             return self.planner.plan(
@@ -191,6 +194,7 @@ class Bot:
             external_key=external_key,
             owner=owner,
             delivery=delivery,
+            sound=sound,
         )
 
     def follow_up(
@@ -203,6 +207,7 @@ class Bot:
         skill: str | None = None,
         seed: int | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
     ) -> Turn:
         """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
         "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
@@ -240,7 +245,21 @@ class Bot:
                 )
             )
 
-        return self._turn(conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery)
+        return self._turn(
+            conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, sound=sound
+        )
+
+    def fit_sound(self, plan: ShotPlan, choice: SoundChoice | None = None, *, new: bool = True) -> ShotPlan:
+        """The voice and music asked for applied, checked (a missing voice or a bad music file is
+        refused before anything is stored), and the shots fitted to the narration."""
+        narrator = self.context.render.narrator
+        if narrator is None:
+            return plan
+        if new:
+            plan = with_sound_choice(plan, SoundChoice(music=self.settings.music) if self.settings.music else None)
+        plan = with_sound_choice(plan, choice)
+        check_sound_choice(plan, narrator)
+        return narrator.fit(plan)
 
     def _latest(self, conversation_id: str) -> Latest:
         found = self.repo.latest_revision(conversation_id)
@@ -264,6 +283,7 @@ class Bot:
         external_key: str | None = None,
         owner: str | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
     ) -> Turn:
         check_visible(text)
         checked = [check_image(Path(path), self.image_limits) for path in images]
@@ -283,7 +303,7 @@ class Bot:
                 inputs: list[NewAsset] = []
                 for attempt in range(1, TURN_ATTEMPTS + 1):
                     latest = self._latest(conversation_id) if follow_up else None
-                    plan = make_plan(image_paths, latest)
+                    plan = self.fit_sound(make_plan(image_paths, latest), sound, new=not follow_up)
                     self.check_plan(plan)  # before anything is stored: a plan no engine here can render is refused
                     if not inputs:
                         for image, relative, path in zip(checked, image_paths, staged, strict=True):

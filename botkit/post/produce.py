@@ -16,9 +16,11 @@ from botkit.errors import InputError
 from botkit.post.assemble import Transition, assemble, shot_starts
 from botkit.post.captions import Brand, CaptionStyle, Overlay, end_card, step_captions
 from botkit.post.encode import EncodedVideo, check_music, encode_platforms
+from botkit.post.highlight import cue_overlays
 from botkit.post.presets import PlatformPreset
 from botkit.post.preview import PreviewFormat, contact_sheet, write_preview
 from botkit.post.reframe import ReframeMode
+from botkit.post.subtitles import Cue
 from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class ProduceOptions(BaseModel):
     stem: str = Field(default="video", pattern=r"^[A-Za-z0-9_-]{1,40}$")
     crf: int = Field(default=20, ge=0, le=51)
     x264_preset: X264Preset = DEFAULT_X264_PRESET
+    timed_captions: list[Cue] | None = None  # speech-timed cues drawn instead of the narrated shots' captions
 
 
 @dataclass
@@ -72,6 +75,19 @@ def _looks(timeline: Clip, out_dir: Path, options: ProduceOptions) -> tuple[Path
     )
     sheet = contact_sheet(timeline, out_dir / f"{options.stem}-contact.png") if options.contact_sheet else None
     return preview, sheet
+
+
+def timed_layers(plan: ShotPlan, preset: PlatformPreset, scratch: Path, options: ProduceOptions, *,
+                 numbered: bool, captions: bool) -> list[Overlay]:  # fmt: skip
+    """The speech-timed cues, plus the captions of shots that say nothing (a narrated shot's caption
+    would repeat its line)."""
+    cues = cue_overlays(options.timed_captions or [], preset, scratch, options.caption_style)
+    if not captions:
+        return cues
+    silent = plan.model_copy(
+        update={"shots": [s.model_copy(update={"caption": None}) if s.narration else s for s in plan.shots]}
+    )
+    return [*cues, *step_captions(silent, preset, scratch, options.caption_style, numbered=numbered)]
 
 
 def produce(
@@ -108,6 +124,8 @@ def produce(
             layers = (
                 step_captions(plan, preset, Path(scratch), options.caption_style, numbered=numbered) if captions else []
             )
+            if options.timed_captions:
+                layers = timed_layers(plan, preset, Path(scratch), options, numbered=numbered, captions=captions)
             if options.brand is not None:
                 start = max(duration / 2, duration - options.end_card_s)
                 card = end_card(options.brand, preset, start, duration + 1, Path(scratch) / f"card-{preset.id}.png",

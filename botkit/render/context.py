@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from botkit.quality import Thresholds
+    from botkit.render.sound import Narrator
     from botkit.settings import Settings
     from botkit.skills import SkillRegistry
 
@@ -34,6 +35,7 @@ class RenderContext:
     quality_checks: bool = True  # measure each new clip; re-render once with a new seed on failure
     thresholds: Thresholds | None = None  # None: the defaults
     task_engines: dict[str, str] = field(default_factory=dict)  # engines for tasks the main one cannot do
+    narrator: Narrator | None = None  # speaks the plans' narration (None: every video stays silent)
 
 
 def render_context(
@@ -41,15 +43,35 @@ def render_context(
 ) -> RenderContext:
     """The context of a deployment: its data dir, database sessions, settings and skills."""
     assets = AssetStore(settings.data_dir / "assets")
+    narrator = sound_narrator(settings)
+    steps: list[OutputStep] = [SkillPostProcess(skills)] if skills is not None else []
+    if narrator is not None:
+        from botkit.render.sound import SoundStep
+
+        steps.append(SoundStep())  # after the skill's hook; signing goes after it, last
     return RenderContext(
         assets=assets,
         clips=ClipCache(assets, sessions),
-        after_produce=[SkillPostProcess(skills)] if skills is not None else [],
+        after_produce=steps,
+        narrator=narrator,
         denoise_steps=settings.steps,
         x264_preset=settings.x264_preset,
         quality_checks=settings.quality_checks,
         task_engines={str(task): name for task, name in settings.task_engines.items()},
     )
+
+
+def sound_narrator(settings: Settings) -> Narrator | None:
+    """The deployment's narrator (voice files and folders, default voice and music), or None when
+    narration is off (``BOTKIT_NARRATION=false``). One per process: a voice model loads once."""
+    if not settings.narration:
+        return None
+    from botkit.render.sound import shared_narrator
+
+    return shared_narrator(
+        voice_files=tuple(settings.voice_files), voice_folders=tuple(settings.voice_folders),
+        default_voice=settings.voice, default_music=settings.music,
+    )  # fmt: skip
 
 
 def database_sessions(settings: Settings, db: Database | None = None) -> sessionmaker[Session]:

@@ -157,9 +157,16 @@ def render_shots(
 def produce_outputs(
     plan: ShotPlan, shots: list[ShotResult], ctx: RenderContext, staging: Path, reframe: ReframeMode
 ) -> Staged:
-    """Stage 2: assemble and encode every platform into the staging folder."""
+    """Stage 2: the sound prepared (narration spoken, cues timed), then every platform assembled
+    and encoded into the staging folder, with the speech-timed captions burned in when asked."""
     presets = [preset_for(platform) for platform in plan.platforms]
-    options = ProduceOptions(mode=reframe, brand=brand_card(plan, ctx.assets), x264_preset=ctx.x264_preset)
+    sound = ctx.narrator.prepare(plan, max(s.clip.fps for s in shots), ctx.assets) if ctx.narrator else None
+    options = ProduceOptions(
+        mode=reframe,
+        brand=brand_card(plan, ctx.assets),
+        x264_preset=ctx.x264_preset,
+        timed_captions=sound.cues if sound is not None and sound.burn else None,
+    )
     made = produce([shot.clip for shot in shots], plan, presets, staging, options)
     outputs = [
         Output(
@@ -181,7 +188,9 @@ def produce_outputs(
         )
         if path is not None
     ]
-    return Staged(plan, staging, outputs, made.timeline, extras, list(made.warnings), shots=[s.meta for s in shots])
+    return Staged(
+        plan, staging, outputs, made.timeline, extras, list(made.warnings), shots=[s.meta for s in shots], sound=sound
+    )
 
 
 def store_outputs(
@@ -194,7 +203,7 @@ def store_outputs(
         for extra in staged.extras:
             stored = store.put(extra.path, f"{folder}/{extra.path.name}")
             moved.append(stored.path)
-            assets.append(NewAsset(stored, extra.kind, extra.mime))
+            assets.append(NewAsset(stored, extra.kind, extra.mime, platform=extra.platform))
         metrics = {
             "shots": [shot.meta for shot in shots],
             "quality": [entry for shot in shots for entry in shot.quality],
