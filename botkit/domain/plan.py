@@ -113,6 +113,11 @@ class ShotPlan(BaseModel):
         max_length=8,
         description="What the planner could not do as asked, for the reply (e.g. no web address is configured).",
     )
+    ai_badge: bool | None = Field(
+        default=None,
+        description="The on-screen 'AI' corner badge, as the site or workspace set it; None: the skill's "
+        "config, else the deployment's BOTKIT_AI_BADGE.",
+    )
 
     @field_validator("platforms")
     @classmethod

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from botkit.post.reframe import ReframeMode
 from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
+from botkit.provenance import check as check_signer
 from botkit.render.clips import ClipCache
+from botkit.render.signing import SignOutputs
 from botkit.render.steps import OutputStep, SkillPostProcess
 from botkit.store.assets import AssetStore
 
@@ -34,21 +36,30 @@ class RenderContext:
     quality_checks: bool = True  # measure each new clip; re-render once with a new seed on failure
     thresholds: Thresholds | None = None  # None: the defaults
     task_engines: dict[str, str] = field(default_factory=dict)  # engines for tasks the main one cannot do
+    skills: SkillRegistry | None = None  # for each skill's config (its badge choice)
+    ai_badge: bool = False  # the "AI" corner badge when neither the plan (site, workspace) nor its skill says
 
 
 def render_context(
     settings: Settings, sessions: sessionmaker[Session], skills: SkillRegistry | None = None
 ) -> RenderContext:
-    """The context of a deployment: its data dir, database sessions, settings and skills."""
+    """The context of a deployment: its data dir, database sessions, settings and skills. The
+    signer is checked here, in every process that renders (the bot, a Celery worker), so a missing
+    or expired certificate is a ``CredentialsError`` at start-up, never a failed job; with no
+    certificate configured the development chain is made on first start."""
     assets = AssetStore(settings.data_dir / "assets")
+    steps: list[OutputStep] = [SkillPostProcess(skills)] if skills is not None else []
+    steps.append(SignOutputs(check_signer(settings), assets))  # last: nothing may write after it
     return RenderContext(
         assets=assets,
         clips=ClipCache(assets, sessions),
-        after_produce=[SkillPostProcess(skills)] if skills is not None else [],
+        after_produce=steps,
         denoise_steps=settings.steps,
         x264_preset=settings.x264_preset,
         quality_checks=settings.quality_checks,
         task_engines={str(task): name for task, name in settings.task_engines.items()},
+        ai_badge=settings.ai_badge,
+        skills=skills,
     )
 
 
