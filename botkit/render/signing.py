@@ -70,7 +70,9 @@ class SignOutputs:
         base = Provenance(
             generator=generator_for(staged.shots),
             ingredients=user_media(staged, self.assets),
-            prompts=tuple(shot.prompt for shot in plan.shots) if self.signer and self.signer.config.include_prompts else (),
+            prompts=tuple(shot.prompt for shot in plan.shots)
+            if self.signer and self.signer.config.include_prompts
+            else (),
         )
         badge = bool(staged.metrics.get("ai_badge"))
         kinds: list[EditKind] = ["cropped", "transcoded"]

@@ -44,7 +44,7 @@ def test_a_fresh_machine_gets_a_marked_development_chain(settings: Settings, tin
 
 def test_a_missing_or_expired_certificate_stops_the_bot_at_start_up(settings: Settings, tiny_engine, tmp_path) -> None:
     missing = settings.model_copy(update={"signing_cert": tmp_path / "nope.pem", "signing_key": tmp_path / "k.pem"})
-    with pytest.raises(CredentialsError, match="nope.pem does not exist; run `botkit credentials init`"):
+    with pytest.raises(CredentialsError, match=r"nope\.pem does not exist; run `botkit credentials init`"):
         Bot.open(missing, engine=tiny_engine)
     cert, key = write_self_signed(tmp_path / "old", days_valid=(-30, -1))
     expired = settings.model_copy(update={"signing_cert": cert, "signing_key": key})
