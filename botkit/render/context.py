@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine as Database
     from sqlalchemy.orm import Session, sessionmaker
 
+    from botkit.provenance import Signer
     from botkit.quality import Thresholds
     from botkit.settings import Settings
     from botkit.skills import SkillRegistry
@@ -37,6 +38,7 @@ class RenderContext:
     thresholds: Thresholds | None = None  # None: the defaults
     task_engines: dict[str, str] = field(default_factory=dict)  # engines for tasks the main one cannot do
     skills: SkillRegistry | None = None  # for each skill's config (its badge choice)
+    signer: Signer | None = None  # checked at start-up; None when BOTKIT_SIGNING=off
     ai_badge: bool = False  # the "AI" corner badge when neither the plan (site, workspace) nor its skill says
 
 
@@ -49,7 +51,8 @@ def render_context(
     certificate configured the development chain is made on first start."""
     assets = AssetStore(settings.data_dir / "assets")
     steps: list[OutputStep] = [SkillPostProcess(skills)] if skills is not None else []
-    steps.append(SignOutputs(check_signer(settings), assets))  # last: nothing may write after it
+    signer = check_signer(settings)
+    steps.append(SignOutputs(signer, assets))  # last: nothing may write after it
     return RenderContext(
         assets=assets,
         clips=ClipCache(assets, sessions),
@@ -60,6 +63,7 @@ def render_context(
         task_engines={str(task): name for task, name in settings.task_engines.items()},
         ai_badge=settings.ai_badge,
         skills=skills,
+        signer=signer,
     )
 
 
