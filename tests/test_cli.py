@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from botkit.post.probe import probe
 from botkit.provenance import GENERATED
 from botkit.testing.credentials import assert_job_verifies, assert_outputs_verify
-
-from botkit.post.probe import probe
 
 
 def botkit(*args: str, data_dir: Path | None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
