@@ -103,9 +103,7 @@ async def job_credentials(
         if status is None or not _owned(bot, principal, status.conversation_id):
             raise NotFound(f"no job {job_id!r} for this user")
         assets = [
-            asset
-            for kind in SIGNED_KINDS
-            for asset in bot.repo.assets_of(status.conversation_id, kind, job_id=job_id)
+            asset for kind in SIGNED_KINDS for asset in bot.repo.assets_of(status.conversation_id, kind, job_id=job_id)
         ]
         files = [_credentials(bot, asset) for asset in assets]
         return JobCredentialsOut(job_id=job_id, all_verified=bool(files) and all(f.credentials.ok for f in files),
