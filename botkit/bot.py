@@ -176,14 +176,18 @@ class Bot:
         owner: str | None = None,
         delivery: Delivery | None = None,
         sound: SoundChoice | None = None,
+        ai_badge: bool | None = None,
     ) -> Turn:
         """Start a conversation: plan the request and store it (nothing is stored if it is refused).
-        ``sound``: the channel's voice and music choice (``--voice``, ``--no-voice``, ``--music``)."""
+        ``sound``: the channel's voice and music choice (``--voice``, ``--no-voice``, ``--music``).
+        ``ai_badge``: the site's or workspace's choice of the visible "AI" badge (None: the skill's
+        config, else the deployment's); follow-ups keep it."""
 
         def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
-            return self.planner.plan(
+            plan = self.planner.plan(
                 PlanRequest(text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
             )
+            return plan if ai_badge is None else plan.model_copy(update={"ai_badge": ai_badge})
 
         return self._turn(
             new_id(),
@@ -234,7 +238,7 @@ class Bot:
                 if revised is not None:
                     return with_platforms(revised, platforms) if platforms else revised
             kept_skill, kept_platforms = carry_over(latest.plan, text, self.planner.skills)
-            return self.planner.plan(
+            replanned = self.planner.plan(
                 PlanRequest(
                     text=text,
                     images=image_paths,
@@ -244,6 +248,7 @@ class Bot:
                     history=latest.history,
                 )
             )
+            return replanned.model_copy(update={"ai_badge": latest.plan.ai_badge})  # the site's choice stays
 
         return self._turn(
             conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, sound=sound

@@ -100,6 +100,7 @@ def chat(
     from botkit.agent.suggest import suggestions_for
     from botkit.bot import Bot
     from botkit.post.reframe import REFRAME_MODES
+    from botkit.provenance.disclosure import ai_generated_line, assistant_intro
     from botkit.store.history import History
 
     console = Console(stderr=as_json, soft_wrap=True)  # paths stay whole for copy and paste
@@ -128,6 +129,8 @@ def chat(
             if conversation_id is None:
                 raise BotkitError(f'no conversation in {settings.data_dir} to continue; start one: botkit chat "..."')
         if conversation_id is None:
+            if not as_json:  # the first message of a new conversation says the bot is an AI (EU AI Act Art. 50(1))
+                console.print(assistant_intro(), highlight=False, markup=False)
             turn = bot.plan(
                 request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli",
                 sound=sound,
@@ -165,7 +168,10 @@ def chat(
             "rendered_again": changed if changed is not None else [shot.index for shot in turn.plan.shots],
             "reply": reply,
             "outputs": outputs,
+            "disclosure": ai_generated_line() if outputs else None,
         }
+        if conversation_id is None:
+            payload["intro"] = assistant_intro()
         sys.stdout.write(json.dumps(payload) + "\n")
         return
     for output in outputs:
@@ -176,6 +182,8 @@ def chat(
         )
         for sidecar in _sidecars(output):
             console.print(f"  subtitles: {sidecar}", highlight=False, markup=False)
+    if outputs:
+        console.print(f"{ai_generated_line()} ({_credentials_note(bot)})", highlight=False, markup=False)
     if reply:
         flagged = "Quality checks still flag" in reply
         console.print(f"[yellow]{reply}[/]" if flagged else reply, highlight=False, markup=flagged)
@@ -201,6 +209,13 @@ def _sidecars(output: dict) -> list[Path]:  # type: ignore[type-arg]
     """The SRT and WebVTT files next to an output video (the sound step writes them)."""
     video = Path(output["path"])
     return [path for path in (video.with_suffix(".srt"), video.with_suffix(".vtt")) if path.is_file()]
+def _credentials_note(bot) -> str:  # type: ignore[no-untyped-def]
+    signer = bot.context.render.signer
+    if signer is None:
+        return "content credentials are off: BOTKIT_SIGNING=off"
+    who = "the botkit development certificate, untrusted" if signer.status.certificate.development else (
+        signer.status.certificate.common_name)  # fmt: skip
+    return f"content credentials inside each file, signed with {who}; check one: botkit verify FILE"
 
 
 _FALLBACK = re.compile(r"\(llm fallback: ([^)]*)\)")

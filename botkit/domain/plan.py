@@ -140,6 +140,11 @@ class ShotPlan(BaseModel):
     @property
     def narrated(self) -> bool:
         return any(shot.narration is not None for shot in self.shots)
+    ai_badge: bool | None = Field(
+        default=None,
+        description="The on-screen 'AI' corner badge, as the site or workspace set it; None: the skill's "
+        "config, else the deployment's BOTKIT_AI_BADGE.",
+    )
 
     @field_validator("platforms")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,10 +97,13 @@ def produce(
     presets: list[PlatformPreset],
     out_dir: Path,
     options: ProduceOptions | None = None,
+    *,
+    badge: Callable[[PlatformPreset, Path], Overlay] | None = None,
 ) -> Production:
     """Assemble ``clips`` (one per plan shot) and write, into ``out_dir``, one MP4 and one poster PNG
     per preset (``<stem>-<platform>.mp4/.png``), plus ``<stem>-preview.webp|gif`` and
-    ``<stem>-contact.png`` when asked. Raises ``InputError`` for bad input, ``PostError`` when ffmpeg fails."""
+    ``<stem>-contact.png`` when asked. ``badge(preset, png_path)`` draws a mark laid over everything
+else (the visible "AI" badge, ``botkit.provenance.label``). Raises ``InputError`` for bad input, ``PostError`` when ffmpeg fails."""
     options = options or ProduceOptions()
     if len(clips) != len(plan.shots):
         raise InputError(f"the plan has {len(plan.shots)} shots but {len(clips)} clips were rendered")
@@ -131,6 +135,8 @@ def produce(
                 card = end_card(options.brand, preset, start, duration + 1, Path(scratch) / f"card-{preset.id}.png",
                                 options.caption_style)  # fmt: skip
                 layers = [*(layer for layer in layers if layer.start_s < start), card]
+            if badge is not None:
+                layers = [*layers, badge(preset, Path(scratch) / f"badge-{preset.id}.png")]
             overlays[preset.id] = layers
         try:
             videos = encode_platforms(

@@ -30,6 +30,7 @@ from botkit.post.captions import Brand
 from botkit.post.presets import preset_for
 from botkit.post.produce import ProduceOptions, produce
 from botkit.post.reframe import ReframeMode
+from botkit.provenance.label import badge_overlay
 from botkit.render.clips import ClipWriter, image_checksum, render_key
 from botkit.render.context import RenderContext
 from botkit.render.routing import Engines
@@ -154,6 +155,18 @@ def render_shots(
     return results
 
 
+def wants_badge(plan: ShotPlan, ctx: RenderContext) -> bool:
+    """The visible "AI" badge: the plan's choice (its site's or workspace's setting), else its
+    skill's config, else the deployment's; only on videos that have generated shots (all today)."""
+    if plan.ai_badge is not None:
+        return plan.ai_badge
+    if ctx.skills is not None and plan.skill in ctx.skills:
+        chosen = ctx.skills.config_for(plan.skill).ai_badge
+        if chosen is not None:
+            return chosen
+    return ctx.ai_badge
+
+
 def produce_outputs(
     plan: ShotPlan, shots: list[ShotResult], ctx: RenderContext, staging: Path, reframe: ReframeMode
 ) -> Staged:
@@ -167,7 +180,10 @@ def produce_outputs(
         x264_preset=ctx.x264_preset,
         timed_captions=sound.cues if sound is not None and sound.burn else None,
     )
-    made = produce([shot.clip for shot in shots], plan, presets, staging, options)
+    badge = wants_badge(plan, ctx)
+    made = produce(
+        [shot.clip for shot in shots], plan, presets, staging, options, badge=badge_overlay if badge else None
+    )
     outputs = [
         Output(
             platform=v.platform,
@@ -188,9 +204,11 @@ def produce_outputs(
         )
         if path is not None
     ]
-    return Staged(
+    staged = Staged(
         plan, staging, outputs, made.timeline, extras, list(made.warnings), shots=[s.meta for s in shots], sound=sound
     )
+    staged.metrics["ai_badge"] = badge
+    return staged
 
 
 def store_outputs(

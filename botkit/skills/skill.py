@@ -42,6 +42,9 @@ class SkillConfig(BaseModel):
     default_platforms: list[PlatformId] | None = Field(
         default=None, description="Platforms used when a request names none."
     )
+    ai_badge: bool | None = Field(
+        default=None, description="The on-screen 'AI' corner badge on this skill's videos; None: the deployment's."
+    )
 
 
 class SkillRequest(BaseModel):
