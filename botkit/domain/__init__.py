@@ -9,8 +9,10 @@ from botkit.domain.plan import (
     Limits,
     PlatformId,
     Shot,
+    ShotKind,
     ShotMode,
     ShotPlan,
+    TransitionKind,
 )
 
 __all__ = [
@@ -25,9 +27,11 @@ __all__ = [
     "ProgressFn",
     "ProgressListener",
     "Shot",
+    "ShotKind",
     "ShotMode",
     "ShotPlan",
     "ShotRequest",
     "Stage",
     "Task",
+    "TransitionKind",
 ]

@@ -25,14 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from botkit.domain import Clip, Output, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
+from botkit.domain import Clip, Output, Progress, ProgressListener, ShotKind, ShotMode, ShotPlan, ShotRequest
 from botkit.post.captions import Brand
 from botkit.post.presets import preset_for
 from botkit.post.produce import ProduceOptions, produce
 from botkit.post.reframe import ReframeMode
 from botkit.render.clips import ClipWriter, image_checksum, render_key
 from botkit.render.context import RenderContext
-from botkit.render.routing import Engines
+from botkit.render.media import FootageSource, StillSource, fit_clip, join_shots
+from botkit.render.routing import STILL, Engines
 from botkit.render.sources import ShotSource
 from botkit.render.steps import Staged, StagedFile, run_steps
 from botkit.store.assets import AssetStore
@@ -88,6 +89,8 @@ def shot_request(plan: ShotPlan, index: int, source: ShotSource, ctx: RenderCont
     shot = plan.shots[index]
     width, height = source.native_size
     image = ctx.assets.path(shot.image) if shot.mode is ShotMode.IMAGE_TO_VIDEO and shot.image else None
+    if shot.kind is ShotKind.FOOTAGE and shot.footage:
+        image = ctx.assets.path(shot.footage)  # the clip's checksum goes into the render key
     return ShotRequest(
         task=shot.mode.value,
         prompt=f"{shot.prompt}, {plan.style}" if plan.style else shot.prompt,
@@ -121,6 +124,8 @@ def render_shots(
     handed to ``writer``, which stores it at once on a background thread (while the next shot
     renders, and the last one while the video encodes)."""
     sources = engines.sources_for(plan)
+    # a plan with the user's media renders on one canvas: every other clip is fitted to it (cropped)
+    canvas = next((s.native_size for s in sources if isinstance(s, StillSource | FootageSource)), None)
     results: list[ShotResult] = []
     for shot, source in zip(plan.shots, sources, strict=True):
         request = shot_request(plan, shot.index, source, ctx)
@@ -138,6 +143,13 @@ def render_shots(
             made = source.clip(request, on_step, shot=shot.index)
             clip, problems, attempts, quality = made.clip, made.problems, made.attempts, made.quality
             writer.submit(key, clip)
+        if canvas is not None and clip.size != canvas:
+            clip = fit_clip(clip, *canvas)
+        if source.name == STILL and shot.kind is ShotKind.GENERATED:
+            clip.meta["fallback_note"] = (
+                "shown as a still of your image (camera move): no image-to-video model that keeps real "
+                "pictures is installed; the embedded model knows only its toy world"
+            )
         scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
         meta = {
             "index": shot.index,
@@ -160,7 +172,8 @@ def produce_outputs(
     """Stage 2: assemble and encode every platform into the staging folder."""
     presets = [preset_for(platform) for platform in plan.platforms]
     options = ProduceOptions(mode=reframe, brand=brand_card(plan, ctx.assets), x264_preset=ctx.x264_preset)
-    made = produce([shot.clip for shot in shots], plan, presets, staging, options)
+    joined, joins = join_shots([shot.clip for shot in shots], plan)
+    made = produce([shot.clip for shot in shots], plan, presets, staging, options, timeline=joined)
     outputs = [
         Output(
             platform=v.platform,
@@ -181,7 +194,8 @@ def produce_outputs(
         )
         if path is not None
     ]
-    return Staged(plan, staging, outputs, made.timeline, extras, list(made.warnings), shots=[s.meta for s in shots])
+    warnings = [*made.warnings, *joins]
+    return Staged(plan, staging, outputs, made.timeline, extras, warnings, shots=[s.meta for s in shots])
 
 
 def store_outputs(
@@ -236,6 +250,9 @@ def reply_for(plan: ShotPlan, outputs: int, shots: list[ShotResult]) -> str:
     problems = [f"shot {shot.meta['index'] + 1}: {p}" for shot in shots for p in shot.meta.get("problems", [])]
     if problems:
         reply += " Quality checks still flag: " + "; ".join(problems) + "."
+    notes = [f"shot {shot.meta['index'] + 1}: {shot.meta['fallback_note']}" for shot in shots if shot.meta.get("fallback_note")]
+    if notes:
+        reply += " " + "; ".join(notes) + "."
     return reply
 
 
