@@ -20,7 +20,7 @@ from pathlib import Path
 
 from botkit.agent import PlanRequest
 from botkit.agent.config import LLMSettings, Planner, make_planner
-from botkit.agent.media import Upload, assign_media
+from botkit.agent.media import Upload, assign_media, planning_text
 from botkit.agent.offline import HistoryMessage, clean_request
 from botkit.agent.revise import NewRequest, RefusedFollowUp, UnclearRevision, carry_over, revise, with_platforms
 from botkit.domain import Output, ProgressListener, ShotKind, ShotPlan
@@ -210,7 +210,7 @@ class Bot:
 
         def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
             return self.planner.plan(
-                PlanRequest(text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
+                PlanRequest(text=planning_text(text), images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
             )
 
         return self._turn(
@@ -262,7 +262,7 @@ class Bot:
             kept_skill, kept_platforms = carry_over(latest.plan, text, self.planner.skills)
             return self.planner.plan(
                 PlanRequest(
-                    text=text,
+                    text=planning_text(text),
                     images=image_paths,
                     platforms=platforms or kept_platforms,
                     skill=skill or kept_skill,

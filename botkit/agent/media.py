@@ -197,3 +197,22 @@ def assign_media(plan: ShotPlan, uploads: list[Upload], text: str) -> ShotPlan:
         notes=notes[:8],
     )
     return ShotPlan.model_validate(data)
+
+
+def planning_text(text: str) -> str:
+    """``text`` without the words that place media, pick joins or keep sound ("use my clip as the
+    opening", "with cross-fades", "keep the sound"), so a planner does not take them for the subject."""
+    folded = text
+    target = rf"(?:{_SHOT_NUMBER}|{_FIRST}|{_LAST})"
+    owner = r"(?:the\s+|my\s+|our\s+|this\s+|these\s+)"
+    patterns = [
+        rf"(?:,\s*)?(?:and\s+)?(?:use\s+)?{owner}?(?:{_VIDEO_WORDS}|{_IMAGE_WORDS})\b(?:\s+(?!as\b|for\b|in\b|at\b)[\w'-]+){{0,6}}?\s+(?:as|for|in|at)\s+{owner}?{target}",
+        rf"(?:,\s*)?(?:and\s+)?(?:open|start|begin|end|finish|close)\w*\s+(?:\w+\s+){{0,2}}(?:with|on)\s+{owner}?(?:{_VIDEO_WORDS}|{_IMAGE_WORDS})\b",
+        rf"(?:,\s*)?(?:and\s+)?(?:with\s+|use\s+)?(?:\d+(?:[.,]\d+)?\s*(?:s|sec|secs|second|seconds)\s+)?(?:{'|'.join(p for p, _ in TRANSITION_WORDS)})\w*(?:\s+(?:of\s+)?\d+(?:[.,]\d+)?\s*(?:s|sec|secs|second|seconds)\b)?(?:\s+between\s+(?:the\s+)?shots)?",
+        r"(?:,\s*)?(?:and\s+)?\b(?:keep|with|use)\s+(?:the\s+|its\s+|my\s+|our\s+)?(?:own\s+)?(?:original\s+)?(?:sound|audio)\b(?:\s+of\s+(?:the\s+|my\s+)?(?:clip|video|footage))?",
+        r"(?:,\s*)?(?:in\s+|at\s+)?(?:slow[- ]?mo(?:tion)?|half[- ]speed|double speed|twice as fast)",
+    ]
+    for pattern in patterns:
+        folded = re.sub(pattern, "", folded, flags=re.IGNORECASE)
+    folded = re.sub(r"\s+,", ",", re.sub(r"[ \t]{2,}", " ", folded)).strip(" ,;")
+    return folded if re.search(r"[^\W_]", folded) else text
