@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from botkit.post.reframe import ReframeMode
 from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
 from botkit.render.clips import ClipCache
+from botkit.render.handoff import timeline_formats
 from botkit.render.steps import OutputStep, SkillPostProcess
 from botkit.store.assets import AssetStore
 
@@ -34,6 +35,7 @@ class RenderContext:
     quality_checks: bool = True  # measure each new clip; re-render once with a new seed on failure
     thresholds: Thresholds | None = None  # None: the defaults
     task_engines: dict[str, str] = field(default_factory=dict)  # engines for tasks the main one cannot do
+    timeline_formats: list[str] = field(default_factory=list)  # editor timelines written with every job (otio, ...)
 
 
 def render_context(
@@ -49,6 +51,7 @@ def render_context(
         x264_preset=settings.x264_preset,
         quality_checks=settings.quality_checks,
         task_engines={str(task): name for task, name in settings.task_engines.items()},
+        timeline_formats=timeline_formats(settings.timeline_export),
     )
 
 

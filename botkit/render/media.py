@@ -153,6 +153,23 @@ def join_shots(clips: list[Clip], plan: ShotPlan) -> tuple[Clip | None, list[str
     shot is shortened to that, with a warning."""
     if all(shot.transition == "cut" for shot in plan.shots[1:]):
         return None, []
+    extended, lengths, warnings = extend_shots(clips, plan)
+    fps = extended[0].fps
+    counts = [max(1, round(shot.duration_s * fps)) for shot in plan.shots]
+    transitions = [
+        Transition(kind=shot.transition if frames else "cut", duration_s=frames / fps)
+        for shot, frames in zip(plan.shots[1:], lengths, strict=True)
+    ]
+    joined = join_clips(extended, transitions, fps=fps)
+    if joined.num_frames != sum(counts):
+        raise InputError(f"the joined shots have {joined.num_frames} frames; the plan has {sum(counts)}")
+    joined.meta.update({"transition": "xfade", "transition_frames": lengths})
+    return joined, warnings
+
+
+def extend_shots(clips: list[Clip], plan: ShotPlan) -> tuple[list[Clip], list[int], list[str]]:
+    """Each shot at the timeline's rate and size, lengthened by its share of the transitions
+    around it (see ``join_shots``); the transitions' frames; warnings for shortened ones."""
     fps = max(clip.fps for clip in clips)
     width, height = clips[0].size
     counts = [max(1, round(shot.duration_s * fps)) for shot in plan.shots]
@@ -171,13 +188,5 @@ def join_shots(clips: list[Clip], plan: ShotPlan) -> tuple[Clip | None, list[str
         before = lengths[index - 1] // 2 if index > 0 else 0
         after = lengths[index] - lengths[index] // 2 if index < len(lengths) else 0
         frames = retime(fit_clip(clip, width, height), (count + before + after) / fps, fps)
-        extended.append(Clip(frames=np.ascontiguousarray(frames), fps=fps))
-    transitions = [
-        Transition(kind=shot.transition if frames else "cut", duration_s=frames / fps)
-        for shot, frames in zip(plan.shots[1:], lengths, strict=True)
-    ]
-    joined = join_clips(extended, transitions, fps=fps)
-    if joined.num_frames != sum(counts):
-        raise InputError(f"the joined shots have {joined.num_frames} frames; the plan has {sum(counts)}")
-    joined.meta.update({"transition": "xfade", "transition_frames": lengths})
-    return joined, warnings
+        extended.append(Clip(frames=np.ascontiguousarray(frames), fps=fps, meta={"before": before, "after": after}))
+    return extended, lengths, warnings

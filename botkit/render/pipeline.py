@@ -32,6 +32,7 @@ from botkit.post.produce import ProduceOptions, produce
 from botkit.post.reframe import ReframeMode
 from botkit.render.clips import ClipWriter, image_checksum, render_key
 from botkit.render.context import RenderContext
+from botkit.render.handoff import stage_timeline
 from botkit.render.media import FootageSource, StillSource, fit_clip, join_shots
 from botkit.render.routing import STILL, Engines
 from botkit.render.sources import ShotSource
@@ -282,6 +283,9 @@ def render_plan(
         writer.flush()  # every new clip stored before the outputs are
         produced_s = time.perf_counter() - started
         staged = run_steps(staged, ctx.after_produce)
+        if ctx.timeline_formats:  # the edit for an editor: shot files and OTIO / FCPXML, next to the videos
+            staged.extras += stage_timeline(plan, [shot.clip for shot in shots], ctx.assets, staging, folder,
+                                            ctx.timeline_formats, x264_preset=ctx.x264_preset)  # fmt: skip
         reporter.checkpoint()
         assets, moved = store_outputs(staged, shots, ctx.assets, folder)
     timings = {

@@ -141,3 +141,36 @@ def test_a_two_hour_upload_is_refused_by_its_header(bot: Bot, tmp_path: Path) ->
     with pytest.raises(InputError, match=r"2:00:00 long .*at most 600 s"):
         bot.plan("an ad using my clip", images=[long])
     bot.db.dispose()
+
+
+def test_every_job_can_hand_its_edit_to_an_editor(tmp_path: Path, tiny_engine, media: dict[str, Path]) -> None:
+    import opentimelineio as otio
+
+    settings = Settings(data_dir=tmp_path / "data", engine="tiny-wan", timeline_export="otio,fcpxml")
+    bot = Bot.open(settings, engine=tiny_engine)
+    text = "a 5 second ad for our bottle in 3 shots with captions, open with my clip, the photo for shot 2, dip to white 0.5 s"
+    turn = bot.render(bot.plan(text, images=[media["clip"], media["photo"]], platforms=["instagram-feed"]))
+    [otio_row] = [a for a in bot.repo.assets_of(turn.conversation_id, "timeline") if a["path"].endswith(".otio")]
+    assert [a for a in bot.repo.assets_of(turn.conversation_id, "timeline") if a["path"].endswith(".fcpxml")]
+    shot_files = bot.repo.assets_of(turn.conversation_id, "shot_file")
+    assert len(shot_files) == 2  # the generated shot and the still; the footage is the upload itself
+    timeline = otio.adapters.read_from_file(str(bot.assets.path(otio_row["path"])))
+    [video] = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video]
+    clips = list(video.find_clips())
+    assert [c.name for c in clips] == ["shot 1", "shot 2", "shot 3"]
+    assert [c.metadata["botkit"]["kind"] for c in clips] == ["footage", "still", "generated"]
+    [output] = turn.outputs
+    fps = timeline.metadata["botkit"]["fps"]
+    rendered = check_video(Path(output.path))
+    # exactly the rendered timeline, to the frame (the platform's encode re-times it to its own rate)
+    assert abs(video.duration().to_seconds() - rendered.duration_s) <= 1 / rendered.fps
+    assert video.duration().to_frames() == sum(round(s.duration_s * fps) for s in turn.plan.shots)
+    transitions = [item for item in video if isinstance(item, otio.schema.Transition)]
+    assert [t.name for t in transitions] == ["dip-white", "dip-white"]
+    footage = clips[0]
+    assert footage.media_reference.target_url.endswith(".mp4") and "/inputs/" in footage.media_reference.target_url
+    assert footage.source_range.start_time.to_seconds() == pytest.approx(0.0, abs=1e-6)
+    for clip in clips[1:]:
+        assert Path(clip.media_reference.target_url.removeprefix("file://")).is_file()
+    assert any(marker.name for clip in clips for marker in clip.markers) == any(s.caption for s in turn.plan.shots)
+    bot.db.dispose()
