@@ -71,7 +71,16 @@ def chat(
     ] = None,
     skill: Annotated[str | None, typer.Option(help="marketing | social | storyboard | training.")] = None,
     image: Annotated[
-        list[Path] | None, typer.Option("--image", "-i", help="Storyboard panel / product image (repeatable).")
+        list[Path] | None,
+        typer.Option("--image", "-i", help="Storyboard panel / product image, or a video clip (repeatable)."),
+    ] = None,
+    media: Annotated[
+        list[Path] | None,
+        typer.Option("--media", "-m", help="Your own footage (MP4, MOV, WebM, animated GIF) or photo (repeatable)."),
+    ] = None,
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="Also write the edit for an editor: otio, fcpxml, fcp7 (comma-separated)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for reproducible shots.")] = None,
     out: Annotated[Path | None, typer.Option(help="Also copy the videos and posters into this folder.")] = None,
@@ -93,6 +102,7 @@ def chat(
     from botkit.agent.suggest import suggestions_for
     from botkit.bot import Bot
     from botkit.post.reframe import REFRAME_MODES
+    from botkit.render.handoff import timeline_formats
     from botkit.store.history import History
 
     console = Console(stderr=as_json, soft_wrap=True)  # paths stay whole for copy and paste
@@ -108,8 +118,10 @@ def chat(
     reply = ""
     changed: list[int] | None = None
     try:
-        settings = _settings(data_dir, engine=engine, skills_config=skills_config)
+        settings = _settings(data_dir, engine=engine, skills_config=skills_config,
+                             timeline_export=",".join(timeline_formats(export)) if export else None)  # fmt: skip
         bot = Bot.open(settings)
+        uploads = [*(image or []), *(media or [])]
         conversation_id = None
         if conversation is not None:
             conversation_id = History(bot.repo.sessions).resolve(conversation)
@@ -118,13 +130,11 @@ def chat(
             if conversation_id is None:
                 raise BotkitError(f'no conversation in {settings.data_dir} to continue; start one: botkit chat "..."')
         if conversation_id is None:
-            turn = bot.plan(
-                request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli"
-            )
+            turn = bot.plan(request, images=uploads, platforms=platform or [], skill=skill, seed=seed, channel="cli")
         else:
             _plan_id, previous = bot.repo.latest_plan(conversation_id)
             turn = bot.follow_up(
-                conversation_id, request, images=image or [], platforms=platform or [], skill=skill, seed=seed
+                conversation_id, request, images=uploads, platforms=platform or [], skill=skill, seed=seed
             )
             changed = changed_shots(previous, turn.plan)
         revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]
@@ -135,6 +145,9 @@ def chat(
     except BotkitError as exc:
         raise _fail(str(exc)) from None
     outputs = [output.model_dump() for output in turn.outputs]
+    timelines = [
+        str(bot.assets.path(row["path"])) for row in bot.repo.assets_of(turn.conversation_id, "timeline", job_id=turn.job_id)
+    ] if turn.job_id else []  # fmt: skip
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for output in outputs:
@@ -150,6 +163,7 @@ def chat(
             "rendered_again": changed if changed is not None else [shot.index for shot in turn.plan.shots],
             "reply": reply,
             "outputs": outputs,
+            "timelines": timelines,
         }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
@@ -159,6 +173,8 @@ def chat(
             f"{output['path']}",
             highlight=False,
         )
+    for timeline in timelines:
+        console.print(f"[cyan]timeline[/] {timeline}", highlight=False)
     if reply:
         flagged = "Quality checks still flag" in reply
         console.print(f"[yellow]{reply}[/]" if flagged else reply, highlight=False, markup=flagged)
