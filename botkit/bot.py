@@ -301,6 +301,10 @@ class Bot:
         # packet scan, nothing decoded) and refused with the limit it breaks
         kinds = [upload_kind(Path(path)) for path in images]
         videos = {i: check_video(Path(path), self.video_limits) for i, path in enumerate(images) if kinds[i] == "video"}
+        for i, info in videos.items():
+            if info.container == "gif" and info.frames < 2:
+                raise InputError(f"GIF {Path(images[i]).name!r} has one frame; send a still as PNG, JPEG or WebP "
+                                 "(an animated GIF is taken as a clip)")  # fmt: skip
         checked = [check_image(Path(path), self.image_limits) for i, path in enumerate(images) if i not in videos]
         batch = new_id()[:8]
         image_paths = [f"conversations/{conversation_id}/inputs/{batch}-{i + 1:02d}.png" for i in range(len(checked))]
