@@ -251,9 +251,12 @@ def reply_for(plan: ShotPlan, outputs: int, shots: list[ShotResult]) -> str:
     problems = [f"shot {shot.meta['index'] + 1}: {p}" for shot in shots for p in shot.meta.get("problems", [])]
     if problems:
         reply += " Quality checks still flag: " + "; ".join(problems) + "."
-    notes = [f"shot {shot.meta['index'] + 1}: {shot.meta['fallback_note']}" for shot in shots if shot.meta.get("fallback_note")]
-    if notes:
-        reply += " " + "; ".join(notes) + "."
+    by_note: dict[str, list[str]] = {}
+    for shot in shots:
+        if shot.meta.get("fallback_note"):
+            by_note.setdefault(shot.meta["fallback_note"], []).append(str(shot.meta["index"] + 1))
+    for note, numbers in by_note.items():
+        reply += f" {'Shot' if len(numbers) == 1 else 'Shots'} {', '.join(numbers)}: {note}."
     return reply
 
 

@@ -108,7 +108,7 @@ def test_a_real_image_model_is_checked_by_input_kept(tmp_path: Path, media: dict
     else:
         assert shot["fallback"] == "still" and shot["input_kept"] < 0.6
         assert engine.calls >= 2  # rendered again with a new seed before giving up
-        assert "shot 1: drifter drifted from the photo twice" in reply and "shown as a still" in reply
+        assert "Shot 1: drifter drifted from the photo twice" in reply and "shown as a still" in reply
     bot.db.dispose()
 
 
