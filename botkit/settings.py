@@ -32,6 +32,9 @@ class Settings(BaseSettings):
         description='Engines for shots the main engine cannot render, by task: {"i2v": "wan2.1-i2v-14b-480p"}.',
     )
     x264_preset: X264Preset = Field(default=DEFAULT_X264_PRESET, description="H.264 speed/size trade-off.")
+    timeline_export: str = Field(
+        default="", description="Editor timelines written with every job: otio, fcpxml, fcp7 (comma-separated)."
+    )
     skills_config: Path | None = Field(
         default=None, description="TOML file with this deployment's skill configs, a table per skill (brand kit ...)."
     )

@@ -71,7 +71,16 @@ def chat(
     ] = None,
     skill: Annotated[str | None, typer.Option(help="marketing | social | storyboard | training.")] = None,
     image: Annotated[
-        list[Path] | None, typer.Option("--image", "-i", help="Storyboard panel / product image (repeatable).")
+        list[Path] | None,
+        typer.Option("--image", "-i", help="Storyboard panel / product image, or a video clip (repeatable)."),
+    ] = None,
+    media: Annotated[
+        list[Path] | None,
+        typer.Option("--media", "-m", help="Your own footage (MP4, MOV, WebM, animated GIF) or photo (repeatable)."),
+    ] = None,
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="Also write the edit for an editor: otio, fcpxml, fcp7 (comma-separated)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for reproducible shots.")] = None,
     out: Annotated[Path | None, typer.Option(help="Also copy the videos and posters into this folder.")] = None,
@@ -101,6 +110,7 @@ def chat(
     from botkit.bot import Bot
     from botkit.post.reframe import REFRAME_MODES
     from botkit.provenance.disclosure import ai_generated_line, assistant_intro
+    from botkit.render.handoff import timeline_formats
     from botkit.store.history import History
 
     console = Console(stderr=as_json, soft_wrap=True)  # paths stay whole for copy and paste
@@ -119,8 +129,10 @@ def chat(
     reply = ""
     changed: list[int] | None = None
     try:
-        settings = _settings(data_dir, engine=engine, skills_config=skills_config)
+        settings = _settings(data_dir, engine=engine, skills_config=skills_config,
+                             timeline_export=",".join(timeline_formats(export)) if export else None)  # fmt: skip
         bot = Bot.open(settings)
+        uploads = [*(image or []), *(media or [])]
         conversation_id = None
         if conversation is not None:
             conversation_id = History(bot.repo.sessions).resolve(conversation)
@@ -132,13 +144,13 @@ def chat(
             if not as_json:  # the first message of a new conversation says the bot is an AI (EU AI Act Art. 50(1))
                 console.print(assistant_intro(), highlight=False, markup=False)
             turn = bot.plan(
-                request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli",
+                request, images=uploads, platforms=platform or [], skill=skill, seed=seed, channel="cli",
                 sound=sound,
             )  # fmt: skip
         else:
             _plan_id, previous = bot.repo.latest_plan(conversation_id)
             turn = bot.follow_up(
-                conversation_id, request, images=image or [], platforms=platform or [], skill=skill, seed=seed,
+                conversation_id, request, images=uploads, platforms=platform or [], skill=skill, seed=seed,
                 sound=sound,
             )  # fmt: skip
             changed = changed_shots(previous, turn.plan)
@@ -150,6 +162,9 @@ def chat(
     except BotkitError as exc:
         raise _fail(str(exc)) from None
     outputs = [output.model_dump() for output in turn.outputs]
+    timelines = [
+        str(bot.assets.path(row["path"])) for row in bot.repo.assets_of(turn.conversation_id, "timeline", job_id=turn.job_id)
+    ] if turn.job_id else []  # fmt: skip
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for output in outputs:
@@ -169,6 +184,7 @@ def chat(
             "reply": reply,
             "outputs": outputs,
             "disclosure": ai_generated_line() if outputs else None,
+            "timelines": timelines,
         }
         if conversation_id is None:
             payload["intro"] = assistant_intro()
@@ -184,6 +200,8 @@ def chat(
             console.print(f"  subtitles: {sidecar}", highlight=False, markup=False)
     if outputs:
         console.print(f"{ai_generated_line()} ({_credentials_note(bot)})", highlight=False, markup=False)
+    for timeline in timelines:
+        console.print(f"[cyan]timeline[/] {timeline}", highlight=False)
     if reply:
         flagged = "Quality checks still flag" in reply
         console.print(f"[yellow]{reply}[/]" if flagged else reply, highlight=False, markup=flagged)

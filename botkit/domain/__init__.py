@@ -10,8 +10,10 @@ from botkit.domain.plan import (
     Narration,
     PlatformId,
     Shot,
+    ShotKind,
     ShotMode,
     ShotPlan,
+    TransitionKind,
 )
 
 __all__ = [
@@ -27,9 +29,11 @@ __all__ = [
     "ProgressFn",
     "ProgressListener",
     "Shot",
+    "ShotKind",
     "ShotMode",
     "ShotPlan",
     "ShotRequest",
     "Stage",
     "Task",
+    "TransitionKind",
 ]

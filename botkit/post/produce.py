@@ -99,11 +99,14 @@ def produce(
     options: ProduceOptions | None = None,
     *,
     badge: Callable[[PlatformPreset, Path], Overlay] | None = None,
+    timeline: Clip | None = None,
 ) -> Production:
     """Assemble ``clips`` (one per plan shot) and write, into ``out_dir``, one MP4 and one poster PNG
     per preset (``<stem>-<platform>.mp4/.png``), plus ``<stem>-preview.webp|gif`` and
     ``<stem>-contact.png`` when asked. ``badge(preset, png_path)`` draws a mark laid over everything
-else (the visible "AI" badge, ``botkit.provenance.label``). Raises ``InputError`` for bad input, ``PostError`` when ffmpeg fails."""
+    else (the visible "AI" badge, ``botkit.provenance.label``). ``timeline``: the shots already
+    joined, each at its planned duration (``botkit.render.media.join_shots``). Raises ``InputError``
+    for bad input, ``PostError`` when ffmpeg fails."""
     options = options or ProduceOptions()
     if len(clips) != len(plan.shots):
         raise InputError(f"the plan has {len(plan.shots)} shots but {len(clips)} clips were rendered")
@@ -112,7 +115,8 @@ else (the visible "AI" badge, ``botkit.provenance.label``). Raises ``InputError`
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     durations = [shot.duration_s for shot in plan.shots]
-    timeline = assemble(clips, durations, transition=options.transition, crossfade_s=options.crossfade_s)
+    if timeline is None:  # else already joined by the caller (transitions between the user's media)
+        timeline = assemble(clips, durations, transition=options.transition, crossfade_s=options.crossfade_s)
     duration = timeline.duration_s
     captions = plan.captions if options.captions is None else options.captions
     numbered = plan.skill == "training" if options.numbered is None else options.numbered

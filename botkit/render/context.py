@@ -9,6 +9,7 @@ from botkit.post.reframe import ReframeMode
 from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
 from botkit.provenance import check as check_signer
 from botkit.render.clips import ClipCache
+from botkit.render.handoff import timeline_formats
 from botkit.render.signing import SignOutputs
 from botkit.render.steps import OutputStep, SkillPostProcess
 from botkit.store.assets import AssetStore
@@ -42,6 +43,7 @@ class RenderContext:
     skills: SkillRegistry | None = None  # for each skill's config (its badge choice)
     signer: Signer | None = None  # checked at start-up; None when BOTKIT_SIGNING=off
     ai_badge: bool = False  # the "AI" corner badge when neither the plan (site, workspace) nor its skill says
+    timeline_formats: list[str] = field(default_factory=list)  # editor timelines written with every job (otio, ...)
 
 
 def render_context(
@@ -72,6 +74,7 @@ def render_context(
         ai_badge=settings.ai_badge,
         skills=skills,
         signer=signer,
+        timeline_formats=timeline_formats(settings.timeline_export),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from botkit.agent.suggest import suggestions_for
 from botkit.channels.slack import messages
 from botkit.domain import Output, ShotPlan
-from botkit.domain.plan import PLATFORM_IDS, ShotMode
+from botkit.domain.plan import PLATFORM_IDS, ShotKind, ShotMode
 
 Block = dict[str, Any]
 
@@ -52,6 +52,8 @@ def plan_blocks(plan: ShotPlan, plan_id: str, conversation_id: str, *, approval:
     lines = []
     for shot in plan.shots:
         how = "from image" if shot.mode is ShotMode.IMAGE_TO_VIDEO else "from text"
+        if shot.kind is ShotKind.FOOTAGE:
+            how = f"your clip from {shot.in_s:g} s"
         camera = f", _{escape(shot.camera)}_" if shot.camera else ""
         lines.append(f"{shot.index + 1}. {shot.duration_s:g} s {how}{camera}: {escape(shot.prompt)}")
     blocks: list[Block] = [

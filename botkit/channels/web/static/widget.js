@@ -131,7 +131,7 @@ textarea:focus { border-color: var(--accent); }
       this.text.addEventListener("keydown", (event) => {
         if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); this.form.requestSubmit(); }
       });
-      this.fileInput = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", multiple: true, hidden: true,
+      this.fileInput = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp,video/mp4,video/quicktime,video/webm,image/gif", multiple: true, hidden: true,
         onchange: () => { this.files.push(...this.fileInput.files); this.fileInput.value = ""; this.renderChips(); } });
       this.chips = h("div", { class: "chips" });
       this.sendButton = h("button", { type: "submit", "aria-label": "Send" }, "Send");
