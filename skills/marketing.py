@@ -72,6 +72,7 @@ class MarketingSkill(Skill):
         r"광고|홍보|제품|상품|출시|프로모션",
     )
     defaults = PlanDefaults(platforms=("youtube",), total_s=15.0, shot_s=4.0, shots=3, captions=False)
+    preview_first = True  # agencies approve an animatic before paying for a render
     Args = MarketingArgs
     Config = BrandKit
 
