@@ -526,6 +526,14 @@ class Bot:
         if not preview.state.finished:
             raise PreviewNotReady("the preview is still rendering; approve it once you have seen it")
 
+    def approvable(self, conversation_id: str, *, preview_id: str | None = None) -> JobStatus:
+        """The preview ``approve`` would approve (decision ``approved`` if it was approved before),
+        or the ``InputError`` it would raise; nothing is changed."""
+        preview = self._preview_to_decide(conversation_id, preview_id)
+        if preview.decision != "approved":
+            self._check_decidable(preview, conversation_id)
+        return preview
+
     def approve(
         self,
         conversation_id: str,
@@ -540,9 +548,8 @@ class Bot:
         records the preview. Approving again answers with the render the first approval started.
         Refused (an ``InputError`` saying why): nothing to approve, a preview of an older revision,
         one cancelled or failed, one still rendering. Without workers the render runs here."""
-        preview = self._preview_to_decide(conversation_id, preview_id)
+        preview = self.approvable(conversation_id, preview_id=preview_id)
         if preview.decision != "approved":
-            self._check_decidable(preview, conversation_id)
             with self.write_gate:
                 created = self.context.jobs.decide(preview.id, "approved")
             if not created:  # decided meanwhile by someone else
