@@ -8,14 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from botkit.bot import Bot, Turn
+from botkit.channels.preview import decision_word
 
-DECISIONS = ("approve", "cancel")
-
-
-def decision_word(request: str) -> str | None:
-    """``approve`` / ``cancel`` (any case, surrounding spaces or a final full stop), else None."""
-    word = request.strip().rstrip(".!").strip().lower()
-    return word if word in DECISIONS else None
+__all__ = ["decide", "decision_word", "next_steps"]
 
 
 def next_steps(conversation_id: str) -> str:

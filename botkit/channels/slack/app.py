@@ -301,6 +301,9 @@ def _listen(app: App, service: SlackService) -> None:
                 service.other_platform(place, value, delivery=delivery)
             elif action["action_id"] == ids.SUGGEST:
                 service.suggested(place, value, delivery=delivery)
+            elif action["action_id"] in ids.PREVIEW_ACTIONS:
+                blocks = message.get("blocks") or []
+                service.preview_action(place, action["action_id"], value, message_ts=message_ts, blocks=blocks)
         except InputError as exc:
             service.say(place, messages.REFUSED.format(reason=escape(str(exc))))
         except Exception as exc:
