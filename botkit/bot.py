@@ -542,12 +542,14 @@ class Bot:
         on_progress: ProgressListener | None = None,
         mode: ReframeMode = "auto",
         max_active: int | None = None,
+        render_here: bool | None = None,
     ) -> Approval:
         """Approve the conversation's newest preview (or ``preview_id``) and start the diffusion
         render of the very plan revision it showed (same shots, same durations); the render job
         records the preview. Approving again answers with the render the first approval started.
         Refused (an ``InputError`` saying why): nothing to approve, a preview of an older revision,
-        one cancelled or failed, one still rendering. Without workers the render runs here."""
+        one cancelled or failed, one still rendering. ``render_here``: run the render in this thread
+        (default: when this process runs no workers); False: only queue it."""
         preview = self.approvable(conversation_id, preview_id=preview_id)
         if preview.decision != "approved":
             with self.write_gate:
@@ -569,7 +571,9 @@ class Bot:
                 max_active=max_active if created else None,
                 preview_id=preview.id,
             )
-        if self._runner is None and self.settings.jobs != "celery" and created:
+        if render_here is None:
+            render_here = self._runner is None and self.settings.jobs != "celery"
+        if render_here and created:
             self._run_here(turn.job_id, self.engine, on_progress, mode)
         turn.outputs = self.outputs(conversation_id, job_id=turn.job_id)
         logger.info(
@@ -587,10 +591,10 @@ class Bot:
                 f"this preview was approved already; its render is job {render}: cancel that job to stop it"
             )
         if preview.decision is None:
-            with self.write_gate:
-                self.context.jobs.decide(preview.id, "cancelled")
             if not preview.state.finished:
                 self.jobs.cancel(preview.id)
+            with self.write_gate:
+                self.context.jobs.decide(preview.id, "cancelled")
         return self.jobs.status(preview.id)
 
     def outputs(self, conversation_id: str, *, job_id: str | None = None) -> list[Output]:

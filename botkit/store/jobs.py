@@ -238,6 +238,8 @@ class JobRepository:
                 session.execute(
                     update(job).where(job.id.in_(ids), job.decision.is_(None)).values(decision="superseded")
                 )
+                for preview_id in ids:
+                    self._event(session, conversation_id, preview_id, "preview_superseded", {"by": keep})
         return ids
 
     def approved_from(self, preview_id: str) -> str | None:

@@ -310,7 +310,7 @@ class SlackService:
             self.bot.approvable(status.conversation_id, preview_id=preview_id)  # an old one says so now
             self.say(place, messages.PREVIEW_REVISE)
             return None
-        approval = self.bot.approve(status.conversation_id, preview_id=preview_id)
+        approval = self.bot.approve(status.conversation_id, preview_id=preview_id, render_here=False)
         if not approval.created:
             self.say(place, messages.PREVIEW_ALREADY.format(job=approval.job_id))
             return approval.job_id

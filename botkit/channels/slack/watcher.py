@@ -133,6 +133,9 @@ class JobWatcher(threading.Thread):
         wanted: JobEvent | None = None  # the newest event not shown yet
         while not self.stopping.is_set():
             for event in self.bot.jobs.events(job_id=record.job_id, after=record.after):
+                if event.kind.startswith("preview_"):  # a preview's decision: not a stage to show
+                    record.after = event.id
+                    continue
                 if event.kind in FINAL_KINDS:  # ``after`` moves past it only once it was reported
                     self.finish(event, plan)
                     return
