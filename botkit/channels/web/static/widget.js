@@ -254,6 +254,7 @@ textarea:focus { border-color: var(--accent); }
       this.log.querySelector(".empty")?.remove();
       this.addUser(text, images.map((file) => URL.createObjectURL(file)));
       this.text.value = "";
+      this.text.placeholder = "Describe your video…";
       this.files = [];
       this.renderChips();
       try {
