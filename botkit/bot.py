@@ -14,7 +14,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from botkit.agent import PlanRequest
@@ -29,7 +29,7 @@ from botkit.engine.registry import Registry
 from botkit.errors import BotkitError, InputError
 from botkit.jobs.context import worker_context
 from botkit.jobs.embedded import EmbeddedRunner
-from botkit.jobs.render import RenderWorker, worker_name
+from botkit.jobs.render import RenderWorker, WorkerContext, worker_name
 from botkit.jobs.service import Dispatcher, JobService, NoDispatch
 from botkit.post.reframe import ReframeMode
 from botkit.render.routing import route_shots
@@ -77,6 +77,15 @@ class Latest:
 
 PREVIEW_ENGINE = "animatic"
 """What renders a preview: camera moves over the panels and title cards, seconds on a CPU, marked PREVIEW."""
+PREVIEW_FPS, PREVIEW_SIZE = 12, (640, 368)
+"""A preview is drawn smaller and at half the animatic's rate (a third of its pixels): it is looked
+at once, for timing and framing; post-processing scales it to each platform like any render."""
+
+
+def preview_engine() -> Engine:
+    from botkit.engine.animatic import AnimaticEngine
+
+    return AnimaticEngine(name=PREVIEW_ENGINE, native_fps=PREVIEW_FPS, native_size=PREVIEW_SIZE)
 
 
 class NothingToApprove(InputError):
@@ -383,7 +392,7 @@ class Bot:
 
     def _start_previews(self) -> None:
         """One thread here renders previews (the animatic needs no GPU, and a person waits for it)."""
-        previews = EmbeddedRunner(self.context, lambda: load_engine(PREVIEW_ENGINE), workers=1)
+        previews = EmbeddedRunner(self._preview_context(), preview_engine, workers=1)
         self.jobs.dispatcher = _PreviewRouting(self.jobs.dispatcher, previews)
         previews.start()
         self._preview_runner = previews
@@ -459,19 +468,32 @@ class Bot:
             self.context.jobs.supersede(turn.conversation_id, keep=job_id)
         turn.job_id = job_id
         if self._preview_runner is None:
-            self._run_here(job_id, self._previewer(), on_progress, mode)
+            self._run_here(job_id, self._previewer(), on_progress, mode, self._preview_context())
             turn.outputs = self.outputs(turn.conversation_id, job_id=job_id)
         logger.info("preview", extra={"conversation_id": turn.conversation_id, "job_id": job_id})
         return turn
 
     def _previewer(self) -> Engine:
         if self._preview_engine is None:
-            self._preview_engine = load_engine(PREVIEW_ENGINE)
+            self._preview_engine = preview_engine()
         return self._preview_engine
 
-    def _run_here(self, job_id: str, engine: Engine, on_progress: ProgressListener | None, mode: ReframeMode) -> None:
+    def _preview_context(self) -> WorkerContext:
+        """Previews skip the clip quality checks (a title card is "frozen" by design) and encode
+        with x264 ``ultrafast``: a preview is watched once."""
+        render = replace(self.context.render, quality_checks=False, x264_preset="ultrafast")
+        return replace(self.context, render=render)
+
+    def _run_here(
+        self,
+        job_id: str,
+        engine: Engine,
+        on_progress: ProgressListener | None,
+        mode: ReframeMode,
+        context: WorkerContext | None = None,
+    ) -> None:
         """Run a job in the caller's thread; if another worker holds it, wait for it to finish."""
-        worker = RenderWorker(self.context, engine, worker_name("inline"))
+        worker = RenderWorker(context or self.context, engine, worker_name("inline"))
         state = worker.run(job_id, on_progress, reframe=mode)
         deadline = time.monotonic() + self.settings.job_stale_s * 4
         while state is None and time.monotonic() < deadline:
