@@ -15,7 +15,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from botkit.agent import PlanRequest
@@ -24,15 +24,15 @@ from botkit.agent.media import Upload, assign_media, planning_text
 from botkit.agent.offline import HistoryMessage, clean_request
 from botkit.agent.revise import NewRequest, RefusedFollowUp, UnclearRevision, carry_over, revise, with_platforms
 from botkit.domain import Output, ProgressListener, ShotKind, ShotPlan
-from botkit.domain.jobs import JobState
+from botkit.domain.jobs import JobState, JobStatus
 from botkit.engine import Capabilities, Engine, available_engines, load_engine
 from botkit.engine.base import check_engine_interface
 from botkit.engine.registry import Registry
 from botkit.errors import BotkitError, InputError
 from botkit.jobs.context import worker_context
 from botkit.jobs.embedded import EmbeddedRunner
-from botkit.jobs.render import RenderWorker, worker_name
-from botkit.jobs.service import JobService, NoDispatch
+from botkit.jobs.render import RenderWorker, WorkerContext, worker_name
+from botkit.jobs.service import Dispatcher, JobService, NoDispatch
 from botkit.media.probe import VideoLimits, check_video
 from botkit.media.sniff import SniffError, sniff_file
 from botkit.post.reframe import ReframeMode
@@ -106,6 +106,56 @@ class Latest:
     history: list[HistoryMessage]
 
 
+PREVIEW_ENGINE = "animatic"
+"""What renders a preview: camera moves over the panels and title cards, seconds on a CPU, marked PREVIEW."""
+PREVIEW_FPS, PREVIEW_SIZE = 12, (640, 368)
+"""A preview is drawn smaller and at half the animatic's rate (a third of its pixels): it is looked
+at once, for timing and framing; post-processing scales it to each platform like any render."""
+
+
+def preview_engine() -> Engine:
+    from botkit.engine.animatic import AnimaticEngine
+
+    return AnimaticEngine(name=PREVIEW_ENGINE, native_fps=PREVIEW_FPS, native_size=PREVIEW_SIZE)
+
+
+class NothingToApprove(InputError):
+    """No preview waits for a decision in the conversation (or the one named is not there)."""
+
+
+class StalePreview(InputError):
+    """The preview shows an older revision of the plan than the conversation's latest."""
+
+
+class PreviewDecided(InputError):
+    """The preview was cancelled, replaced, or failed: it can no longer be approved."""
+
+
+class PreviewNotReady(InputError):
+    """The preview is still rendering: nobody has seen it yet."""
+
+
+@dataclass
+class Approval:
+    """An approved preview and the render it started (``created`` False: it was approved before,
+    and this is the render that approval started; nothing is rendered twice)."""
+
+    preview_id: str
+    job_id: str
+    created: bool
+    turn: Turn
+
+
+class _PreviewRouting:
+    """Preview jobs go to this process's preview runner, whatever renders the rest (threads, Celery)."""
+
+    def __init__(self, main: Dispatcher, previews: EmbeddedRunner) -> None:
+        self.main, self.previews = main, previews
+
+    def dispatch(self, job_id: str, engine: str) -> None:
+        (self.previews if engine == PREVIEW_ENGINE else self.main).dispatch(job_id, engine)
+
+
 def check_visible(text: str) -> None:
     """Refuse a request with nothing to read in it (only spaces, zero-width or other format characters)."""
     if not any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc") for char in text):
@@ -136,6 +186,8 @@ class Bot:
             available_engines_check(settings.engine)  # refused now, not as a job queued for ever
         self._registry: Registry | None = None
         self._runner: EmbeddedRunner | None = None
+        self._preview_runner: EmbeddedRunner | None = None
+        self._preview_engine: Engine | None = None
         # SQLite has one writer: taking turns here is FIFO-ish, while waiting in SQLite's busy handler
         # backs off in sleeps of up to 100 ms. Only database writes are gated (never image decoding).
         self.write_gate = threading.BoundedSemaphore(1 if self.db.dialect.name == "sqlite" else 4)
@@ -415,6 +467,7 @@ class Bot:
             from botkit.jobs.celery_app import CeleryDispatcher
 
             self.jobs.dispatcher = CeleryDispatcher(self.settings)
+            self._start_previews()
             return
         self._set_torch_threads()
         engines = iter([self._engine] if self._engine is not None else [])
@@ -426,11 +479,24 @@ class Bot:
         self.jobs.dispatcher = runner
         runner.start()
         self._runner = runner
+        self._start_previews()
+
+    def _start_previews(self) -> None:
+        """One thread here renders previews (the animatic needs no GPU, and a person waits for it)."""
+        previews = EmbeddedRunner(self._preview_context(), preview_engine, workers=1)
+        self.jobs.dispatcher = _PreviewRouting(self.jobs.dispatcher, previews)
+        previews.start()
+        self._preview_runner = previews
 
     def stop_workers(self) -> None:
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
+        if self._preview_runner is not None:
+            self._preview_runner.stop()
+            self._preview_runner = None
+            if isinstance(self.jobs.dispatcher, _PreviewRouting):
+                self.jobs.dispatcher = self.jobs.dispatcher.main
 
     def submit(self, turn: Turn, *, idempotency_key: str | None = None, max_active: int | None = None) -> str:
         """Queue the turn's plan for rendering; returns the job id (the same one for a repeated key).
@@ -464,6 +530,186 @@ class Bot:
         turn.outputs = self.outputs(turn.conversation_id, job_id=turn.job_id)
         return turn
 
+    # -- preview first: an animatic of the plan, approved before the diffusion render ------------
+
+    def wants_preview(self, plan: ShotPlan, requested: bool | None = None) -> bool:
+        """Preview first? What the request says (``requested``), else the plan's skill's default
+        (``Skill.preview_first``: storyboard and marketing). Channels that never preview unless asked
+        (the CLI) pass ``requested`` themselves."""
+        if requested is not None:
+            return requested
+        skills = self.planner.skills
+        return plan.skill in skills and bool(skills.get(plan.skill).preview_first)
+
+    def preview(
+        self, turn: Turn, *, on_progress: ProgressListener | None = None, mode: ReframeMode = "auto"
+    ) -> Turn:
+        """Render the turn's plan as an animatic (a preview job; no diffusion) for a person to approve,
+        revise or cancel. Older undecided previews of the conversation are superseded. With workers
+        running, this process's preview runner renders it and ``turn.outputs`` stays empty (channels
+        follow the job's events); without, it renders here and ``turn.outputs`` are its videos."""
+        with self.write_gate:
+            job_id = self.jobs.submit(
+                turn.conversation_id,
+                turn.plan_id,
+                PREVIEW_ENGINE,
+                idempotency_key=f"preview:{turn.plan_id}",
+                purpose="preview",
+            )
+            self.context.jobs.supersede(turn.conversation_id, keep=job_id)
+        turn.job_id = job_id
+        if self._preview_runner is None:
+            self._run_here(job_id, self._previewer(), on_progress, mode, self._preview_context())
+            turn.outputs = self.outputs(turn.conversation_id, job_id=job_id)
+        logger.info("preview", extra={"conversation_id": turn.conversation_id, "job_id": job_id})
+        return turn
+
+    def _previewer(self) -> Engine:
+        if self._preview_engine is None:
+            self._preview_engine = preview_engine()
+        return self._preview_engine
+
+    def _preview_context(self) -> WorkerContext:
+        """Previews skip the clip quality checks (a title card is "frozen" by design) and encode
+        with x264 ``ultrafast``: a preview is watched once."""
+        render = replace(self.context.render, quality_checks=False, x264_preset="ultrafast")
+        return replace(self.context, render=render)
+
+    def _run_here(
+        self,
+        job_id: str,
+        engine: Engine,
+        on_progress: ProgressListener | None,
+        mode: ReframeMode,
+        context: WorkerContext | None = None,
+    ) -> None:
+        """Run a job in the caller's thread; if another worker holds it, wait for it to finish."""
+        worker = RenderWorker(context or self.context, engine, worker_name("inline"))
+        state = worker.run(job_id, on_progress, reframe=mode)
+        deadline = time.monotonic() + self.settings.job_stale_s * 4
+        while state is None and time.monotonic() < deadline:
+            status = self.jobs.status(job_id)
+            if status.state.finished:
+                state = status.state
+                break
+            time.sleep(0.1)
+        if state is JobState.CANCELLED:
+            raise BotkitError(f"job {job_id} was cancelled")
+
+    def previews(self, conversation_id: str) -> list[JobStatus]:
+        """The conversation's previews, newest first."""
+        return self.context.jobs.previews(conversation_id)
+
+    def pending_preview(self, conversation_id: str) -> JobStatus | None:
+        """The newest preview that waits for a decision (rendering or ready), or None."""
+        previews = self.previews(conversation_id)
+        newest = previews[0] if previews else None
+        if newest is None or newest.decision is not None or newest.state in (JobState.FAILED, JobState.CANCELLED):
+            return None
+        return newest
+
+    def _preview_to_decide(self, conversation_id: str, preview_id: str | None) -> JobStatus:
+        self._latest(conversation_id)  # an unknown conversation is refused first
+        previews = self.previews(conversation_id)
+        if preview_id is not None:
+            found = next((p for p in previews if p.id == preview_id), None)
+            if found is None:
+                raise NothingToApprove(f"no preview {preview_id!r} in this conversation")
+            return found
+        if not previews:
+            raise NothingToApprove(
+                "nothing waits for approval in this conversation: no preview was made; ask for one first"
+            )
+        return previews[0]
+
+    def _check_decidable(self, preview: JobStatus, conversation_id: str) -> None:
+        if preview.decision == "cancelled":
+            raise PreviewDecided("this preview was cancelled, so nothing was rendered; send a change for a new preview")
+        latest_revision = self.repo.latest_revision_number(conversation_id)
+        revision = self.repo.plan_revision(preview.plan_id)
+        if preview.decision == "superseded" or revision != latest_revision:
+            raise StalePreview(
+                f"this preview shows revision {revision} of the plan, but the plan has changed since "
+                f"(now revision {latest_revision}); approve the newest preview instead"
+            )
+        if preview.state is JobState.FAILED:
+            raise PreviewDecided(f"this preview failed ({preview.error or 'unknown error'}); send the request again")
+        if preview.state is JobState.CANCELLED:
+            raise PreviewDecided("this preview was cancelled, so nothing was rendered; send a change for a new preview")
+        if not preview.state.finished:
+            raise PreviewNotReady("the preview is still rendering; approve it once you have seen it")
+
+    def approvable(self, conversation_id: str, *, preview_id: str | None = None) -> JobStatus:
+        """The preview ``approve`` would approve (decision ``approved`` if it was approved before),
+        or the ``InputError`` it would raise; nothing is changed."""
+        preview = self._preview_to_decide(conversation_id, preview_id)
+        if preview.decision != "approved":
+            self._check_decidable(preview, conversation_id)
+        return preview
+
+    def approve(
+        self,
+        conversation_id: str,
+        *,
+        preview_id: str | None = None,
+        on_progress: ProgressListener | None = None,
+        mode: ReframeMode = "auto",
+        max_active: int | None = None,
+        render_here: bool | None = None,
+    ) -> Approval:
+        """Approve the conversation's newest preview (or ``preview_id``) and start the diffusion
+        render of the very plan revision it showed (same shots, same durations); the render job
+        records the preview. Approving again answers with the render the first approval started.
+        Refused (an ``InputError`` saying why): nothing to approve, a preview of an older revision,
+        one cancelled or failed, one still rendering. ``render_here``: run the render in this thread
+        (default: when this process runs no workers); False: only queue it."""
+        preview = self.approvable(conversation_id, preview_id=preview_id)
+        if preview.decision != "approved":
+            with self.write_gate:
+                created = self.context.jobs.decide(preview.id, "approved")
+            if not created:  # decided meanwhile by someone else
+                preview = self.jobs.status(preview.id)
+                if preview.decision != "approved":
+                    self._check_decidable(preview, conversation_id)
+        else:
+            created = False
+        turn = Turn(conversation_id=conversation_id, plan_id=preview.plan_id, plan=self.repo.get_plan(preview.plan_id))
+        with self.write_gate:
+            # the key makes it one render per preview, however many approvals race
+            turn.job_id = self.jobs.submit(
+                conversation_id,
+                preview.plan_id,
+                self.engine_name,
+                idempotency_key=f"approve:{preview.id}",
+                max_active=max_active if created else None,
+                preview_id=preview.id,
+            )
+        if render_here is None:
+            render_here = self._runner is None and self.settings.jobs != "celery"
+        if render_here and created:
+            self._run_here(turn.job_id, self.engine, on_progress, mode)
+        turn.outputs = self.outputs(conversation_id, job_id=turn.job_id)
+        logger.info(
+            "preview approved", extra={"conversation_id": conversation_id, "preview": preview.id, "job_id": turn.job_id}
+        )
+        return Approval(preview_id=preview.id, job_id=turn.job_id, created=created, turn=turn)
+
+    def cancel_preview(self, conversation_id: str, *, preview_id: str | None = None) -> JobStatus:
+        """Decline the newest preview (or ``preview_id``): nothing is rendered; a preview still
+        rendering is stopped. Refused once approved (cancel its render job instead)."""
+        preview = self._preview_to_decide(conversation_id, preview_id)
+        if preview.decision == "approved":
+            render = self.context.jobs.approved_from(preview.id)
+            raise PreviewDecided(
+                f"this preview was approved already; its render is job {render}: cancel that job to stop it"
+            )
+        if preview.decision is None:
+            if not preview.state.finished:
+                self.jobs.cancel(preview.id)
+            with self.write_gate:
+                self.context.jobs.decide(preview.id, "cancelled")
+        return self.jobs.status(preview.id)
+
     def outputs(self, conversation_id: str, *, job_id: str | None = None) -> list[Output]:
         """Finished videos with absolute paths."""
         return [
@@ -480,13 +726,17 @@ class Bot:
         dry_run: bool = False,
         on_progress: ProgressListener | None = None,
         mode: ReframeMode = "auto",
+        preview: bool = False,
         **plan_args,
     ) -> Turn:  # type: ignore[no-untyped-def]
-        """Plan and (unless ``dry_run``) render one request."""
+        """Plan and (unless ``dry_run``) render one request; ``preview``: render its animatic
+        instead, for ``approve`` (or ``cancel_preview``) later."""
         turn = self.plan(text, **plan_args)
         if dry_run:
             return turn
+        if preview:
+            return self.preview(turn, on_progress=on_progress, mode=mode)
         return self.render(turn, on_progress=on_progress, mode=mode)
 
 
-__all__ = ["Bot", "Turn"]
+__all__ = ["Approval", "Bot", "NothingToApprove", "PreviewDecided", "PreviewNotReady", "StalePreview", "Turn"]

@@ -74,6 +74,7 @@ class MarketingSkill(Skill):
     defaults = PlanDefaults(
         platforms=("youtube",), total_s=15.0, shot_s=4.0, shots=3, captions=False, narration="voiceover", music="bright"
     )
+    preview_first = True  # agencies approve an animatic before paying for a render
     Args = MarketingArgs
     Config = BrandKit
 

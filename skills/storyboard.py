@@ -65,6 +65,7 @@ class StoryboardSkill(Skill):
     defaults = PlanDefaults(
         platforms=("youtube",), total_s=None, shot_s=3.0, shots=3, shot_per="image", narration="quoted"
     )
+    preview_first = True  # storyboard artists approve an animatic before a render
     Args = StoryboardArgs
 
     def plan(self, draft: ShotPlan, request: SkillRequest, args: StoryboardArgs) -> ShotPlan:

@@ -101,13 +101,23 @@ def chat(
     music: Annotated[
         str | None, typer.Option(help="Music: a built-in bed (calm, bright, focus), a music file, or none.")
     ] = None,
+    preview: Annotated[
+        bool,
+        typer.Option(
+            "--preview",
+            help="Render a quick animatic for approval first; then: botkit chat -c ID approve | cancel | a change.",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Plan and render one request, or a follow-up that revises a conversation's plan (only the
-    shots it changes are rendered again); prints the plan, the quality checks' reply and the videos."""
+    shots it changes are rendered again); prints the plan, the quality checks' reply and the videos.
+    With --preview an animatic comes first; in a conversation with a preview waiting, "approve"
+    renders it, "cancel" drops it, and a change previews again."""
     from botkit.agent.revise import changed_shots
     from botkit.agent.suggest import suggestions_for
     from botkit.bot import Bot
+    from botkit.channels.cli_preview import decide, decision_word, next_steps
     from botkit.post.reframe import REFRAME_MODES
     from botkit.provenance.disclosure import ai_generated_line, assistant_intro
     from botkit.render.handoff import timeline_formats
@@ -128,6 +138,8 @@ def chat(
     sound = _sound_choice(voice, no_voice, music)
     reply = ""
     changed: list[int] | None = None
+    note = ""
+    decided: dict | None = None
     try:
         settings = _settings(data_dir, engine=engine, skills_config=skills_config,
                              timeline_export=",".join(timeline_formats(export)) if export else None)  # fmt: skip
@@ -140,7 +152,17 @@ def chat(
             conversation_id = History(bot.repo.sessions).latest()
             if conversation_id is None:
                 raise BotkitError(f'no conversation in {settings.data_dir} to continue; start one: botkit chat "..."')
-        if conversation_id is None:
+        word = decision_word(request)
+        if word is not None and conversation_id is None:
+            raise BotkitError(f'"{word}" is for a preview: botkit chat --conversation ID {word} (or --continue {word})')
+        previewing = preview or (conversation_id is not None and bot.pending_preview(conversation_id) is not None)
+        if word is not None:
+            assert conversation_id is not None
+            turn, reply, note, decided = decide(
+                bot, conversation_id, word, render=_render, reframe=reframe, transient=as_json
+            )
+            changed = [] if word == "cancel" else None
+        elif conversation_id is None:
             if not as_json:  # the first message of a new conversation says the bot is an AI (EU AI Act Art. 50(1))
                 console.print(assistant_intro(), highlight=False, markup=False)
             turn = bot.plan(
@@ -155,10 +177,12 @@ def chat(
             )  # fmt: skip
             changed = changed_shots(previous, turn.plan)
         revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]
-        if not as_json:
+        if not as_json and word is None:
             _print_plan(console, turn.plan, turn.conversation_id, revision, changed)
-        if not dry_run:
-            turn, reply = _render(bot, turn, reframe, transient=as_json)
+        if not dry_run and word is None:
+            turn, reply = _render(bot, turn, reframe, transient=as_json, run=bot.preview if previewing else None)
+            if previewing:
+                note, decided = next_steps(turn.conversation_id), {"preview_id": turn.job_id, "decision": None}
     except BotkitError as exc:
         raise _fail(str(exc)) from None
     outputs = [output.model_dump() for output in turn.outputs]
@@ -188,6 +212,8 @@ def chat(
         }
         if conversation_id is None:
             payload["intro"] = assistant_intro()
+        if decided is not None:
+            payload["preview"] = decided
         sys.stdout.write(json.dumps(payload) + "\n")
         return
     for output in outputs:
@@ -205,6 +231,10 @@ def chat(
     if reply:
         flagged = "Quality checks still flag" in reply
         console.print(f"[yellow]{reply}[/]" if flagged else reply, highlight=False, markup=flagged)
+    if note:
+        console.print(note, highlight=False, markup=False)
+        if decided is not None and decided.get("decision") != "approved":
+            return
     example = next((s.text for s in suggestions_for(turn.plan) if s.id != "take"), "another take")
     console.print(
         f'conversation {turn.conversation_id[:8]}: follow up with  botkit chat --continue "{example}"',
@@ -264,9 +294,9 @@ def _print_plan(  # type: ignore[no-untyped-def]
             console.print(f"renders shot(s) {shots} again; re-uses {kept} clip(s)", highlight=False)
 
 
-def _render(bot, turn, reframe: str, *, transient: bool):  # type: ignore[no-untyped-def]
+def _render(bot, turn, reframe: str, *, transient: bool, run=None):  # type: ignore[no-untyped-def]
     """Render with a progress bar; returns the turn and the job's reply (what the quality checks
-    still flag after their retry is in it)."""
+    still flag after their retry is in it). ``run``: what renders (``bot.render``; a preview, an approval)."""
     reply = ""
     with Progress(
         TextColumn("{task.description}"),
@@ -290,7 +320,7 @@ def _render(bot, turn, reframe: str, *, transient: bool):  # type: ignore[no-unt
                 reply = event.detail or ""
                 bar.update(task, description="done", completed=1, total=1)
 
-        turn = bot.render(turn, on_progress=show, mode=reframe)
+        turn = (run or bot.render)(turn, on_progress=show, mode=reframe)
     return turn, reply
 
 

@@ -47,9 +47,13 @@ class JobService:
         *,
         idempotency_key: str | None = None,
         max_active: int | None = None,
+        purpose: str = "render",
+        preview_id: str | None = None,
     ) -> str:
         """Queue a render; the same idempotency key always gives the same job. ``max_active``: the
-        most queued or running jobs the conversation's owner may have (``TooManyJobs`` past it)."""
+        most queued or running jobs the conversation's owner may have (``TooManyJobs`` past it).
+        ``purpose`` ``preview``: the plan's animatic; ``preview_id``: the preview this render was
+        approved from."""
         job_id, created = self.jobs.create(
             conversation_id,
             plan_id,
@@ -57,6 +61,8 @@ class JobService:
             idempotency_key=idempotency_key,
             max_attempts=self.max_attempts,
             max_active=max_active,
+            purpose=purpose,
+            preview_id=preview_id,
         )
         if created:
             self._dispatch([job_id])

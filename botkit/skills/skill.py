@@ -111,6 +111,9 @@ class Skill:
     min_images: ClassVar[int | None] = None
     """Chosen for a request carrying at least this many images when no keyword matched."""
     defaults: ClassVar[PlanDefaults] = PlanDefaults()
+    preview_first: ClassVar[bool] = False
+    """Show an animatic of the plan for approval before the diffusion render, where the channel
+    decides by skill (Slack, the web widget); a request can still say otherwise."""
     template: ClassVar[ShotTemplate | None] = None
     """Shot prompts; ``None`` uses the planner's versioned template for this skill's name."""
     Args: ClassVar[type[SkillArgs]] = SkillArgs

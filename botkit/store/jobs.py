@@ -53,6 +53,9 @@ def _status(row: models.RenderJob) -> JobStatus:
         started_at=row.started_at,
         finished_at=row.finished_at,
         timings=row.timings or {},
+        purpose=row.purpose or "render",
+        decision=row.decision,
+        preview_id=row.preview_id,
     )
 
 
@@ -71,6 +74,8 @@ class JobRepository:
         idempotency_key: str | None = None,
         max_attempts: int = 3,
         max_active: int | None = None,
+        purpose: str = "render",
+        preview_id: str | None = None,
     ) -> tuple[str, bool]:
         """Insert a queued job; returns (job id, created). A repeated idempotency key returns the
         existing job instead of creating a second one. ``max_active``: refuse (``TooManyJobs``)
@@ -93,10 +98,17 @@ class JobRepository:
                         idempotency_key=idempotency_key,
                         max_attempts=max_attempts,
                         state=JobState.QUEUED.value,
+                        purpose=purpose,
+                        preview_id=preview_id,
                     )
                 )
                 session.flush()
-                self._event(session, conversation_id, job_id, "queued", {"engine": engine})
+                queued: dict[str, Any] = {"engine": engine}
+                if purpose != "render":
+                    queued["purpose"] = purpose
+                if preview_id is not None:
+                    queued["preview_id"] = preview_id
+                self._event(session, conversation_id, job_id, "queued", queued)
         except IntegrityError:
             existing = self.find_by_key(idempotency_key) if idempotency_key else None
             if existing is None:
@@ -178,6 +190,63 @@ class JobRepository:
                 .order_by(models.RenderJob.created_at, models.RenderJob.id)
             ).all()
             return [_status(row) for row in rows]
+
+    # -- preview first ---------------------------------------------------------------------------
+
+    def previews(self, conversation_id: str) -> list[JobStatus]:
+        """The conversation's preview jobs, newest first."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(job)
+                .where(job.conversation_id == conversation_id, job.purpose == "preview")
+                .order_by(job.created_at.desc(), job.id.desc())
+            ).all()
+            return [_status(row) for row in rows]
+
+    def decide(self, preview_id: str, decision: str) -> bool:
+        """Record a preview's decision once (one conditional UPDATE: of two approvals at the same
+        moment, one wins). False when it was decided already."""
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            changed = session.execute(
+                update(job)
+                .where(job.id == preview_id, job.purpose == "preview", job.decision.is_(None))
+                .values(decision=decision)
+            ).rowcount
+            if changed:
+                row = session.get(job, preview_id)
+                assert row is not None
+                self._event(session, row.conversation_id, preview_id, "preview_" + decision, {})
+        return bool(changed)
+
+    def supersede(self, conversation_id: str, keep: str) -> list[str]:
+        """Mark the conversation's undecided previews other than ``keep`` as superseded."""
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            ids = list(
+                session.scalars(
+                    select(job.id).where(
+                        job.conversation_id == conversation_id,
+                        job.purpose == "preview",
+                        job.decision.is_(None),
+                        job.id != keep,
+                    )
+                )
+            )
+            if ids:
+                session.execute(
+                    update(job).where(job.id.in_(ids), job.decision.is_(None)).values(decision="superseded")
+                )
+                for preview_id in ids:
+                    self._event(session, conversation_id, preview_id, "preview_superseded", {"by": keep})
+        return ids
+
+    def approved_from(self, preview_id: str) -> str | None:
+        """The render job approved from a preview, if one was created."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            return session.scalar(select(job.id).where(job.preview_id == preview_id).order_by(job.created_at).limit(1))
 
     def queued(
         self, *, engine: str | None = None, limit: int = 10, dispatched_before: datetime | None = None

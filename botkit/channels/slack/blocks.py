@@ -162,3 +162,23 @@ def with_intro_block(intro: str, blocks: list[Block]) -> list[Block]:
     if not intro:
         return blocks
     return [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(intro)}]}]
+PREVIEW_APPROVE = "botkit_preview_approve"  # value: the preview's job id
+PREVIEW_REVISE = "botkit_preview_revise"
+PREVIEW_CANCEL = "botkit_preview_cancel"
+PREVIEW_ACTIONS = (PREVIEW_APPROVE, PREVIEW_REVISE, PREVIEW_CANCEL)
+
+
+def preview_blocks(text: str, preview_id: str) -> list[Block]:
+    """A finished preview: what it is, and Approve / Revise / Cancel (each names the preview)."""
+    return [
+        {"type": "section", "text": _text(text)},
+        {
+            "type": "actions",
+            "block_id": "botkit_preview_actions",
+            "elements": [
+                _button(PREVIEW_APPROVE, "Approve and render", preview_id, "primary"),
+                _button(PREVIEW_REVISE, "Revise", preview_id),
+                _button(PREVIEW_CANCEL, "Cancel", preview_id, "danger"),
+            ],
+        },
+    ]

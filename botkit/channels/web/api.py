@@ -9,7 +9,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import anyio
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
@@ -210,6 +210,25 @@ class WebApi:
             intro=assistant_intro() if new else None,  # EU AI Act Art. 50(1): the bot says it is an AI
         )
 
+    def start(
+        self, turn: Turn, key: str | None, principal: Principal, preview: str | None, *, new: bool = False
+    ) -> TurnOut:
+        """Queue the render, or the plan's preview (an animatic) when one is wanted: asked for
+        (``on``), by skill (``auto``), or while a preview waits in the conversation."""
+        if preview == "on":
+            wanted = True
+        elif preview == "off":
+            wanted = False
+        elif self.bot.pending_preview(turn.conversation_id) is not None:
+            wanted = True
+        else:
+            wanted = preview == "auto" and self.bot.wants_preview(turn.plan)
+        if wanted:
+            self.bot.preview(turn)
+            return self.turn_out(turn, new=new).model_copy(update={"preview": True})
+        self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
+        return self.turn_out(turn, new=new)
+
     def resumed(self, progress: dict) -> Turn | None:
         """The turn a request that died had already stored under its key, if any."""
         turn = progress.get("turn")
@@ -277,6 +296,11 @@ class WebApi:
         ]
         Skill = Annotated[str | None, Form(max_length=40, description="marketing | social | storyboard | training")]
         Seed = Annotated[int | None, Form(ge=0, lt=2**32)]
+        Preview = Annotated[
+            Literal["auto", "on", "off"] | None,
+            Form(description="Preview first: on, off, auto (by skill: storyboard, marketing). Absent: only while "
+                 "a preview waits in the conversation (a change previews again)."),
+        ]
         IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
         def check_platforms(platforms: list[str]) -> list[str]:
@@ -307,6 +331,7 @@ class WebApi:
             skill: Skill = None,
             seed: Seed = None,
             idempotency_key: IdemKey = None,
+            preview: Preview = None,
         ) -> TurnOut:
             platforms = check_platforms(platforms)
             self.count_message(principal)
@@ -329,8 +354,7 @@ class WebApi:
                             delivery=delivery,
                             ai_badge=site_badge(principal.site),
                         )
-                self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
-                return self.turn_out(turn, new=True)
+                return self.start(turn, key, principal, preview, new=True)
 
             return self.once(principal, idempotency_key, work)
 
@@ -349,6 +373,7 @@ class WebApi:
             skill: Skill = None,
             seed: Seed = None,
             idempotency_key: IdemKey = None,
+            preview: Preview = None,
         ) -> TurnOut:
             self.owned_conversation(principal, conversation_id)
             platforms = check_platforms(platforms)
@@ -368,8 +393,7 @@ class WebApi:
                             seed=seed,
                             delivery=delivery,
                         )
-                self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
-                return self.turn_out(turn)
+                return self.start(turn, key, principal, preview)
 
             return self.once(principal, idempotency_key, work)
 

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from botkit.bot import Bot
+from botkit.bot import Bot, NothingToApprove, PreviewDecided, PreviewNotReady, StalePreview
 from botkit.errors import BotkitError, InputError, StoreError
 from botkit.jobs.service import TooManyJobs
 from botkit.settings import Settings
@@ -30,6 +30,7 @@ from botkit.store.inbound import LeaseLost
 from botkit.store.repo import StaleRevision
 from botkit.store.sweep import Janitor
 
+from . import previews
 from .api import Busy, NotFound, UnsupportedUpload, UploadTooLarge, WebApi
 from .auth import authenticate
 from .credentials import router as credentials_router
@@ -55,6 +56,8 @@ def status_of(exc: InputError) -> int:
         (UploadTooLarge, 413),
         (UnsupportedUpload, 415),
         (Busy, 409),
+        (NothingToApprove, 404),
+        (StalePreview | PreviewDecided | PreviewNotReady, 409),
     ):
         if isinstance(exc, kind):
             return status
@@ -228,6 +231,8 @@ def create_app(
     app.state.sites = sites
     app.include_router(api.router())
     app.include_router(credentials_router)  # content credentials of the caller's outputs (issue 18)
+    app.state.web_api = api  # the preview routes' handle on the API
+    app.include_router(previews.router)
     max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
     app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
 
