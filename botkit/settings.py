@@ -93,6 +93,25 @@ class Settings(BaseSettings):
         default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
     )
 
+    # asset storage: a local folder, or an S3-compatible bucket shared by web processes and workers
+    assets_url: str | None = Field(
+        default=None,
+        description="s3://bucket/prefix (AWS S3, MinIO, R2, GCS interop; credentials and region from the standard "
+        "AWS_* variables) or file:///folder; unset: <data dir>/assets. With a bucket, <data dir>/assets holds "
+        "staging folders and a local cache.",
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="e.g. http://minio:9000; unset: AWS.")
+    s3_region: str | None = Field(default=None, description="unset: AWS_REGION / AWS_DEFAULT_REGION / the profile.")
+    s3_addressing: Literal["auto", "path", "virtual"] = "auto"
+    s3_presign_s: int = Field(default=3600, ge=1, le=7 * 24 * 3600, description="Lifetime of presigned links.")
+
+    @field_validator("assets_url")
+    @classmethod
+    def _assets_url_known(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("s3://", "file://")):
+            raise ValueError(f"BOTKIT_ASSETS_URL {value!r} must be s3://bucket/prefix or file:///folder")
+        return value or None
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_are_addresses(cls, value: str) -> str:

@@ -10,6 +10,7 @@ from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
 from botkit.render.clips import ClipCache
 from botkit.render.steps import OutputStep, SkillPostProcess
 from botkit.store.assets import AssetStore
+from botkit.store.objects import open_asset_store
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine as Database
@@ -40,7 +41,7 @@ def render_context(
     settings: Settings, sessions: sessionmaker[Session], skills: SkillRegistry | None = None
 ) -> RenderContext:
     """The context of a deployment: its data dir, database sessions, settings and skills."""
-    assets = AssetStore(settings.data_dir / "assets")
+    assets = asset_store(settings)
     return RenderContext(
         assets=assets,
         clips=ClipCache(assets, sessions),
@@ -49,6 +50,18 @@ def render_context(
         x264_preset=settings.x264_preset,
         quality_checks=settings.quality_checks,
         task_engines={str(task): name for task, name in settings.task_engines.items()},
+    )
+
+
+def asset_store(settings: Settings) -> AssetStore:
+    """The deployment's asset store: ``BOTKIT_ASSETS_URL`` (a bucket), else ``<data dir>/assets``."""
+    return open_asset_store(
+        settings.assets_url,
+        settings.data_dir / "assets",
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        addressing=settings.s3_addressing,
+        presign_s=settings.s3_presign_s,
     )
 
 

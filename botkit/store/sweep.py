@@ -51,10 +51,9 @@ class Janitor:
                 if self._old(folder, cutoff) and not self._job_running(folder.name):
                     shutil.rmtree(folder, ignore_errors=True)
                     report.staging_folders += 1
-        conversations = self.assets.root / "conversations"
-        if conversations.is_dir():
-            for inputs in conversations.glob("*/inputs"):
-                report.input_images += self._sweep_inputs(inputs, cutoff)
+        # listed through the store: on a bucket, an upload a dead web process put there is found too
+        for conversation_id, old in self.assets.input_files(cutoff).items():
+            report.input_images += self._sweep_inputs(conversation_id, old)
         if report.staging_folders or report.input_images:
             logger.info(
                 "swept leftovers of dead requests",
@@ -62,11 +61,7 @@ class Janitor:
             )
         return report
 
-    def _sweep_inputs(self, inputs: Path, cutoff: float) -> int:
-        old = [path for path in inputs.iterdir() if path.is_file() and self._old(path, cutoff)]
-        if not old:
-            return 0
-        conversation_id = inputs.parent.name
+    def _sweep_inputs(self, conversation_id: str, old: list[str]) -> int:
         with self.sessions() as session:
             recorded = set(
                 session.scalars(
@@ -76,9 +71,9 @@ class Janitor:
                 )
             )
         removed = 0
-        for path in old:
-            if path.relative_to(self.assets.root).as_posix() not in recorded:
-                self.assets.remove(path.relative_to(self.assets.root).as_posix())
+        for relative in old:
+            if relative not in recorded:
+                self.assets.remove(relative)
                 removed += 1
         return removed
 
