@@ -256,6 +256,9 @@ def worker(
         from botkit.store.migrate import upgrade
 
         upgrade(make_engine(settings.resolved_database_url()))
+        from botkit.render.context import asset_store
+
+        asset_store(settings).check()  # a missing bucket or refused credentials: one line now, not per job
         run_worker(settings, engines, concurrency=concurrency)
         return
     import signal
