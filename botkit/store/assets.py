@@ -57,6 +57,11 @@ class AssetStore:
         """A time-limited URL a browser can fetch the file from directly; None: serve it yourself."""
         return None
 
+    def trim_cache(self, max_bytes: int, *, keep_recent_s: float = 600.0) -> int:
+        """Drop local copies of objects past ``max_bytes`` (a bucket's cache); here the folder is
+        the store itself, so nothing is ever dropped. Returns the bytes freed."""
+        return 0
+
     def input_files(self, older_than: float) -> dict[str, list[str]]:
         """Input images (``conversations/<id>/inputs/*``) last written before ``older_than`` (epoch
         seconds), by conversation id: what the sweep checks against the recorded rows."""

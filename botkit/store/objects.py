@@ -19,6 +19,7 @@ import mimetypes
 import os
 import re
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,12 @@ class S3AssetStore(AssetStore):
         """The local copy, fetched from the bucket when it is not here yet. A missing object gives
         a path where no file exists (as on disk); a refused read raises ``AssetStoreError``."""
         target = self.local(relative)
-        if not target.is_file():
+        if target.is_file():
+            try:
+                os.utime(target)  # recently used: the last copy ``trim_cache`` drops
+            except OSError:
+                pass
+        else:
             self._fetch(relative, target)
         return target
 
@@ -226,6 +232,32 @@ class S3AssetStore(AssetStore):
         except Exception as exc:
             raise self._error(exc, "delete", relative) from None
         super().remove_tree(relative)
+
+    def trim_cache(self, max_bytes: int, *, keep_recent_s: float = 600.0) -> int:
+        """Remove the least recently used local copies until the cache holds at most ``max_bytes``
+        (the bucket keeps every object). Staging folders and copies used in the last
+        ``keep_recent_s`` (a render may be about to open them) are left alone."""
+        cutoff = time.time() - keep_recent_s
+        files = []
+        for path in self.root.rglob("*"):
+            if ".staging" in path.relative_to(self.root).parts:
+                continue
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            if path.is_file():
+                files.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in files)
+        freed = 0
+        for mtime, size, path in sorted(files):
+            if total - freed <= max_bytes or mtime >= cutoff:
+                break
+            path.unlink(missing_ok=True)
+            freed += size
+        if freed:
+            logger.info("trimmed the local copies of the bucket", extra={"freed_bytes": freed, "kept_bytes": total - freed})
+        return freed
 
     def input_files(self, older_than: float) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}

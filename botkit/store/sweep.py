@@ -29,13 +29,21 @@ JOB_FOLDER = re.compile(r"^([0-9a-f]{32})-")
 class SweepReport:
     staging_folders: int = 0
     input_images: int = 0
+    cache_bytes_freed: int = 0
 
 
 class Janitor:
     def __init__(
-        self, assets: AssetStore, sessions: sessionmaker[Session], *, older_than_s: float, every_s: float = 300.0
+        self,
+        assets: AssetStore,
+        sessions: sessionmaker[Session],
+        *,
+        older_than_s: float,
+        every_s: float = 300.0,
+        cache_bytes: int | None = None,
     ) -> None:
         self.assets = assets
+        self.cache_bytes = cache_bytes  # a bucket's local copies are trimmed to this (None: never)
         self.sessions = sessions
         self.older_than_s = older_than_s
         self.every_s = every_s
@@ -54,6 +62,8 @@ class Janitor:
         # listed through the store: on a bucket, an upload a dead web process put there is found too
         for conversation_id, old in self.assets.input_files(cutoff).items():
             report.input_images += self._sweep_inputs(conversation_id, old)
+        if self.cache_bytes is not None:
+            report.cache_bytes_freed = self.assets.trim_cache(self.cache_bytes)
         if report.staging_folders or report.input_images:
             logger.info(
                 "swept leftovers of dead requests",

@@ -228,3 +228,27 @@ def test_bad_asset_urls_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a bucket name"):
         open_asset_store("s3://Bad_Bucket/x", tmp_path)
     assert open_asset_store(f"file://{tmp_path / 'here'}", tmp_path / "other").root == (tmp_path / "here").resolve()
+
+
+def test_the_local_copies_are_trimmed_least_recently_used_first(tmp_path: Path, s3_bucket: str, s3_server) -> None:
+    import os
+    import time
+
+    store = store_at(tmp_path / "worker", s3_bucket, s3_server)
+    for name in ("old", "used", "new"):
+        staged = tmp_path / f"{name}.bin"
+        staged.write_bytes(b"x" * 1000)
+        store.put(staged, f"clips/aa/{name}.npz")
+    hour_ago = time.time() - 3600
+    for name in ("old", "used"):
+        os.utime(store.local(f"clips/aa/{name}.npz"), (hour_ago, hour_ago))
+    os.utime(store.local("clips/aa/old.npz"), (hour_ago - 60, hour_ago - 60))
+    store.path("clips/aa/used.npz")  # a cache hit marks it used now
+    with store.staging(prefix="job-") as folder:
+        (folder / "work.mp4").write_bytes(b"y" * 5000)  # staging is never trimmed
+        assert store.trim_cache(1000, keep_recent_s=600) == 1000
+        assert (folder / "work.mp4").exists()
+    assert not store.local("clips/aa/old.npz").exists()
+    assert store.local("clips/aa/used.npz").exists() and store.local("clips/aa/new.npz").exists()
+    assert store.path("clips/aa/old.npz").read_bytes() == b"x" * 1000  # the bucket still has it
+    assert open_asset_store(None, tmp_path / "local").trim_cache(0) == 0  # a local store is the truth

@@ -202,7 +202,9 @@ def create_app(
     options = options or WebOptions.from_settings(settings)
     sites = SiteDirectory(bot.repo.sessions)
     api = WebApi(bot, sites, options)
-    janitor = Janitor(bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s)
+    janitor = Janitor(
+        bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s, cache_bytes=settings.s3_cache_bytes
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
