@@ -269,6 +269,7 @@ def worker(
     if len(engines) != 1:
         raise _fail("the embedded runner serves one engine; start one worker per engine")
     bot = Bot.open(settings.model_copy(update={"engine": engines[0], "workers": concurrency}))
+    bot.assets.check()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     bot.start_workers()
