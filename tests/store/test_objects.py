@@ -252,3 +252,25 @@ def test_the_local_copies_are_trimmed_least_recently_used_first(tmp_path: Path, 
     assert store.local("clips/aa/used.npz").exists() and store.local("clips/aa/new.npz").exists()
     assert store.path("clips/aa/old.npz").read_bytes() == b"x" * 1000  # the bucket still has it
     assert open_asset_store(None, tmp_path / "local").trim_cache(0) == 0  # a local store is the truth
+
+
+def test_a_skewed_clock_and_an_unreachable_endpoint_read_clearly(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """moto does not check request times, so the clock case is botocore's own error object for
+    S3's answer (RequestTimeTooSkewed) through the translation; the endpoint case is a real refused
+    connection on a closed loopback port."""
+    from botocore.exceptions import ClientError
+
+    store = S3AssetStore(tmp_path, "some-bucket", "p", endpoint_url="http://127.0.0.1:9")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with pytest.raises(AssetStoreError, match="no credentials for the object store"):
+        store.check()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "a")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "b")
+    store = S3AssetStore(tmp_path, "some-bucket", "p", endpoint_url="http://127.0.0.1:9")
+    skewed = ClientError({"Error": {"Code": "RequestTimeTooSkewed", "Message": "too skewed"}}, "PutObject")
+    assert "clock is too far off" in str(store._error(skewed, "write", "a.mp4"))
+    with pytest.raises(AssetStoreError, match=r"http://127.0.0.1:9 could not be reached"):
+        store.check()
