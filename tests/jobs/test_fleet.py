@@ -162,8 +162,11 @@ def test_a_job_moves_to_the_other_worker_and_plays_back_from_the_web(
         for name in ("worker-a", "worker-b")
     }
     base = f"http://127.0.0.1:{port}"
+    began = time.monotonic()
+    phases: dict[str, float] = {}
     try:
         wait_for("the web server", lambda: _healthy(base), 120, logs)
+        phases["web up"] = time.monotonic() - began
         with httpx.Client(base_url=base, timeout=30) as client:
             sent = client.post(
                 "/api/conversations",
@@ -181,6 +184,7 @@ def test_a_job_moves_to_the_other_worker_and_plays_back_from_the_web(
                 return status.worker if status.state is JobState.RUNNING and events else None
 
             first_worker = wait_for("a worker to start rendering", rendering, 120, logs)
+            phases["rendering"] = time.monotonic() - began
             pid = int(first_worker.split(":")[2])  # celery:<host>:<pool process pid>:<thread>
             [victim] = [name for name, proc in workers.items() if pid in (proc.pid, *children_of(proc.pid))]
             survivor = next(name for name in workers if name != victim)
@@ -191,6 +195,7 @@ def test_a_job_moves_to_the_other_worker_and_plays_back_from_the_web(
                 "the job to finish on the other worker", lambda: admin.jobs.status(job_id).state.finished, 180, logs
             )
             assert done
+            phases["done on the other"] = time.monotonic() - began
             status = admin.jobs.status(job_id)
             assert status.state is JobState.SUCCEEDED, status.error
             assert status.attempts == 2 and status.worker != first_worker
@@ -208,6 +213,7 @@ def test_a_job_moves_to_the_other_worker_and_plays_back_from_the_web(
             output = events[-1]["data"]["outputs"][0]
             video = client.get(output["url"])
             part = client.get(output["url"], headers={"Range": "bytes=0-99"})
+        print("\nfleet phases (s since start):", {name: round(at, 1) for name, at in phases.items()})
         assert video.status_code == 200 and video.content[4:8] == b"ftyp"
         assert part.status_code == 206 and part.content == video.content[:100]
         [row] = admin.repo.assets_of(cid, "video")
