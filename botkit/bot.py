@@ -711,12 +711,17 @@ class Bot:
         return self.jobs.status(preview.id)
 
     def outputs(self, conversation_id: str, *, job_id: str | None = None) -> list[Output]:
-        """Finished videos with absolute paths."""
+        """Finished videos with absolute paths (from a bucket: fetched here, with their caption sidecars)."""
+        found = self.repo.outputs(conversation_id, job_id=job_id)
+        if self.assets.backend != "local":
+            for output in found:
+                for suffix in (".srt", ".vtt"):  # Slack uploads them from beside the video when they exist
+                    self.assets.path(str(Path(output.path).with_suffix(suffix)))
         return [
             output.model_copy(
                 update={"path": str(self.assets.path(output.path)), "poster": str(self.assets.path(output.poster))}
             )
-            for output in self.repo.outputs(conversation_id, job_id=job_id)
+            for output in found
         ]
 
     def chat(

@@ -107,6 +107,28 @@ class Settings(BaseSettings):
     voice_files: list[Path] = Field(default_factory=list, description="TOML voice tables (hosted voices too).")
     voice_folders: list[Path] = Field(default_factory=list, description="Folders of Piper .onnx + .onnx.json voices.")
 
+    # asset storage: a local folder, or an S3-compatible bucket shared by web processes and workers
+    assets_url: str | None = Field(
+        default=None,
+        description="s3://bucket/prefix (AWS S3, MinIO, R2, GCS interop; credentials and region from the standard "
+        "AWS_* variables) or file:///folder; unset: <data dir>/assets. With a bucket, <data dir>/assets holds "
+        "staging folders and a local cache.",
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="e.g. http://minio:9000; unset: AWS.")
+    s3_region: str | None = Field(default=None, description="unset: AWS_REGION / AWS_DEFAULT_REGION / the profile.")
+    s3_addressing: Literal["auto", "path", "virtual"] = "auto"
+    s3_presign_s: int = Field(default=3600, ge=1, le=7 * 24 * 3600, description="Lifetime of presigned links.")
+    s3_cache_bytes: int = Field(
+        default=20 * 2**30, ge=0, description="Local copies of bucket objects kept per process (least recently used go)."
+    )
+
+    @field_validator("assets_url")
+    @classmethod
+    def _assets_url_known(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("s3://", "file://")):
+            raise ValueError(f"BOTKIT_ASSETS_URL {value!r} must be s3://bucket/prefix or file:///folder")
+        return value or None
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_are_addresses(cls, value: str) -> str:

@@ -352,6 +352,9 @@ def worker(
         from botkit.store.migrate import upgrade
 
         upgrade(make_engine(settings.resolved_database_url()))
+        from botkit.render.context import asset_store
+
+        asset_store(settings).check()  # a missing bucket or refused credentials: one line now, not per job
         run_worker(settings, engines, concurrency=concurrency)
         return
     import signal
@@ -362,6 +365,7 @@ def worker(
     if len(engines) != 1:
         raise _fail("the embedded runner serves one engine; start one worker per engine")
     bot = Bot.open(settings.model_copy(update={"engine": engines[0], "workers": concurrency}))
+    bot.assets.check()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     bot.start_workers()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from functools import cache
 
 from celery import Celery, signals
@@ -87,10 +88,14 @@ def render(job_id: str) -> str | None:
 def _sweep_forever(settings: Settings, stop: threading.Event) -> None:
     context = worker_context(settings)
     service = JobService(context.jobs, CeleryDispatcher(settings), stale_after_s=settings.job_stale_s)
+    next_trim = time.monotonic()
     while True:
         try:
             service.sweep(redispatch_after_s=settings.redispatch_after_s)
             clear_dead_staging(context)
+            if time.monotonic() >= next_trim:  # a bucket's local copies (a local store: no-op); walks the folder
+                context.assets.trim_cache(settings.s3_cache_bytes)
+                next_trim = time.monotonic() + 300
         except Exception:
             logger.exception("sweep failed")
         if stop.wait(settings.sweep_s):

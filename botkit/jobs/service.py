@@ -8,11 +8,10 @@ claimed once), so ``sweep`` can re-dispatch anything that looks forgotten.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Protocol
 
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
-from botkit.store.jobs import JobRepository, TooManyJobs, now
+from botkit.store.jobs import JobRepository, TooManyJobs
 
 __all__ = ["Dispatcher", "JobService", "NoDispatch", "TooManyJobs"]
 
@@ -88,7 +87,7 @@ class JobService:
     def sweep(self, *, redispatch_after_s: float = 60.0) -> list[str]:
         """Requeue jobs whose worker died, and re-dispatch queued jobs nobody picked up."""
         self.jobs.recover(stale_after_s=self.stale_after_s)
-        forgotten = self.jobs.queued(dispatched_before=now() - timedelta(seconds=redispatch_after_s), limit=100)
+        forgotten = self.jobs.queued(dispatched_s_ago=redispatch_after_s, limit=100)
         self._dispatch(forgotten)
         return forgotten
 

@@ -13,6 +13,7 @@ from botkit.render.handoff import timeline_formats
 from botkit.render.signing import SignOutputs
 from botkit.render.steps import OutputStep, SkillPostProcess
 from botkit.store.assets import AssetStore
+from botkit.store.objects import open_asset_store
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine as Database
@@ -53,7 +54,7 @@ def render_context(
     signer is checked here, in every process that renders (the bot, a Celery worker), so a missing
     or expired certificate is a ``CredentialsError`` at start-up, never a failed job; with no
     certificate configured the development chain is made on first start."""
-    assets = AssetStore(settings.data_dir / "assets")
+    assets = asset_store(settings)
     narrator = sound_narrator(settings)
     steps: list[OutputStep] = [SkillPostProcess(skills)] if skills is not None else []
     if narrator is not None:
@@ -89,6 +90,16 @@ def sound_narrator(settings: Settings) -> Narrator | None:
         voice_files=tuple(settings.voice_files), voice_folders=tuple(settings.voice_folders),
         default_voice=settings.voice, default_music=settings.music,
     )  # fmt: skip
+def asset_store(settings: Settings) -> AssetStore:
+    """The deployment's asset store: ``BOTKIT_ASSETS_URL`` (a bucket), else ``<data dir>/assets``."""
+    return open_asset_store(
+        settings.assets_url,
+        settings.data_dir / "assets",
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        addressing=settings.s3_addressing,
+        presign_s=settings.s3_presign_s,
+    )
 
 
 def database_sessions(settings: Settings, db: Database | None = None) -> sessionmaker[Session]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import DateTime, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +35,16 @@ class TooManyJobs(InputError):
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def lease_clock(session: Session) -> Any:
+    """The clock job leases (claims, heartbeats, staleness) are measured by: the database's on
+    PostgreSQL, so a worker whose own clock is off neither loses its job (a slow clock writes old
+    heartbeats) nor takes live jobs from others (a fast one sees every heartbeat as stale); this
+    process's on SQLite, whose processes all share one machine and so one clock."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return func.statement_timestamp(type_=DateTime(timezone=True))
+    return now()
 
 
 def _status(row: models.RenderJob) -> JobStatus:
@@ -249,17 +259,25 @@ class JobRepository:
             return session.scalar(select(job.id).where(job.preview_id == preview_id).order_by(job.created_at).limit(1))
 
     def queued(
-        self, *, engine: str | None = None, limit: int = 10, dispatched_before: datetime | None = None
+        self,
+        *,
+        engine: str | None = None,
+        limit: int = 10,
+        dispatched_before: datetime | None = None,
+        dispatched_s_ago: float | None = None,
     ) -> list[str]:
-        """Oldest queued jobs first."""
+        """Oldest queued jobs first; ``dispatched_s_ago``: only those not dispatched in that many
+        seconds (by the lease clock)."""
         query = select(models.RenderJob.id).where(models.RenderJob.state == JobState.QUEUED.value)
         if engine is not None:
             query = query.where(models.RenderJob.engine == engine)
-        if dispatched_before is not None:
-            query = query.where(
-                or_(models.RenderJob.dispatched_at.is_(None), models.RenderJob.dispatched_at < dispatched_before)
-            )
         with self.sessions() as session:
+            if dispatched_s_ago is not None:
+                dispatched_before = lease_clock(session) - timedelta(seconds=dispatched_s_ago)
+            if dispatched_before is not None:
+                query = query.where(
+                    or_(models.RenderJob.dispatched_at.is_(None), models.RenderJob.dispatched_at < dispatched_before)
+                )
             return list(session.scalars(query.order_by(models.RenderJob.created_at).limit(limit)))
 
     def engine_of(self, job_id: str) -> str:
@@ -270,16 +288,19 @@ class JobRepository:
         if ids:
             with self.sessions.begin() as session:
                 session.execute(
-                    update(models.RenderJob).where(models.RenderJob.id.in_(ids)).values(dispatched_at=now())
+                    update(models.RenderJob)
+                    .where(models.RenderJob.id.in_(ids))
+                    .values(dispatched_at=lease_clock(session))
                 )
 
     # -- a worker's life cycle -------------------------------------------------------------------
 
     def claim(self, job_id: str, worker: str, *, stale_after_s: float) -> bool:
         """Take the job for ``worker``: queued, or running with a stale heartbeat (its worker died)."""
-        stale = now() - timedelta(seconds=stale_after_s)
         job = models.RenderJob
         with self.sessions.begin() as session:
+            clock = lease_clock(session)
+            stale = clock - timedelta(seconds=stale_after_s)
             claimed = session.execute(
                 update(job)
                 .where(
@@ -295,8 +316,8 @@ class JobRepository:
                     state=JobState.RUNNING.value,
                     attempts=job.attempts + 1,
                     worker=worker,
-                    started_at=now(),
-                    heartbeat_at=now(),
+                    started_at=clock,
+                    heartbeat_at=clock,
                     error=None,
                 )
             ).rowcount
@@ -315,7 +336,7 @@ class JobRepository:
             touched = session.execute(
                 update(job)
                 .where(job.id == job_id, job.worker == worker, job.state == JobState.RUNNING.value)
-                .values(heartbeat_at=now())
+                .values(heartbeat_at=lease_clock(session))
             ).rowcount
             if not touched:
                 return True  # someone else owns it now: stop
@@ -388,10 +409,10 @@ class JobRepository:
 
     def recover(self, *, stale_after_s: float) -> list[str]:
         """Running jobs whose worker stopped: back to queued while attempts remain, else failed."""
-        stale = now() - timedelta(seconds=stale_after_s)
         job = models.RenderJob
         requeued = []
         with self.sessions.begin() as session:
+            stale = lease_clock(session) - timedelta(seconds=stale_after_s)
             rows = session.scalars(
                 select(job).where(job.state == JobState.RUNNING.value, job.heartbeat_at < stale).with_for_update()
             ).all()

@@ -23,7 +23,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from botkit.bot import Bot, NothingToApprove, PreviewDecided, PreviewNotReady, StalePreview
-from botkit.errors import BotkitError, InputError, StoreError
+from botkit.errors import AssetStoreError, BotkitError, InputError, StoreError
 from botkit.jobs.service import TooManyJobs
 from botkit.settings import Settings
 from botkit.store.inbound import LeaseLost
@@ -206,7 +206,9 @@ def create_app(
     options = options or WebOptions.from_settings(settings)
     sites = SiteDirectory(bot.repo.sessions)
     api = WebApi(bot, sites, options)
-    janitor = Janitor(bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s)
+    janitor = Janitor(
+        bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s, cache_bytes=settings.s3_cache_bytes
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -253,6 +255,8 @@ def create_app(
         if isinstance(exc, LeaseLost):
             return error_response(409, "another request with this Idempotency-Key took over; retry to get its answer")
         logger.warning("request failed: %s", exc)
+        if isinstance(exc, AssetStoreError):  # the bucket refused or is unreachable: the log has which and why
+            return error_response(503, "the file store is not available right now; try again shortly")
         if isinstance(exc, StoreError):
             return error_response(503, "the database is not available right now; try again shortly")
         return error_response(500, str(exc))
