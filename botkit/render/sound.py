@@ -14,18 +14,22 @@ cannot be used is a warning on the job, and the rest of the video is still deliv
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from botkit.audio import Music, NarrationTrack, Speech, Synthesizer, Voice, VoiceTable, line_cues, word_cues
-from botkit.audio.mix import check_music_file, mix_into
+from botkit.audio.loudness import measure, target_for
+from botkit.audio.mix import Mixed, check_music_file, mix_into
 from botkit.audio.music import BEDS
 from botkit.audio.narration import NarrationLine, place, speak_lines
 from botkit.audio.timing import fit_shot_durations, needed_s
 from botkit.domain import Narration, ShotPlan
 from botkit.errors import BotkitError, InputError, PlanLimitError
+from botkit.post.ffmpeg import run_ffmpeg
 from botkit.post.subtitles import Cue
 from botkit.render.steps import Staged, StagedFile
 from botkit.store.assets import AssetStore
@@ -255,8 +259,19 @@ class SoundStep:
         if sound.track is None and sound.music is None:
             return staged
         audio: dict[str, dict[str, object]] = {}
+        made: dict[str, Mixed] = {}  # loudness target -> the first output mixed for it
         for output in staged.outputs:
             video = Path(output.path)
+            target = target_for(output.platform).model_dump_json()
+            if target in made:
+                # the same sound for the same target: copy its streams instead of mixing again
+                try:
+                    mixed = reuse_sound(made[target], video)
+                except BotkitError as exc:
+                    staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
+                    continue
+                self._record(staged, output.platform, mixed, audio)
+                continue
             try:
                 mixed = mix_into(video, sound.track, sound.music, platform=output.platform, cues=sound.cues or None)
             except InputError as exc:
@@ -268,15 +283,8 @@ class SoundStep:
             except BotkitError as exc:  # ffmpeg failed: the silent video is still whole
                 staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
                 continue
-            for sidecar in (mixed.srt, mixed.vtt):
-                if sidecar is not None:
-                    kind, mime = SUBTITLE_MIMES[sidecar.suffix]
-                    staged.extras.append(StagedFile(sidecar, kind, mime, platform=output.platform))
-            audio[output.platform] = {
-                "loudness": mixed.loudness.model_dump() if mixed.loudness else None,
-                "gain_db": mixed.gain_db,
-                "passes": mixed.passes,
-            }
+            made[target] = mixed
+            self._record(staged, output.platform, mixed, audio)
         if sound.track is not None:
             staged.metrics["narration"] = {
                 "lines": len(sound.track.lines),
@@ -286,3 +294,36 @@ class SoundStep:
             }
         staged.metrics["audio"] = audio
         return staged
+
+    @staticmethod
+    def _record(staged: Staged, platform: str, mixed: Mixed, audio: dict[str, dict[str, object]]) -> None:
+        for sidecar in (mixed.srt, mixed.vtt):
+            if sidecar is not None:
+                kind, mime = SUBTITLE_MIMES[sidecar.suffix]
+                staged.extras.append(StagedFile(sidecar, kind, mime, platform=platform))
+        audio[platform] = {
+            "loudness": mixed.loudness.model_dump() if mixed.loudness else None,
+            "gain_db": mixed.gain_db,
+            "passes": mixed.passes,
+        }
+
+
+def reuse_sound(source: Mixed, video: Path) -> Mixed:
+    """``video`` with ``source``'s audio and subtitle streams copied in (no mixing, no re-encode)
+    and its sidecars copied beside it; written under a temporary name, then renamed."""
+    temporary = video.with_name(f".{video.stem}.sound{video.suffix}")
+    try:
+        run_ffmpeg(["-i", str(video), "-i", str(source.video), "-map", "0:v:0", "-map", "1:a?", "-map", "1:s?",
+                    "-c", "copy", "-movflags", "+faststart", str(temporary)])  # fmt: skip
+        sidecars = []
+        for sidecar in (source.srt, source.vtt):
+            if sidecar is not None:
+                copy = video.with_suffix(sidecar.suffix)
+                shutil.copyfile(sidecar, copy)
+                sidecars.append(copy)
+        os.replace(temporary, video)
+    finally:
+        temporary.unlink(missing_ok=True)
+    srt = video.with_suffix(".srt") if source.srt else None
+    vtt = video.with_suffix(".vtt") if source.vtt else None
+    return Mixed(video, srt, vtt, measure(video) if source.loudness else None, source.gain_db, 0)

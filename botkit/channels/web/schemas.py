@@ -63,6 +63,7 @@ class OutputOut(BaseModel):
     url: str = Field(description="Signed, expiring URL of the MP4 (supports HTTP Range).")
     download_url: str
     poster_url: str | None = None
+    subtitles_url: str | None = Field(default=None, description="Signed URL of the WebVTT captions of a narrated video.")
 
 
 class SuggestionOut(BaseModel):
