@@ -25,7 +25,8 @@ from botkit.audio import Music, NarrationTrack, Speech, Synthesizer, Voice, Voic
 from botkit.audio.loudness import measure, target_for
 from botkit.audio.mix import Mixed, check_music_file, mix_into
 from botkit.audio.music import BEDS
-from botkit.audio.narration import NarrationLine, place, speak_lines
+from botkit.audio.narration import NarrationLine, PlacedLine, place, speak_lines
+from botkit.audio.onset import voiced_span
 from botkit.audio.timing import fit_shot_durations, needed_s
 from botkit.domain import Narration, ShotPlan
 from botkit.errors import BotkitError, InputError, PlanLimitError
@@ -149,7 +150,7 @@ class Narrator:
         if plan.narrated:
             try:
                 speeches = self.speeches(plan)
-                track = place(speeches, [shot.duration_s for shot in plan.shots], fps=fps)
+                track = snap_line_starts(place(speeches, [shot.duration_s for shot in plan.shots], fps=fps))
                 warnings += track.warnings
                 for line, shot in ((line, plan.shots[line.shot]) for line in track.lines):
                     if line.speech.duration_s + 0.15 > shot.duration_s + 0.05 and line.shot + 1 < len(plan.shots):
@@ -180,6 +181,28 @@ class Narrator:
             warnings.append(f"the video is delivered without music: {exc}")
             return None
         return Music(path=path)
+
+
+def snap_line_starts(track: NarrationTrack, floor_db: float = -40.0) -> NarrationTrack:
+    """Each line's first word starts no later than the line's sound does. Piper's alignment puts
+    the first word after its start-of-sentence symbol, whose samples already carry the hiss of an
+    opening "S" or "Ch" (35 ms of it on "Step one."): a caption cue timed by that word would come a
+    frame after the voice. The sound's start is read from the line's own samples (10 ms RMS frames
+    within ``floor_db`` of the line's peak)."""
+    lines = []
+    for line in track.lines:
+        if not line.words:
+            lines.append(line)
+            continue
+        first, _ = voiced_span(line.speech.samples, line.speech.sample_rate, floor_db=floor_db)
+        sound_s = line.start_s + first / line.speech.sample_rate
+        head = line.words[0]
+        if sound_s < head.start_s:
+            head = head.model_copy(update={"start_s": sound_s})
+            line = PlacedLine(line.shot, line.start_s, line.speech, [head, *line.words[1:]])
+        lines.append(line)
+    track.lines = lines
+    return track
 
 
 def check_music_choice(choice: str | None) -> None:
