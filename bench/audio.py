@@ -259,6 +259,7 @@ def product(engine: str) -> list[str]:
     from botkit.settings import Settings
 
     rows: dict[str, tuple[float, float]] = {}
+    stages: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-product-") as scratch:
         outputs: dict[str, Path] = {}
         bots: dict[str, tuple[Bot, str]] = {}
@@ -269,6 +270,8 @@ def product(engine: str) -> list[str]:
             turn = holder["turn"]
             render_s = timed(lambda bot=bot, turn=turn: bot.render(turn))
             rows[name] = (plan_s, render_s)
+            [job] = bot.context.jobs.of_conversation(turn.conversation_id)
+            stages[name] = dict(job.timings or {})
             outputs[name] = Path(bot.outputs(turn.conversation_id)[0].path)
             bots[name] = (bot, turn.conversation_id)
         bot, conversation = bots["narrated"]
@@ -303,6 +306,14 @@ def product(engine: str) -> list[str]:
         f"({narrated_total / silent_total:.2f}x)** |",
         f"| follow-up \"no music\" (clips re-used): plan + render | {follow_s:.2f} | {remix_s:.2f} | "
         f"{follow_s + remix_s:.2f} |",
+        "",
+        "Inside the render (the job's own timings, s): "
+        + "; ".join(
+            f"{name}: shots {t.get('render_s', 0):.1f}, produce {t.get('produce_s', 0):.1f}, "
+            f"steps + store {t.get('total_s', 0) - t.get('render_s', 0) - t.get('produce_s', 0):.1f}"
+            for name, t in stages.items()
+        )
+        + ". Narration is spoken at plan time (Piper load + 6 lines) and re-used by the render.",
         "",
         f"Delivered narrated MP4: {loud.integrated_lufs:.1f} LUFS integrated, true peak {loud.true_peak_db:.1f} dBTP "
         f"(ebur128); durations silent {durations['silent']:.2f} s, narrated {durations['narrated']:.2f} s.",

@@ -255,14 +255,17 @@ def shared_narrator(
     voice_folders: tuple[Path, ...] = (),
     default_voice: str | None = None,
     default_music: str | None = None,
+    cache_dir: Path | None = None,
 ) -> Narrator:
     """One narrator per configuration in this process (the plan side and the workers share the
-    loaded voice and the lines already spoken)."""
-    key = (voice_files, voice_folders, default_voice, default_music)
+    loaded voice and the lines already spoken). ``cache_dir`` keeps Piper models patched for
+    alignments (about 0.9 s less per process start)."""
+    key = (voice_files, voice_folders, default_voice, default_music, cache_dir)
     with _SHARED_LOCK:
         if key not in _SHARED:
             voices = VoiceTable.load(files=voice_files, folders=voice_folders) if voice_files or voice_folders else None
-            _SHARED[key] = Narrator(voices, default_voice=default_voice, default_music=default_music)
+            _SHARED[key] = Narrator(voices, Synthesizer(cache_dir=cache_dir), default_voice=default_voice,
+                                    default_music=default_music)  # fmt: skip
         return _SHARED[key]
 
 
