@@ -269,6 +269,16 @@ def shared_narrator(
         return _SHARED[key]
 
 
+_ISO639_2 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "ja": "jpn",
+             "ko": "kor", "zh": "zho", "nl": "nld", "pl": "pol", "ru": "rus", "ar": "ara", "hi": "hin"}  # fmt: skip
+
+
+def subtitle_language(plan: ShotPlan) -> str:
+    """The mov_text track's language tag (ISO 639-2): the first narrated shot's ("und" when unknown)."""
+    code = next((shot.narration.language for shot in plan.shots if shot.narration is not None), "")
+    return _ISO639_2.get(code.split("-")[0].lower(), "und")
+
+
 SUBTITLE_MIMES = {".srt": ("subtitles", "application/x-subrip"), ".vtt": ("subtitles", "text/vtt")}
 
 
@@ -286,6 +296,7 @@ class SoundStep:
             return staged
         audio: dict[str, dict[str, object]] = {}
         made: dict[str, Mixed] = {}  # loudness target -> the first output mixed for it
+        language = subtitle_language(staged.plan)
         for output in staged.outputs:
             video = Path(output.path)
             target = target_for(output.platform).model_dump_json()
@@ -299,13 +310,15 @@ class SoundStep:
                 self._record(staged, output.platform, mixed, audio)
                 continue
             try:
-                mixed = mix_into(video, sound.track, sound.music, platform=output.platform, cues=sound.cues or None)
+                mixed = mix_into(video, sound.track, sound.music, platform=output.platform, cues=sound.cues or None,
+                                 subtitle_language=language)  # fmt: skip
             except InputError as exc:
                 if sound.music is None or sound.track is None:
                     staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
                     continue
                 staged.warnings.append(f"{output.platform}: delivered without music: {exc}")
-                mixed = mix_into(video, sound.track, None, platform=output.platform, cues=sound.cues or None)
+                mixed = mix_into(video, sound.track, None, platform=output.platform, cues=sound.cues or None,
+                                 subtitle_language=language)  # fmt: skip
             except BotkitError as exc:  # ffmpeg failed: the silent video is still whole
                 staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
                 continue

@@ -51,7 +51,7 @@ def test_a_narrated_training_video_speaks_its_steps_on_time(sound_bot) -> None:
     for video in videos:  # the second platform's sound is copied from the first's mix
         info = streams(Path(video.path))
         assert re.search(r"Audio: aac .*48000 Hz, stereo", info), info
-        assert "Subtitle: mov_text" in info
+        assert re.search(r"\(eng\): Subtitle: mov_text", info), info
         loudness = measure(Path(video.path))
         assert -15.0 <= loudness.integrated_lufs <= -13.0
         assert loudness.true_peak_db <= -1.0
