@@ -35,6 +35,11 @@ class Views:
         return f"{base.rstrip('/')}/api/assets/{asset_id}?{urlencode(query)}"
 
     def outputs(self, base: str, site: SiteInfo, conversation_id: str, job_id: str | None = None) -> list[OutputOut]:
+        subtitles = {
+            (row["job_id"], row["platform"]): row["id"]
+            for row in self.bot.repo.assets_of(conversation_id, "subtitles", job_id=job_id)
+            if row["mime"] == "text/vtt"
+        }
         return [
             OutputOut(
                 id=output.id,
@@ -49,6 +54,9 @@ class Views:
                 poster_url=self.asset_url(base, site, output.poster_id) if output.poster_id else None,
                 disclosure=ai_generated_line(),
                 credentials_url=f"{base.rstrip('/')}/api/assets/{output.id}/credentials",
+                subtitles_url=self.asset_url(base, site, subtitles[(output.job_id, output.platform)])
+                if (output.job_id, output.platform) in subtitles
+                else None,
             )
             for output in self.bot.repo.outputs(conversation_id, job_id=job_id)
         ]

@@ -343,7 +343,11 @@ textarea:focus { border-color: var(--accent); }
     showOutputs(card, outputs, suggestions = []) {
       card.outputs.replaceChildren(...outputs.map((output) => h("div", { class: "out" },
         h("video", { src: output.url, poster: output.poster_url, controls: true, playsinline: true, preload: "metadata",
-          style: `aspect-ratio: ${output.width} / ${output.height}` }),
+          style: `aspect-ratio: ${output.width} / ${output.height}`,
+          // a cross-origin <track> needs a CORS-mode video; the API answers allowed sites' origins
+          ...(output.subtitles_url ? { crossorigin: "anonymous" } : {}) },
+          ...(output.subtitles_url
+            ? [h("track", { kind: "captions", src: output.subtitles_url, srclang: "en", label: "Captions" })] : [])),
         h("div", { class: "meta" },
           h("span", {}, `${output.platform} · ${output.width}×${output.height} · ${output.duration_s.toFixed(1)} s`),
           h("a", { href: output.download_url, download: "", target: "_blank", rel: "noopener" }, "Download")),
