@@ -119,8 +119,6 @@ def chat(
             if conversation_id is None:
                 raise BotkitError(f'no conversation in {settings.data_dir} to continue; start one: botkit chat "..."')
         if conversation_id is None:
-            if not as_json:  # the first message of a new conversation says the bot is an AI (EU AI Act Art. 50(1))
-                console.print(assistant_intro(), highlight=False, markup=False)
             turn = bot.plan(
                 request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli"
             )
@@ -132,6 +130,8 @@ def chat(
             changed = changed_shots(previous, turn.plan)
         revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]
         if not as_json:
+            if conversation_id is None:  # a new conversation's first message says the bot is an AI (Art. 50(1))
+                console.print(assistant_intro(), highlight=False, markup=False)
             _print_plan(console, turn.plan, turn.conversation_id, revision, changed)
         if not dry_run:
             turn, reply = _render(bot, turn, reframe, transient=as_json)
