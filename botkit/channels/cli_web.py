@@ -29,6 +29,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
     from botkit.channels.web import create_app
 
     bot = Bot.open(settings)
+    bot.assets.check()  # a missing bucket or refused credentials: one line at start-up, not per request
     app = create_app(bot, settings, run_workers=workers)  # workers start and stop with the server
     slack = mount_slack(app, bot)  # None unless SLACK_SIGNING_SECRET is set
     try:

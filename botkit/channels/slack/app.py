@@ -304,6 +304,9 @@ def _listen(app: App, service: SlackService) -> None:
                 service.suggested(place, value, delivery=delivery)
             elif action["action_id"] == ids.CREDENTIALS:
                 service.say(place, credentials_reply(service.bot, place.team, value))
+            elif action["action_id"] in ids.PREVIEW_ACTIONS:
+                blocks = message.get("blocks") or []
+                service.preview_action(place, action["action_id"], value, message_ts=message_ts, blocks=blocks)
         except InputError as exc:
             service.say(place, messages.REFUSED.format(reason=escape(str(exc))))
         except Exception as exc:

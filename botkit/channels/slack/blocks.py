@@ -7,7 +7,7 @@ from typing import Any
 from botkit.agent.suggest import suggestions_for
 from botkit.channels.slack import messages
 from botkit.domain import Output, ShotPlan
-from botkit.domain.plan import PLATFORM_IDS, ShotMode
+from botkit.domain.plan import PLATFORM_IDS, ShotKind, ShotMode
 
 Block = dict[str, Any]
 
@@ -52,6 +52,8 @@ def plan_blocks(plan: ShotPlan, plan_id: str, conversation_id: str, *, approval:
     lines = []
     for shot in plan.shots:
         how = "from image" if shot.mode is ShotMode.IMAGE_TO_VIDEO else "from text"
+        if shot.kind is ShotKind.FOOTAGE:
+            how = f"your clip from {shot.in_s:g} s"
         camera = f", _{escape(shot.camera)}_" if shot.camera else ""
         lines.append(f"{shot.index + 1}. {shot.duration_s:g} s {how}{camera}: {escape(shot.prompt)}")
     blocks: list[Block] = [
@@ -160,3 +162,23 @@ def with_intro_block(intro: str, blocks: list[Block]) -> list[Block]:
     if not intro:
         return blocks
     return [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(intro)}]}]
+PREVIEW_APPROVE = "botkit_preview_approve"  # value: the preview's job id
+PREVIEW_REVISE = "botkit_preview_revise"
+PREVIEW_CANCEL = "botkit_preview_cancel"
+PREVIEW_ACTIONS = (PREVIEW_APPROVE, PREVIEW_REVISE, PREVIEW_CANCEL)
+
+
+def preview_blocks(text: str, preview_id: str) -> list[Block]:
+    """A finished preview: what it is, and Approve / Revise / Cancel (each names the preview)."""
+    return [
+        {"type": "section", "text": _text(text)},
+        {
+            "type": "actions",
+            "block_id": "botkit_preview_actions",
+            "elements": [
+                _button(PREVIEW_APPROVE, "Approve and render", preview_id, "primary"),
+                _button(PREVIEW_REVISE, "Revise", preview_id),
+                _button(PREVIEW_CANCEL, "Cancel", preview_id, "danger"),
+            ],
+        },
+    ]

@@ -63,6 +63,9 @@ class Views:
                 error=status.error,
                 created_at=status.created_at,
                 finished_at=status.finished_at,
+                purpose=status.purpose,
+                decision=status.decision,
+                preview_id=status.preview_id,
             )
             for status in self.bot.jobs.of_conversation(conversation_id)
         ]
