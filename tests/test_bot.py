@@ -13,6 +13,7 @@ from botkit.errors import InputError, PlanLimitError
 from botkit.post.probe import probe
 from botkit.settings import Settings
 from botkit.store import models
+from botkit.testing.credentials import assert_job_verifies
 from tests.test_uploads import png_header_only
 
 
@@ -50,6 +51,7 @@ def test_chain_on_each_database(database_url: str, tmp_path: Path, tiny_engine) 
     assert rows["conversations"] == 1 and rows["shot_plans"] == 1 and rows["shots"] == 2
     # 2 clips (re-used by render key), video, poster, preview, contact sheet, upload metadata JSON
     assert rows["assets"] == 7
+    assert_job_verifies(Path(output.path).parent, model="tiny-wan")
     with bot.repo.sessions() as session:
         job = session.scalars(select(models.RenderJob)).one()
         video = session.scalars(select(models.Asset).where(models.Asset.kind == "video")).one()

@@ -178,6 +178,8 @@ def chat(
             changed = changed_shots(previous, turn.plan)
         revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]
         if not as_json and word is None:
+            if conversation_id is None:  # a new conversation's first message says the bot is an AI (Art. 50(1))
+                console.print(assistant_intro(), highlight=False, markup=False)
             _print_plan(console, turn.plan, turn.conversation_id, revision, changed)
         if not dry_run and word is None:
             turn, reply = _render(bot, turn, reframe, transient=as_json, run=bot.preview if previewing else None)

@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 
 from botkit.bot import Bot
 from botkit.domain.jobs import JobState
+from botkit.provenance import GENERATED
 from botkit.settings import Settings
 from botkit.store import models
+from botkit.testing.credentials import assert_job_verifies
 
 JOBS = 3
 KILLS = 3
@@ -104,7 +106,10 @@ def check_outcome(bot: Bot, job_ids: list[str]) -> dict[str, int]:
             files = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
             if status.state is JobState.SUCCEEDED:
                 assert assets == 2 and len(done_events) == 1  # completed exactly once
-                assert files == ["video-contact.png", "video-preview.webp", "video-x.mp4", "video-x.png"]
+                assert files == [
+                    "video-contact.png", "video-preview.webp", "video-x.mp4", "video-x.png", "video-x.upload.json"
+                ]  # fmt: skip
+                assert_job_verifies(folder, source_type=GENERATED, model="tiny-wan")  # signed in the worker process
             else:
                 assert status.error and assets == 0 and files == []
     assert not list((bot.assets.root / ".staging").glob("*")), "orphan staging folders"
