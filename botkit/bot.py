@@ -341,8 +341,9 @@ class Bot:
         """The voice and music asked for applied, checked (a missing voice or a bad music file is
         refused before anything is stored), and the shots fitted to the narration."""
         narrator = self.context.render.narrator
-        if narrator is None:
-            return plan
+        if narrator is None:  # narration is off here (BOTKIT_NARRATION=false): the plan says no lines
+            shots = [shot.model_copy(update={"narration": None}) for shot in plan.shots]
+            return plan.model_copy(update={"shots": shots, "music": None})  # no sound step mixes here
         if new:
             plan = with_sound_choice(plan, SoundChoice(music=self.settings.music) if self.settings.music else None)
         plan = with_sound_choice(plan, choice)
