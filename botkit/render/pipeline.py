@@ -33,7 +33,7 @@ from botkit.post.reframe import ReframeMode
 from botkit.render.clips import ClipWriter, image_checksum, render_key
 from botkit.render.context import RenderContext
 from botkit.render.handoff import stage_timeline
-from botkit.render.media import FootageSource, StillSource, fit_clip, join_shots
+from botkit.render.media import FootageSource, StillSource, fit_clip, footage_sound, join_shots
 from botkit.render.routing import STILL, Engines
 from botkit.render.sources import ShotSource
 from botkit.render.steps import Staged, StagedFile, run_steps
@@ -172,7 +172,9 @@ def produce_outputs(
 ) -> Staged:
     """Stage 2: assemble and encode every platform into the staging folder."""
     presets = [preset_for(platform) for platform in plan.platforms]
-    options = ProduceOptions(mode=reframe, brand=brand_card(plan, ctx.assets), x264_preset=ctx.x264_preset)
+    # the user's clips keep their own sound where asked ("keep the sound"), as the video's audio track
+    sound = footage_sound(plan, ctx.assets.path, staging, max(shot.clip.fps for shot in shots))
+    options = ProduceOptions(mode=reframe, brand=brand_card(plan, ctx.assets), x264_preset=ctx.x264_preset, music=sound)
     joined, joins = join_shots([shot.clip for shot in shots], plan)
     made = produce([shot.clip for shot in shots], plan, presets, staging, options, timeline=joined)
     outputs = [
