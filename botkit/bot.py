@@ -37,6 +37,7 @@ from botkit.media.probe import VideoLimits, check_video
 from botkit.media.sniff import SniffError, sniff_file
 from botkit.post.reframe import ReframeMode
 from botkit.render.routing import STILL, route_shots
+from botkit.render.sound import SoundChoice, check_sound_choice, with_sound_choice
 from botkit.settings import Settings
 from botkit.skills.configs import load_skill_configs
 from botkit.store.db import make_engine as make_db
@@ -205,13 +206,19 @@ class Bot:
         external_key: str | None = None,
         owner: str | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
+        ai_badge: bool | None = None,
     ) -> Turn:
-        """Start a conversation: plan the request and store it (nothing is stored if it is refused)."""
+        """Start a conversation: plan the request and store it (nothing is stored if it is refused).
+        ``sound``: the channel's voice and music choice (``--voice``, ``--no-voice``, ``--music``).
+        ``ai_badge``: the site's or workspace's choice of the visible "AI" badge (None: the skill's
+        config, else the deployment's); follow-ups keep it."""
 
         def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
-            return self.planner.plan(
+            plan = self.planner.plan(
                 PlanRequest(text=planning_text(text), images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
             )
+            return plan if ai_badge is None else plan.model_copy(update={"ai_badge": ai_badge})
 
         return self._turn(
             new_id(),
@@ -222,6 +229,7 @@ class Bot:
             external_key=external_key,
             owner=owner,
             delivery=delivery,
+            sound=sound,
         )
 
     def follow_up(
@@ -234,6 +242,7 @@ class Bot:
         skill: str | None = None,
         seed: int | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
     ) -> Turn:
         """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
         "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
@@ -260,7 +269,7 @@ class Bot:
                 if revised is not None:
                     return with_platforms(revised, platforms) if platforms else revised
             kept_skill, kept_platforms = carry_over(latest.plan, text, self.planner.skills)
-            return self.planner.plan(
+            replanned = self.planner.plan(
                 PlanRequest(
                     text=planning_text(text),
                     images=image_paths,
@@ -270,8 +279,23 @@ class Bot:
                     history=latest.history,
                 )
             )
+            return replanned.model_copy(update={"ai_badge": latest.plan.ai_badge})  # the site's choice stays
 
-        return self._turn(conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery)
+        return self._turn(
+            conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, sound=sound
+        )
+
+    def fit_sound(self, plan: ShotPlan, choice: SoundChoice | None = None, *, new: bool = True) -> ShotPlan:
+        """The voice and music asked for applied, checked (a missing voice or a bad music file is
+        refused before anything is stored), and the shots fitted to the narration."""
+        narrator = self.context.render.narrator
+        if narrator is None:
+            return plan
+        if new:
+            plan = with_sound_choice(plan, SoundChoice(music=self.settings.music) if self.settings.music else None)
+        plan = with_sound_choice(plan, choice)
+        check_sound_choice(plan, narrator)
+        return narrator.fit(plan)
 
     def _latest(self, conversation_id: str) -> Latest:
         found = self.repo.latest_revision(conversation_id)
@@ -301,6 +325,7 @@ class Bot:
         external_key: str | None = None,
         owner: str | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
     ) -> Turn:
         check_visible(text)
         # photos and videos, checked before anything is written: a video is probed (header and
@@ -348,6 +373,7 @@ class Bot:
                     plan = make_plan(planned_with if videos else image_paths, latest)
                     # uploads on shots; the transitions the words ask for, or the skill's (on a new plan)
                     plan = assign_media(plan, uploads, text, default_transition=None if follow_up else self._transition_of(plan))
+                    plan = self.fit_sound(plan, sound, new=not follow_up)
                     routed = self.check_plan(plan)  # before anything is stored: a plan no engine here can render is refused
                     plan = with_still_note(plan, routed)
                     if not inputs:

@@ -48,7 +48,8 @@ def test_chain_on_each_database(database_url: str, tmp_path: Path, tiny_engine) 
     assert any(e.stage == "rendering" and e.steps == 2 and e.step == 2 for e in events)
     rows = count_rows(bot)
     assert rows["conversations"] == 1 and rows["shot_plans"] == 1 and rows["shots"] == 2
-    assert rows["assets"] == 6  # 2 clips (re-used by render key), video, poster, preview, contact sheet
+    # 2 clips (re-used by render key), video, poster, preview, contact sheet, upload metadata JSON
+    assert rows["assets"] == 7
     with bot.repo.sessions() as session:
         job = session.scalars(select(models.RenderJob)).one()
         video = session.scalars(select(models.Asset).where(models.Asset.kind == "video")).one()

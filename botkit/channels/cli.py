@@ -94,6 +94,13 @@ def chat(
         Path | None,
         typer.Option("--skills-config", help="TOML with skill configs, e.g. a [marketing] brand kit [settings]."),
     ] = None,
+    voice: Annotated[
+        str | None, typer.Option(help="Voice id for the narration (see the voice table), e.g. joe or espeak:de.")
+    ] = None,
+    no_voice: Annotated[bool, typer.Option("--no-voice", help="No narration: a silent or music-only video.")] = False,
+    music: Annotated[
+        str | None, typer.Option(help="Music: a built-in bed (calm, bright, focus), a music file, or none.")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Plan and render one request, or a follow-up that revises a conversation's plan (only the
@@ -102,6 +109,7 @@ def chat(
     from botkit.agent.suggest import suggestions_for
     from botkit.bot import Bot
     from botkit.post.reframe import REFRAME_MODES
+    from botkit.provenance.disclosure import ai_generated_line, assistant_intro
     from botkit.render.handoff import timeline_formats
     from botkit.store.history import History
 
@@ -115,6 +123,9 @@ def chat(
     repeated = sorted({p for p in platform or [] if (platform or []).count(p) > 1})
     if repeated:
         raise _fail(f"--platform {repeated[0]} is given more than once; name each platform once")
+    if voice and no_voice:
+        raise _fail("give --voice NAME or --no-voice, not both")
+    sound = _sound_choice(voice, no_voice, music)
     reply = ""
     changed: list[int] | None = None
     try:
@@ -130,12 +141,18 @@ def chat(
             if conversation_id is None:
                 raise BotkitError(f'no conversation in {settings.data_dir} to continue; start one: botkit chat "..."')
         if conversation_id is None:
-            turn = bot.plan(request, images=uploads, platforms=platform or [], skill=skill, seed=seed, channel="cli")
+            if not as_json:  # the first message of a new conversation says the bot is an AI (EU AI Act Art. 50(1))
+                console.print(assistant_intro(), highlight=False, markup=False)
+            turn = bot.plan(
+                request, images=uploads, platforms=platform or [], skill=skill, seed=seed, channel="cli",
+                sound=sound,
+            )  # fmt: skip
         else:
             _plan_id, previous = bot.repo.latest_plan(conversation_id)
             turn = bot.follow_up(
-                conversation_id, request, images=uploads, platforms=platform or [], skill=skill, seed=seed
-            )
+                conversation_id, request, images=uploads, platforms=platform or [], skill=skill, seed=seed,
+                sound=sound,
+            )  # fmt: skip
             changed = changed_shots(previous, turn.plan)
         revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]
         if not as_json:
@@ -151,8 +168,11 @@ def chat(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for output in outputs:
+            sidecars = _sidecars(output)
             for key in ("path", "poster"):
                 output[key] = str(shutil.copy2(output[key], out / Path(output[key]).name))
+            for sidecar in sidecars:
+                shutil.copy2(sidecar, out / sidecar.name)
     if as_json:
         payload = {
             "conversation_id": turn.conversation_id,
@@ -163,8 +183,11 @@ def chat(
             "rendered_again": changed if changed is not None else [shot.index for shot in turn.plan.shots],
             "reply": reply,
             "outputs": outputs,
+            "disclosure": ai_generated_line() if outputs else None,
             "timelines": timelines,
         }
+        if conversation_id is None:
+            payload["intro"] = assistant_intro()
         sys.stdout.write(json.dumps(payload) + "\n")
         return
     for output in outputs:
@@ -173,6 +196,10 @@ def chat(
             f"{output['path']}",
             highlight=False,
         )
+        for sidecar in _sidecars(output):
+            console.print(f"  subtitles: {sidecar}", highlight=False, markup=False)
+    if outputs:
+        console.print(f"{ai_generated_line()} ({_credentials_note(bot)})", highlight=False, markup=False)
     for timeline in timelines:
         console.print(f"[cyan]timeline[/] {timeline}", highlight=False)
     if reply:
@@ -184,6 +211,29 @@ def chat(
         highlight=False,
         markup=False,
     )
+
+
+def _sound_choice(voice: str | None, no_voice: bool, music: str | None):  # type: ignore[no-untyped-def]
+    from botkit.render.sound import SoundChoice
+
+    if music and music.lower() not in ("none", "calm", "bright", "focus"):
+        music = str(Path(music).expanduser().resolve())  # a file: stored as an absolute path
+    if not (voice or no_voice or music):
+        return None
+    return SoundChoice(voice=voice, narration=False if no_voice else None, music=music)
+
+
+def _sidecars(output: dict) -> list[Path]:  # type: ignore[type-arg]
+    """The SRT and WebVTT files next to an output video (the sound step writes them)."""
+    video = Path(output["path"])
+    return [path for path in (video.with_suffix(".srt"), video.with_suffix(".vtt")) if path.is_file()]
+def _credentials_note(bot) -> str:  # type: ignore[no-untyped-def]
+    signer = bot.context.render.signer
+    if signer is None:
+        return "content credentials are off: BOTKIT_SIGNING=off"
+    who = "the botkit development certificate, untrusted" if signer.status.certificate.development else (
+        signer.status.certificate.common_name)  # fmt: skip
+    return f"content credentials inside each file, signed with {who}; check one: botkit verify FILE"
 
 
 _FALLBACK = re.compile(r"\(llm fallback: ([^)]*)\)")

@@ -30,6 +30,7 @@ from botkit.post.captions import Brand
 from botkit.post.presets import preset_for
 from botkit.post.produce import ProduceOptions, produce
 from botkit.post.reframe import ReframeMode
+from botkit.provenance.label import badge_overlay
 from botkit.render.clips import ClipWriter, image_checksum, render_key
 from botkit.render.context import RenderContext
 from botkit.render.handoff import stage_timeline
@@ -167,16 +168,46 @@ def render_shots(
     return results
 
 
+def wants_badge(plan: ShotPlan, ctx: RenderContext) -> bool:
+    """The visible "AI" badge: the plan's choice (its site's or workspace's setting), else its
+    skill's config, else the deployment's; only on videos that have generated shots (all today)."""
+    if plan.ai_badge is not None:
+        return plan.ai_badge
+    if ctx.skills is not None and plan.skill in ctx.skills:
+        chosen = ctx.skills.config_for(plan.skill).ai_badge
+        if chosen is not None:
+            return chosen
+    return ctx.ai_badge
+
+
 def produce_outputs(
     plan: ShotPlan, shots: list[ShotResult], ctx: RenderContext, staging: Path, reframe: ReframeMode
 ) -> Staged:
-    """Stage 2: assemble and encode every platform into the staging folder."""
+    """Stage 2: the sound prepared (narration spoken, cues timed), then every platform assembled
+    and encoded into the staging folder, with the speech-timed captions burned in when asked."""
     presets = [preset_for(platform) for platform in plan.platforms]
-    # the user's clips keep their own sound where asked ("keep the sound"), as the video's audio track
-    sound = footage_sound(plan, ctx.assets.path, staging, max(shot.clip.fps for shot in shots))
-    options = ProduceOptions(mode=reframe, brand=brand_card(plan, ctx.assets), x264_preset=ctx.x264_preset, music=sound)
+    sound = ctx.narrator.prepare(plan, max(s.clip.fps for s in shots), ctx.assets) if ctx.narrator else None
+    # the user's clips keep their own sound where asked ("keep the sound"): the video's audio track
+    # under any narration the sound step mixes in
+    kept_sound = footage_sound(plan, ctx.assets.path, staging, max(shot.clip.fps for shot in shots))
+    options = ProduceOptions(
+        mode=reframe,
+        brand=brand_card(plan, ctx.assets),
+        x264_preset=ctx.x264_preset,
+        timed_captions=sound.cues if sound is not None and sound.burn else None,
+        music=kept_sound,
+    )
+    badge = wants_badge(plan, ctx)
     joined, joins = join_shots([shot.clip for shot in shots], plan)
-    made = produce([shot.clip for shot in shots], plan, presets, staging, options, timeline=joined)
+    made = produce(
+        [shot.clip for shot in shots],
+        plan,
+        presets,
+        staging,
+        options,
+        badge=badge_overlay if badge else None,
+        timeline=joined,
+    )
     outputs = [
         Output(
             platform=v.platform,
@@ -197,8 +228,18 @@ def produce_outputs(
         )
         if path is not None
     ]
-    warnings = [*made.warnings, *joins]
-    return Staged(plan, staging, outputs, made.timeline, extras, warnings, shots=[s.meta for s in shots])
+    staged = Staged(
+        plan,
+        staging,
+        outputs,
+        made.timeline,
+        extras,
+        [*made.warnings, *joins],
+        shots=[s.meta for s in shots],
+        sound=sound,
+    )
+    staged.metrics["ai_badge"] = badge
+    return staged
 
 
 def store_outputs(
@@ -211,7 +252,7 @@ def store_outputs(
         for extra in staged.extras:
             stored = store.put(extra.path, f"{folder}/{extra.path.name}")
             moved.append(stored.path)
-            assets.append(NewAsset(stored, extra.kind, extra.mime))
+            assets.append(NewAsset(stored, extra.kind, extra.mime, platform=extra.platform))
         metrics = {
             "shots": [shot.meta for shot in shots],
             "quality": [entry for shot in shots for entry in shot.quality],

@@ -16,6 +16,7 @@ TAKE = "botkit_take"
 PLATFORM = "botkit_platform"
 CANCEL = "botkit_cancel"
 SUGGEST = "botkit_suggest"  # value "<conversation id>:<suggestion id>" (botkit.agent.suggest)
+CREDENTIALS = "botkit_credentials"  # value: the job id; shows its outputs' content credentials
 ACTION_IDS = (APPROVE, TAKE, PLATFORM, CANCEL, SUGGEST)
 
 _MAX_TEXT = 2900  # a section's text may hold 3000 characters
@@ -90,9 +91,10 @@ def status_blocks(text: str, *, job_id: str, running: bool) -> list[Block]:
     return blocks
 
 
-def result_blocks(text: str, conversation_id: str, plan: ShotPlan) -> list[Block]:
+def result_blocks(text: str, conversation_id: str, plan: ShotPlan, *, job_id: str | None = None) -> list[Block]:
     """The finished status with follow-ups that fit the video (no "Vertical version" under a
-    vertical one), and the same video for another platform."""
+    vertical one), the same video for another platform, and (with ``job_id``) a button that shows
+    the videos' content credentials."""
     elements: list[Block] = [
         _button(TAKE, suggestion.label, conversation_id)
         if suggestion.id == "take"
@@ -111,6 +113,8 @@ def result_blocks(text: str, conversation_id: str, plan: ShotPlan) -> list[Block
                 ],
             }
         )
+    if job_id is not None:
+        elements.append(_button(CREDENTIALS, messages.CREDENTIALS_BUTTON, job_id))
     return [
         {"type": "section", "text": _text(text)},
         {"type": "actions", "block_id": "botkit_result_actions", "elements": elements},
@@ -147,3 +151,14 @@ def feedback_block(job_id: str) -> Block:
             }
         ],
     }
+
+
+def with_intro(intro: str, text: str) -> str:
+    """A new conversation's first message: the bot says it is an AI assistant, then the text."""
+    return f"{intro}\n\n{text}" if intro else text
+
+
+def with_intro_block(intro: str, blocks: list[Block]) -> list[Block]:
+    if not intro:
+        return blocks
+    return [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(intro)}]}]

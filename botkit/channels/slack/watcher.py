@@ -188,7 +188,10 @@ class JobWatcher(threading.Thread):
                 logger.warning("upload failed", extra={"job_id": record.job_id, "error": error_of(exc)})
                 text = messages.UPLOAD_FAILED.format(error=error_of(exc))
                 self.say(text)
-            blocks = [*result_blocks(text, record.conversation_id, plan), feedback_block(record.job_id)]
+            blocks = [
+                *result_blocks(text, record.conversation_id, plan, job_id=record.job_id),
+                feedback_block(record.job_id),
+            ]
             self.conclude(event, text, blocks)
         else:
             text = describe(event, platforms)

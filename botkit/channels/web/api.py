@@ -23,6 +23,7 @@ from botkit.errors import InputError
 from botkit.jobs.service import TooManyJobs
 from botkit.media.probe import check_video
 from botkit.media.sniff import ACCEPTED_TEXT, SniffError, sniff_file
+from botkit.provenance.disclosure import assistant_intro
 from botkit.store.inbound import Claim, Delivery, InboundRepository, Lease
 from botkit.uploads import ALLOWED_FORMATS
 
@@ -30,7 +31,7 @@ from .auth import Principal, authenticate, check_origin, client_address
 from .options import WebOptions
 from .ratelimit import RateLimited, RateLimiter
 from .schemas import CancelOut, ConversationOut, ErrorOut, GuestTokenIn, TokenOut, TurnOut
-from .sites import SiteDirectory
+from .sites import SiteDirectory, SiteInfo
 from .tokens import AuthError, ForbiddenError, check_asset_signature, mint_user_token, new_guest_id
 from .views import Views
 
@@ -63,6 +64,12 @@ ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 4
 BEARER = HTTPBearer(auto_error=False, description="A user token minted by the site's backend, or a guest token.")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def site_badge(site: SiteInfo) -> bool | None:
+    """The site's choice of the visible "AI" badge (``sites.config["ai_badge"]``); None: not set."""
+    chosen = (site.config or {}).get("ai_badge")
+    return chosen if isinstance(chosen, bool) else None
 
 
 class WebApi:
@@ -192,7 +199,7 @@ class WebApi:
             paths.append(target)
         return paths
 
-    def turn_out(self, turn: Turn) -> TurnOut:
+    def turn_out(self, turn: Turn, *, new: bool = False) -> TurnOut:
         assert turn.job_id is not None
         return TurnOut(
             conversation_id=turn.conversation_id,
@@ -200,6 +207,7 @@ class WebApi:
             job_id=turn.job_id,
             summary=turn.plan.summary(),
             plan=turn.plan.model_dump(mode="json"),
+            intro=assistant_intro() if new else None,  # EU AI Act Art. 50(1): the bot says it is an AI
         )
 
     def resumed(self, progress: dict) -> Turn | None:
@@ -319,9 +327,10 @@ class WebApi:
                             channel="web",
                             owner=principal.owner,
                             delivery=delivery,
+                            ai_badge=site_badge(principal.site),
                         )
                 self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
-                return self.turn_out(turn)
+                return self.turn_out(turn, new=True)
 
             return self.once(principal, idempotency_key, work)
 
