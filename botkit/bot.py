@@ -357,6 +357,12 @@ class Bot:
         history = [HistoryMessage(role=m["role"], text=m["text"]) for m in self.repo.messages(conversation_id)]
         return Latest(revision=found[0], plan=found[1], history=history)
 
+    def _transition_of(self, plan: ShotPlan) -> tuple[str, float] | None:
+        if plan.skill not in self.planner.skills:
+            return None
+        defaults = self.planner.skills.get(plan.skill).defaults
+        return defaults.transition, defaults.transition_s
+
     def find_conversation(self, external_key: str) -> str | None:
         return self.repo.find_conversation(external_key)
 
@@ -418,7 +424,8 @@ class Bot:
                 for attempt in range(1, TURN_ATTEMPTS + 1):
                     latest = self._latest(conversation_id) if follow_up else None
                     plan = make_plan(planned_with if videos else image_paths, latest)
-                    plan = assign_media(plan, uploads, text)  # uploads on shots; transitions the words ask for
+                    # uploads on shots; the transitions the words ask for, or the skill's (on a new plan)
+                    plan = assign_media(plan, uploads, text, default_transition=None if follow_up else self._transition_of(plan))
                     plan = self.fit_sound(plan, sound, new=not follow_up)
                     routed = self.check_plan(plan)  # before anything is stored: a plan no engine here can render is refused
                     plan = with_still_note(plan, routed)

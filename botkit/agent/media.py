@@ -135,11 +135,16 @@ def keep_audio_words(text: str) -> bool:
     return bool(re.search(r"\b(?:keep|with|use)\s+(?:the\s+|its\s+|my\s+|our\s+)?(?:own\s+)?(?:original\s+)?(?:sound|audio)\b", folded))
 
 
-def assign_media(plan: ShotPlan, uploads: list[Upload], text: str) -> ShotPlan:
+def assign_media(
+    plan: ShotPlan, uploads: list[Upload], text: str, *, default_transition: tuple[str, float] | None = None
+) -> ShotPlan:
     """``plan`` with every upload on a shot: videos as footage (their length caps the shot's),
     photos as image shots; placed by the words, the rest in order on the free shots; then the
-    joins the words ask for. Raises ``InputError`` when there are more uploads than shots."""
+    joins the words ask for (else the skill's ``default_transition``, on a new plan). Raises
+    ``InputError`` when there are more uploads than shots."""
     transition = transition_words(text)
+    if transition is None and default_transition is not None and default_transition[0] != "cut":
+        transition = default_transition
     if not uploads and transition is None:
         return plan
     shots = [shot.model_copy() for shot in plan.shots]

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 import math
+import wave
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from botkit.domain import Clip, ProgressFn, Shot, ShotPlan, ShotRequest
+from botkit.domain import Clip, ProgressFn, Shot, ShotKind, ShotPlan, ShotRequest
 from botkit.errors import InputError
-from botkit.media.footage import FootageShot, render_footage
+from botkit.media.footage import FootageShot, footage_audio, render_footage
 from botkit.media.kept import input_kept
 from botkit.media.probe import check_video
 from botkit.media.stills import fit_picture, render_still
@@ -31,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 MEDIA_FPS = 24
 MEDIA_SHORT_SIDE = 720
+SOUND_RATE = 48_000
 MAX_CANVAS_BYTES = 1_500_000_000  # frames x width x height x 3 of the whole timeline, held in memory
 
 
@@ -190,3 +194,34 @@ def extend_shots(clips: list[Clip], plan: ShotPlan) -> tuple[list[Clip], list[in
         frames = retime(fit_clip(clip, width, height), (count + before + after) / fps, fps)
         extended.append(Clip(frames=np.ascontiguousarray(frames), fps=fps, meta={"before": before, "after": after}))
     return extended, lengths, warnings
+
+
+def footage_sound(plan: ShotPlan, resolve: Callable[[str], Path], staging: Path, fps: float) -> Path | None:
+    """The sound of the footage shots whose ``keep_audio`` is set, each at its shot's place on
+    the timeline (silence elsewhere), as one 48 kHz stereo WAV in ``staging``; None when no shot
+    keeps its sound."""
+    keeping = [shot for shot in plan.shots if shot.kind is ShotKind.FOOTAGE and shot.keep_audio and shot.footage]
+    if not keeping:
+        return None
+    counts = [max(1, round(shot.duration_s * fps)) for shot in plan.shots]
+    starts = [sum(counts[:i]) / fps for i in range(len(counts))]
+    total = np.zeros((round(sum(counts) / fps * SOUND_RATE), 2), np.int32)
+    for shot in keeping:
+        info = check_video(resolve(shot.footage))  # type: ignore[arg-type]
+        if not info.has_audio:
+            continue
+        footage = FootageShot(source=info.path, in_s=shot.in_s, speed=shot.speed, keep_audio=True)
+        part = footage_audio(footage, info, staging / f"sound-{shot.index + 1:02d}.wav", duration_s=shot.duration_s)
+        with wave.open(str(part), "rb") as handle:
+            samples = np.frombuffer(handle.readframes(handle.getnframes()), np.int16).reshape(-1, 2)
+        first = round(starts[shot.index] * SOUND_RATE)
+        samples = samples[: max(0, len(total) - first)]
+        total[first : first + len(samples)] += samples
+        part.unlink(missing_ok=True)
+    target = staging / "footage-sound.wav"
+    with wave.open(str(target), "wb") as handle:
+        handle.setnchannels(2)
+        handle.setsampwidth(2)
+        handle.setframerate(SOUND_RATE)
+        handle.writeframes(np.clip(total, -32768, 32767).astype(np.int16).tobytes())
+    return target

@@ -34,7 +34,7 @@ from botkit.provenance.label import badge_overlay
 from botkit.render.clips import ClipWriter, image_checksum, render_key
 from botkit.render.context import RenderContext
 from botkit.render.handoff import stage_timeline
-from botkit.render.media import FootageSource, StillSource, fit_clip, join_shots
+from botkit.render.media import FootageSource, StillSource, fit_clip, footage_sound, join_shots
 from botkit.render.routing import STILL, Engines
 from botkit.render.sources import ShotSource
 from botkit.render.steps import Staged, StagedFile, run_steps
@@ -187,11 +187,15 @@ def produce_outputs(
     and encoded into the staging folder, with the speech-timed captions burned in when asked."""
     presets = [preset_for(platform) for platform in plan.platforms]
     sound = ctx.narrator.prepare(plan, max(s.clip.fps for s in shots), ctx.assets) if ctx.narrator else None
+    # the user's clips keep their own sound where asked ("keep the sound"): the video's audio track
+    # under any narration the sound step mixes in
+    kept_sound = footage_sound(plan, ctx.assets.path, staging, max(shot.clip.fps for shot in shots))
     options = ProduceOptions(
         mode=reframe,
         brand=brand_card(plan, ctx.assets),
         x264_preset=ctx.x264_preset,
         timed_captions=sound.cues if sound is not None and sound.burn else None,
+        music=kept_sound,
     )
     badge = wants_badge(plan, ctx)
     joined, joins = join_shots([shot.clip for shot in shots], plan)

@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from botkit.domain import Limits, PlatformId
+from botkit.domain import Limits, PlatformId, TransitionKind
 
 API_VERSION = 1
 """Version of this SDK. A skill states the version it was written for in ``Skill.api_version``;
@@ -79,6 +79,8 @@ class PlanDefaults(BaseModel):
         "action, a hook line, or only the lines the user quotes; None: silent.",
     )
     music: str | None = Field(default=None, description="Built-in music bed of a narrated plan (None: none).")
+    transition: TransitionKind = Field(default="cut", description="Between shots unless the request names one.")
+    transition_s: float = Field(default=0.5, ge=0, le=3)
 
 
 class ShotTemplate(BaseModel):

@@ -174,3 +174,17 @@ def test_every_job_can_hand_its_edit_to_an_editor(tmp_path: Path, tiny_engine, m
         assert Path(clip.media_reference.target_url.removeprefix("file://")).is_file()
     assert any(marker.name for clip in clips for marker in clip.markers) == any(s.caption for s in turn.plan.shots)
     bot.db.dispose()
+
+
+def test_the_clip_keeps_its_sound_when_asked(bot: Bot, media: dict[str, Path]) -> None:
+    turn = bot.plan("a 4 second ad for our bottle in 2 shots, open with my clip and keep the sound",
+                    images=[media["clip"]], platforms=["x"])  # fmt: skip
+    assert turn.plan.shots[0].keep_audio and "keep the sound" not in turn.plan.shots[0].prompt
+    [output] = bot.render(turn).outputs
+    assert check_video(Path(output.path)).has_audio
+    pcm = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", output.path, "-f", "s16le", "-ac", "1", "-ar", "8000", "-"],
+                         capture_output=True, check=True).stdout  # fmt: skip
+    samples = np.frombuffer(pcm, np.int16).astype(np.float64)
+    first, second = samples[2000:14000], samples[-10000:]  # inside shot 1 (the clip, 440 Hz) and shot 2 (silence)
+    assert np.sqrt((first**2).mean()) > 1000 and np.sqrt((second**2).mean()) < 50
+    bot.db.dispose()
