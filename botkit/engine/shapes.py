@@ -10,6 +10,7 @@ of each offload option, and latent shapes and token counts for the preset sizes.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -123,6 +124,11 @@ def _largest_leaf(module: Any) -> int:
 
 def plan_components(name: str) -> dict[str, ComponentShape]:
     """Every component of config set ``name``, built on the meta device (seconds, no memory)."""
+    return dict(_planned(name))
+
+
+@functools.cache
+def _planned(name: str) -> dict[str, ComponentShape]:
     found = read_config_set(name)
     shapes = {}
     for component, spec in found["components"].items():
