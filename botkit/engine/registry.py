@@ -282,10 +282,27 @@ class Registry:
         return sorted(self.entries)
 
     def get(self, name: str) -> ModelEntry:
+        if name not in self.entries and ">" in name:
+            return self.factorized(*name.split(">", 1))
         try:
             return self.entries[name]
         except KeyError:
             raise InputError(f"unknown engine {name!r}; available: {', '.join(self.names())}") from None
+
+    def factorized(self, keyframe: str, video: str) -> ModelEntry:
+        """The entry ``"<keyframe>><video>"``: key frames by one model, motion by another (a deployment
+        profile's ``keyframe`` + ``i2v``), at the video model's fps and size."""
+        video_entry, keyframe_entry = self.get(video), self.get(keyframe)
+        if "t2i" not in keyframe_entry.pipelines and not self.capabilities(keyframe).can("t2v"):
+            raise InputError(f"key frame model {keyframe!r} makes neither images nor text-to-video")
+        return ModelEntry(
+            name=f"{keyframe}>{video}",
+            description=f"factorized: a {keyframe} key frame -> {video} image-to-video",
+            keyframe_model=keyframe,
+            video_model=video,
+            fps=video_entry.fps,
+            size=video_entry.size,
+        )
 
     def capabilities(self, name: str) -> Capabilities:
         """What the engine of entry ``name`` can do, without loading it (plan-time checks use this)."""
