@@ -230,3 +230,39 @@ def test_clip_audio_survives_the_clip_cache(tmp_path: Path) -> None:
     assert loaded.audio_rate == 4000 and loaded.audio is not None and np.array_equal(loaded.audio, audio)
     save_clip(Clip(frames=np.zeros((2, 4, 4, 3), np.uint8), fps=8.0), tmp_path / "d.npz")
     assert load_clip(tmp_path / "d.npz").audio is None
+
+
+def test_tiny_ltx2_keeps_its_soundtrack(panel: Path, tmp_path: Path) -> None:
+    engine = load_engine("tiny-ltx2")
+    check_engine(engine, panel)
+    clip = engine.generate(request(fps=24))
+    assert clip.audio is not None and clip.audio.ndim == 2 and clip.audio.shape[1] == 2 and clip.audio_rate == 16000
+    assert clip.meta["audio"].endswith("at 16000 Hz, 2 channels")
+    first = engine.generate(request(task="i2v", image=panel, fps=24))
+    assert first.meta["task"] == "i2v" and first.audio is not None
+    long = engine.generate(request(num_frames=33, fps=24))  # chained by LTX2Condition from the last frames
+    assert long.meta["continued_with"] == "condition" and long.audio is not None
+    assert long.audio.shape[0] > clip.audio.shape[0]  # every chunk's new sound, end to end
+    registry = tmp_path / "drop.toml"
+    entry = Registry.default().get("tiny-ltx2")
+    registry.write_text(
+        "[models.tiny-ltx2-silent]\n"
+        + "\n".join(
+            f"{key} = {value}"
+            for key, value in {
+                "family": '"ltx2"',
+                "pipelines": '{ t2v = "LTX2Pipeline" }',
+                "builder": f'"{entry.builder}"',
+                "audio": '"drop"',
+                "size": "[32, 32]",
+                "frames": '"8k+1"',
+                "size_multiple": "32",
+                "dtype": '"float32"',
+                "steps": "2",
+                "call": "{ max_sequence_length = 16 }",
+            }.items()
+        )
+        + "\n"
+    )
+    silent = load_engine("tiny-ltx2-silent", Registry.from_files([registry])).generate(request(fps=24))
+    assert silent.audio is None and "audio" not in silent.meta

@@ -7,12 +7,25 @@ setting says whether the clip keeps it (``keep``: ``clip.audio`` for the sound s
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 from typing import Any
 
 import numpy as np
 
 from botkit.engine.conditioning import Conditioning
 from botkit.engine.families.common import text_arguments
+
+logger = logging.getLogger(__name__)
+
+
+def _crf() -> dict[str, int]:
+    """LTX-2 re-compresses an image condition with H.264 (as in training) through PyAV; without PyAV
+    the image is used as it is (``crf=0``), which the model was not trained on: install ``av``."""
+    if importlib.util.find_spec("av") is not None:
+        return {}
+    logger.warning("PyAV is not installed: LTX-2 image conditions are not H.264 re-compressed (pip install av)")
+    return {"crf": 0}
 
 
 def arguments(
@@ -27,13 +40,15 @@ def arguments(
     }
     if task == "i2v":
         kwargs["image"] = conditioning.image
+        kwargs |= {"image_crf": crf} if (crf := _crf().get("crf")) is not None else {}
     elif task == "condition" and (conditioning.frames or conditioning.image is not None):
         from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
 
         video = conditioning.frames or [conditioning.image]
-        conditions = [LTX2VideoCondition(frames=video if len(video) > 1 else video[0], index=0)]
+        crf = _crf()
+        conditions = [LTX2VideoCondition(frames=video if len(video) > 1 else video[0], index=0, **crf)]
         if conditioning.last_image is not None:
-            conditions.append(LTX2VideoCondition(frames=conditioning.last_image, index=shape.num_frames - 1))
+            conditions.append(LTX2VideoCondition(frames=conditioning.last_image, index=shape.num_frames - 1, **crf))
         kwargs["conditions"] = conditions
     return kwargs
 
