@@ -46,9 +46,12 @@ WIDE_COLUMNS = 110  # below this `models list` drops the family and the weights'
 TASK_NAMES = {"condition": "cond"}
 
 
-def _weights(entry) -> str:  # type: ignore[no-untyped-def]
+def _weights(entry, registry=None) -> str:  # type: ignore[no-untyped-def]
     if entry.loader or entry.builder:
         return "built-in"
+    if entry.video_model and registry is not None:  # factorized: both of its models
+        parts = [_weights(registry.get(name), registry) for name in (entry.keyframe_model, entry.video_model)]
+        return "missing" if "missing" in parts else "ready" if "ready" in parts else "built-in"
     path = entry.resolved_path()
     return "ready" if path and path.exists() else "missing"
 
@@ -85,7 +88,7 @@ def list_models(
         size = "-" if entry.loader else f"{entry.size[0]}x{entry.size[1]}"
         frames = "-" if entry.loader else entry.frames + (f" ≤{entry.max_frames}" if entry.max_frames else "")
         row = [entry.name, *([entry.family] if wide else []), tasks, str(entry.fps), size, frames]
-        table.add_row(*row, _where(entry) if wide else _weights(entry))
+        table.add_row(*row, _where(entry) if wide else _weights(entry, registry))
     console.print(table)
     if not wide:
         console.print(
