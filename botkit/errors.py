@@ -7,6 +7,7 @@ BotkitError
 │   └── Cancelled       a render was cancelled by its caller
 ├── PostError           ffmpeg / post-processing failed
 └── StoreError          the database or asset store failed
+    └── AssetStoreError the object store (S3) refused or could not be reached: says why and what to set
 """
 
 from __future__ import annotations
@@ -38,3 +39,8 @@ class PostError(BotkitError):
 
 class StoreError(BotkitError):
     """The database or asset store failed."""
+
+
+class AssetStoreError(StoreError):
+    """The asset store (an S3-compatible bucket) refused a read or write or could not be reached:
+    the message names the bucket, the object and what to check (credentials, permissions, clock)."""

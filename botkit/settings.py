@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         "then image-to-video.",
     )
     x264_preset: X264Preset = Field(default=DEFAULT_X264_PRESET, description="H.264 speed/size trade-off.")
+    timeline_export: str = Field(
+        default="", description="Editor timelines written with every job: otio, fcpxml, fcp7 (comma-separated)."
+    )
     skills_config: Path | None = Field(
         default=None, description="TOML file with this deployment's skill configs, a table per skill (brand kit ...)."
     )
@@ -95,6 +98,39 @@ class Settings(BaseSettings):
     orphan_after_s: float = Field(
         default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
     )
+    narration: bool = Field(
+        default=True, description="Speak the plans' narration and mix music into the videos (false: all silent)."
+    )
+    voice: str | None = Field(default=None, description="Voice id for every narration (default: the language's).")
+    music: str | None = Field(
+        default=None,
+        description="Music of new narrated plans: a built-in bed (calm, bright, focus), an absolute file path, "
+        "or 'none' (default: the skill's bed).",
+    )
+    voice_files: list[Path] = Field(default_factory=list, description="TOML voice tables (hosted voices too).")
+    voice_folders: list[Path] = Field(default_factory=list, description="Folders of Piper .onnx + .onnx.json voices.")
+
+    # asset storage: a local folder, or an S3-compatible bucket shared by web processes and workers
+    assets_url: str | None = Field(
+        default=None,
+        description="s3://bucket/prefix (AWS S3, MinIO, R2, GCS interop; credentials and region from the standard "
+        "AWS_* variables) or file:///folder; unset: <data dir>/assets. With a bucket, <data dir>/assets holds "
+        "staging folders and a local cache.",
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="e.g. http://minio:9000; unset: AWS.")
+    s3_region: str | None = Field(default=None, description="unset: AWS_REGION / AWS_DEFAULT_REGION / the profile.")
+    s3_addressing: Literal["auto", "path", "virtual"] = "auto"
+    s3_presign_s: int = Field(default=3600, ge=1, le=7 * 24 * 3600, description="Lifetime of presigned links.")
+    s3_cache_bytes: int = Field(
+        default=20 * 2**30, ge=0, description="Local copies of bucket objects kept per process (least recently used go)."
+    )
+
+    @field_validator("assets_url")
+    @classmethod
+    def _assets_url_known(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("s3://", "file://")):
+            raise ValueError(f"BOTKIT_ASSETS_URL {value!r} must be s3://bucket/prefix or file:///folder")
+        return value or None
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -22,6 +22,7 @@ from botkit.post.preview import contact_sheet
 from botkit.quality import QualityReport, Thresholds, measure, verdict
 from botkit.quality.plots import svg_plot
 from botkit.quality.signals import BLACK_LUMA
+from botkit.render.context import asset_store
 from botkit.settings import Settings
 from botkit.store.assets import AssetStore
 from botkit.store.db import make_engine, session_factory
@@ -242,7 +243,7 @@ def write_report(
         data = load_report_input(
             Repository(sessions),
             JobRepository(sessions),
-            AssetStore(settings.data_dir / "assets"),
+            asset_store(settings),
             conversation_id,
             job_id,
         )

@@ -29,6 +29,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
     from botkit.channels.web import create_app
 
     bot = Bot.open(settings)
+    bot.assets.check()  # a missing bucket or refused credentials: one line at start-up, not per request
     app = create_app(bot, settings, run_workers=workers)  # workers start and stop with the server
     slack = mount_slack(app, bot)  # None unless SLACK_SIGNING_SECRET is set
     try:
@@ -57,13 +58,21 @@ def add(
     data_dir: Annotated[
         str | None, typer.Option("--data-dir", help="Where the database lives [./botkit-data].")
     ] = None,
+    ai_badge: Annotated[
+        bool | None,
+        typer.Option("--ai-badge/--no-ai-badge", help="The on-screen 'AI' badge on this site's videos [BOTKIT_AI_BADGE]."),
+    ] = None,
 ) -> None:
     """Create a site; prints its public site key and its secret (keep the secret on your backend)."""
     from botkit.channels.web import create_site
+    from botkit.store.sites import SiteRepository
 
     settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
     try:
-        site = create_site(_bot(settings).repo.sessions, name, origin or [])
+        sessions = _bot(settings).repo.sessions
+        site = create_site(sessions, name, origin or [])
+        if ai_badge is not None:
+            site = SiteRepository(sessions).configure(site.site_key, ai_badge=ai_badge)
     except InputError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=2) from None

@@ -9,6 +9,10 @@ text-to-video shots are factorized: the key frame model paints the first frame a
 image-to-video model animates it (the engine name ``"<keyframe>><i2v>"``). ``preview`` renders every
 shot of a preview. A plan that no configured engine can render is refused before anything is
 stored or queued, with a message that names registry models able to do it.
+
+The user's own media never reaches a model that cannot keep it: footage shots and still shots
+are sources of their own (``STILL``, ``FOOTAGE``), and an image shot becomes a still when no
+engine here does image-to-video of real pictures (the embedded model knows only its toy world).
 """
 
 from __future__ import annotations
@@ -16,16 +20,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
-from botkit.domain import Shot, ShotPlan
+from botkit.domain import Shot, ShotKind, ShotPlan
 from botkit.engine.base import TASK_WORDS, Capabilities, Engine
 from botkit.engine.registry import Registry
 from botkit.errors import InputError
 from botkit.quality import Thresholds
+from botkit.render.media import FootageSource, KeptSource, StillSource, media_canvas
 from botkit.render.sources import EngineSource, ShotSource
 
 ENV_ROUTES = "BOTKIT_TASK_ENGINES"
 PROFILE_TASKS = ("t2v", "i2v", "v2v", "keyframe", "preview")
 """What a deployment profile may name a model for."""
+STILL, FOOTAGE = "still", "footage"
+"""Names of the sources that are not engines (in ``route_shots``' answer and in each shot's metadata)."""
 
 
 def _shots(indices: list[int]) -> str:
@@ -63,6 +70,17 @@ def route_shots(
     for shot in plan.shots:
         task = shot.mode.value
         name = engine
+        if shot.kind is not ShotKind.GENERATED:
+            chosen.append(STILL if shot.kind is ShotKind.STILL else FOOTAGE)
+            continue
+        if task in routes:  # the profile names the model for this task
+            name = routes[task]
+            if capabilities(name).can(task) and task == "i2v" and not _keeps_photos(capabilities(name)):
+                chosen.append(STILL)  # the profile's image model knows only its toy world: shown as a still
+                continue
+        elif task == "i2v" and not _keeps_photos(capabilities(engine)):
+            chosen.append(STILL)  # no engine here animates a real photo: it is shown as a still
+            continue
         if task in routes:
             name = routes[task]
             if not capabilities(name).can(task):
@@ -81,7 +99,8 @@ def route_shots(
             f"but engine {engine!r} does {does} only; {_suggest(task, able(task) if able else [], engine)}"
         )
     for shot, name in zip(plan.shots, chosen, strict=True):
-        _check_frames(shot, name, capabilities(name), fps(name) if fps else None)
+        if name not in (STILL, FOOTAGE):
+            _check_frames(shot, name, capabilities(name), fps(name) if fps else None)
     return chosen
 
 
@@ -114,6 +133,10 @@ def profile_routes(
 def factorized_name(keyframe: str, video: str) -> str:
     """The engine name of 'key frame by ``keyframe``, motion by ``video``' (the registry resolves it)."""
     return f"{keyframe}>{video}"
+
+
+def _keeps_photos(capabilities: Capabilities) -> bool:
+    return capabilities.can("i2v") and capabilities.real_images
 
 
 def _check_frames(shot: Shot, name: str, capabilities: Capabilities, fps: int | None) -> None:
@@ -162,12 +185,20 @@ class Engines:
 
     def sources_for(self, plan: ShotPlan, *, preview: bool = False) -> list[ShotSource]:
         """One source per shot (the same checks as at plan time; engines loaded as needed and kept
-        warm). ``preview``: every shot by the profile's preview engine (the animatic by default)."""
+        warm): stills and footage at the plan's media canvas, image shots on a real model guarded by
+        input kept. ``preview``: every generated shot by the profile's preview engine (the animatic)."""
         names = route_shots(plan, self.main.name, self._capabilities, routes=self.routes, preview=preview)
-        return [
-            EngineSource(self.engine(name), quality_checks=self.quality_checks, thresholds=self.thresholds)
-            for name in names
-        ]
+        canvas = media_canvas(plan) if STILL in names or FOOTAGE in names else None
+        sources: list[ShotSource] = []
+        for shot, name in zip(plan.shots, names, strict=True):
+            if name == STILL:
+                sources.append(StillSource(canvas or media_canvas(plan), shot.fit))
+            elif name == FOOTAGE:
+                sources.append(FootageSource(shot, canvas or media_canvas(plan)))
+            else:
+                source = EngineSource(self.engine(name), quality_checks=self.quality_checks, thresholds=self.thresholds)
+                sources.append(KeptSource(source) if shot.mode.value == "i2v" and source.checks else source)
+        return sources
 
     def _capabilities(self, name: str) -> Capabilities:
         if name in self._loaded:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import DateTime, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +37,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def lease_clock(session: Session) -> Any:
+    """The clock job leases (claims, heartbeats, staleness) are measured by: the database's on
+    PostgreSQL, so a worker whose own clock is off neither loses its job (a slow clock writes old
+    heartbeats) nor takes live jobs from others (a fast one sees every heartbeat as stale); this
+    process's on SQLite, whose processes all share one machine and so one clock."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return func.statement_timestamp(type_=DateTime(timezone=True))
+    return now()
+
+
 def _status(row: models.RenderJob) -> JobStatus:
     return JobStatus(
         id=row.id,
@@ -53,6 +63,9 @@ def _status(row: models.RenderJob) -> JobStatus:
         started_at=row.started_at,
         finished_at=row.finished_at,
         timings=row.timings or {},
+        purpose=row.purpose or "render",
+        decision=row.decision,
+        preview_id=row.preview_id,
     )
 
 
@@ -71,6 +84,8 @@ class JobRepository:
         idempotency_key: str | None = None,
         max_attempts: int = 3,
         max_active: int | None = None,
+        purpose: str = "render",
+        preview_id: str | None = None,
     ) -> tuple[str, bool]:
         """Insert a queued job; returns (job id, created). A repeated idempotency key returns the
         existing job instead of creating a second one. ``max_active``: refuse (``TooManyJobs``)
@@ -93,10 +108,17 @@ class JobRepository:
                         idempotency_key=idempotency_key,
                         max_attempts=max_attempts,
                         state=JobState.QUEUED.value,
+                        purpose=purpose,
+                        preview_id=preview_id,
                     )
                 )
                 session.flush()
-                self._event(session, conversation_id, job_id, "queued", {"engine": engine})
+                queued: dict[str, Any] = {"engine": engine}
+                if purpose != "render":
+                    queued["purpose"] = purpose
+                if preview_id is not None:
+                    queued["preview_id"] = preview_id
+                self._event(session, conversation_id, job_id, "queued", queued)
         except IntegrityError:
             existing = self.find_by_key(idempotency_key) if idempotency_key else None
             if existing is None:
@@ -179,18 +201,83 @@ class JobRepository:
             ).all()
             return [_status(row) for row in rows]
 
+    # -- preview first ---------------------------------------------------------------------------
+
+    def previews(self, conversation_id: str) -> list[JobStatus]:
+        """The conversation's preview jobs, newest first."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(job)
+                .where(job.conversation_id == conversation_id, job.purpose == "preview")
+                .order_by(job.created_at.desc(), job.id.desc())
+            ).all()
+            return [_status(row) for row in rows]
+
+    def decide(self, preview_id: str, decision: str) -> bool:
+        """Record a preview's decision once (one conditional UPDATE: of two approvals at the same
+        moment, one wins). False when it was decided already."""
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            changed = session.execute(
+                update(job)
+                .where(job.id == preview_id, job.purpose == "preview", job.decision.is_(None))
+                .values(decision=decision)
+            ).rowcount
+            if changed:
+                row = session.get(job, preview_id)
+                assert row is not None
+                self._event(session, row.conversation_id, preview_id, "preview_" + decision, {})
+        return bool(changed)
+
+    def supersede(self, conversation_id: str, keep: str) -> list[str]:
+        """Mark the conversation's undecided previews other than ``keep`` as superseded."""
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            ids = list(
+                session.scalars(
+                    select(job.id).where(
+                        job.conversation_id == conversation_id,
+                        job.purpose == "preview",
+                        job.decision.is_(None),
+                        job.id != keep,
+                    )
+                )
+            )
+            if ids:
+                session.execute(
+                    update(job).where(job.id.in_(ids), job.decision.is_(None)).values(decision="superseded")
+                )
+                for preview_id in ids:
+                    self._event(session, conversation_id, preview_id, "preview_superseded", {"by": keep})
+        return ids
+
+    def approved_from(self, preview_id: str) -> str | None:
+        """The render job approved from a preview, if one was created."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            return session.scalar(select(job.id).where(job.preview_id == preview_id).order_by(job.created_at).limit(1))
+
     def queued(
-        self, *, engine: str | None = None, limit: int = 10, dispatched_before: datetime | None = None
+        self,
+        *,
+        engine: str | None = None,
+        limit: int = 10,
+        dispatched_before: datetime | None = None,
+        dispatched_s_ago: float | None = None,
     ) -> list[str]:
-        """Oldest queued jobs first."""
+        """Oldest queued jobs first; ``dispatched_s_ago``: only those not dispatched in that many
+        seconds (by the lease clock)."""
         query = select(models.RenderJob.id).where(models.RenderJob.state == JobState.QUEUED.value)
         if engine is not None:
             query = query.where(models.RenderJob.engine == engine)
-        if dispatched_before is not None:
-            query = query.where(
-                or_(models.RenderJob.dispatched_at.is_(None), models.RenderJob.dispatched_at < dispatched_before)
-            )
         with self.sessions() as session:
+            if dispatched_s_ago is not None:
+                dispatched_before = lease_clock(session) - timedelta(seconds=dispatched_s_ago)
+            if dispatched_before is not None:
+                query = query.where(
+                    or_(models.RenderJob.dispatched_at.is_(None), models.RenderJob.dispatched_at < dispatched_before)
+                )
             return list(session.scalars(query.order_by(models.RenderJob.created_at).limit(limit)))
 
     def engine_of(self, job_id: str) -> str:
@@ -201,16 +288,19 @@ class JobRepository:
         if ids:
             with self.sessions.begin() as session:
                 session.execute(
-                    update(models.RenderJob).where(models.RenderJob.id.in_(ids)).values(dispatched_at=now())
+                    update(models.RenderJob)
+                    .where(models.RenderJob.id.in_(ids))
+                    .values(dispatched_at=lease_clock(session))
                 )
 
     # -- a worker's life cycle -------------------------------------------------------------------
 
     def claim(self, job_id: str, worker: str, *, stale_after_s: float) -> bool:
         """Take the job for ``worker``: queued, or running with a stale heartbeat (its worker died)."""
-        stale = now() - timedelta(seconds=stale_after_s)
         job = models.RenderJob
         with self.sessions.begin() as session:
+            clock = lease_clock(session)
+            stale = clock - timedelta(seconds=stale_after_s)
             claimed = session.execute(
                 update(job)
                 .where(
@@ -226,8 +316,8 @@ class JobRepository:
                     state=JobState.RUNNING.value,
                     attempts=job.attempts + 1,
                     worker=worker,
-                    started_at=now(),
-                    heartbeat_at=now(),
+                    started_at=clock,
+                    heartbeat_at=clock,
                     error=None,
                 )
             ).rowcount
@@ -246,7 +336,7 @@ class JobRepository:
             touched = session.execute(
                 update(job)
                 .where(job.id == job_id, job.worker == worker, job.state == JobState.RUNNING.value)
-                .values(heartbeat_at=now())
+                .values(heartbeat_at=lease_clock(session))
             ).rowcount
             if not touched:
                 return True  # someone else owns it now: stop
@@ -319,10 +409,10 @@ class JobRepository:
 
     def recover(self, *, stale_after_s: float) -> list[str]:
         """Running jobs whose worker stopped: back to queued while attempts remain, else failed."""
-        stale = now() - timedelta(seconds=stale_after_s)
         job = models.RenderJob
         requeued = []
         with self.sessions.begin() as session:
+            stale = lease_clock(session) - timedelta(seconds=stale_after_s)
             rows = session.scalars(
                 select(job).where(job.state == JobState.RUNNING.value, job.heartbeat_at < stale).with_for_update()
             ).all()

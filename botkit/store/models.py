@@ -145,6 +145,11 @@ class RenderJob(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
     timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # preview first (0009): a preview job renders the plan's animatic; a person approves or cancels it
+    purpose: Mapped[str] = mapped_column(String(16), default="render", server_default="render")  # render | preview
+    decision: Mapped[str | None] = mapped_column(String(16))  # a preview's: approved | cancelled | superseded
+    preview_id: Mapped[str | None] = mapped_column(ForeignKey("render_jobs.id", ondelete="SET NULL"), index=True)
+    """A render job's approved preview (its job id); None for a render that was not previewed."""
 
 
 class Asset(Base):

@@ -264,6 +264,14 @@ class Repository:
                 raise KeyError(f"no plan {plan_id!r}")
             return ShotPlan.model_validate(row.plan)
 
+    def plan_revision(self, plan_id: str) -> int:
+        """The revision number of a stored plan (1 for the first plan of its conversation)."""
+        with self.sessions() as session:
+            revision = session.scalar(select(models.ShotPlanRow.revision).where(models.ShotPlanRow.id == plan_id))
+            if revision is None:
+                raise KeyError(f"no plan {plan_id!r}")
+            return int(revision)
+
     def outputs(self, conversation_id: str, *, job_id: str | None = None) -> list[Output]:
         """Finished videos of a conversation (or of one job), oldest first; paths relative to the store."""
         query = select(models.Asset).where(

@@ -22,16 +22,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from botkit.bot import Bot
-from botkit.errors import BotkitError, InputError, StoreError
+from botkit.bot import Bot, NothingToApprove, PreviewDecided, PreviewNotReady, StalePreview
+from botkit.errors import AssetStoreError, BotkitError, InputError, StoreError
 from botkit.jobs.service import TooManyJobs
 from botkit.settings import Settings
 from botkit.store.inbound import LeaseLost
 from botkit.store.repo import StaleRevision
 from botkit.store.sweep import Janitor
 
+from . import previews
 from .api import Busy, NotFound, UnsupportedUpload, UploadTooLarge, WebApi
 from .auth import authenticate
+from .credentials import router as credentials_router
 from .options import WebOptions
 from .ratelimit import RateLimited
 from .sites import SiteDirectory
@@ -54,6 +56,8 @@ def status_of(exc: InputError) -> int:
         (UploadTooLarge, 413),
         (UnsupportedUpload, 415),
         (Busy, 409),
+        (NothingToApprove, 404),
+        (StalePreview | PreviewDecided | PreviewNotReady, 409),
     ):
         if isinstance(exc, kind):
             return status
@@ -202,7 +206,9 @@ def create_app(
     options = options or WebOptions.from_settings(settings)
     sites = SiteDirectory(bot.repo.sessions)
     api = WebApi(bot, sites, options)
-    janitor = Janitor(bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s)
+    janitor = Janitor(
+        bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s, cache_bytes=settings.s3_cache_bytes
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -226,6 +232,9 @@ def create_app(
     app.state.settings = settings
     app.state.sites = sites
     app.include_router(api.router())
+    app.include_router(credentials_router)  # content credentials of the caller's outputs (issue 18)
+    app.state.web_api = api  # the preview routes' handle on the API
+    app.include_router(previews.router)
     max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
     app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
 
@@ -246,6 +255,8 @@ def create_app(
         if isinstance(exc, LeaseLost):
             return error_response(409, "another request with this Idempotency-Key took over; retry to get its answer")
         logger.warning("request failed: %s", exc)
+        if isinstance(exc, AssetStoreError):  # the bucket refused or is unreachable: the log has which and why
+            return error_response(503, "the file store is not available right now; try again shortly")
         if isinstance(exc, StoreError):
             return error_response(503, "the database is not available right now; try again shortly")
         return error_response(500, str(exc))
