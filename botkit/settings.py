@@ -27,9 +27,12 @@ class Settings(BaseSettings):
         "16-frame clip in 1.2 s where two took 32 s on a busy 2-core machine. Raise it for real models on CPU.",
     )
     quality_checks: bool = Field(default=True, description="Check each new clip; re-render once on failure.")
-    task_engines: dict[Literal["t2v", "i2v"], str] = Field(
+    task_engines: dict[Literal["t2v", "i2v", "v2v", "keyframe", "preview"], str] = Field(
         default_factory=dict,
-        description='Engines for shots the main engine cannot render, by task: {"i2v": "wan2.1-i2v-14b-480p"}.',
+        description="The deployment profile: the model per task; tasks it does not name go to `engine`. "
+        '{"t2v": "wan2.1-t2v-1.3b", "i2v": "wan2.1-i2v-14b-480p", "keyframe": "flux.1-schnell", '
+        '"v2v": "wan2.1-vace-1.3b", "preview": "animatic"}; keyframe: text-to-video shots become key frame '
+        "then image-to-video.",
     )
     x264_preset: X264Preset = Field(default=DEFAULT_X264_PRESET, description="H.264 speed/size trade-off.")
     timeline_export: str = Field(

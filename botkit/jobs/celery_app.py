@@ -36,7 +36,8 @@ app.conf.update(
 
 
 def queue_for(engine: str) -> str:
-    return f"botkit.render.{engine}"
+    """One queue per model: ``botkit.render.<engine>`` (a factorized ``a>b`` name as ``a+b``)."""
+    return f"botkit.render.{engine.replace('>', '+')}"
 
 
 def configure(settings: Settings) -> Celery:
