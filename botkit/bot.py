@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import shutil
 import threading
 import time
 import unicodedata
@@ -19,9 +20,10 @@ from pathlib import Path
 
 from botkit.agent import PlanRequest
 from botkit.agent.config import LLMSettings, Planner, make_planner
+from botkit.agent.media import Upload, assign_media, planning_text
 from botkit.agent.offline import HistoryMessage, clean_request
 from botkit.agent.revise import NewRequest, RefusedFollowUp, UnclearRevision, carry_over, revise, with_platforms
-from botkit.domain import Output, ProgressListener, ShotPlan
+from botkit.domain import Output, ProgressListener, ShotKind, ShotPlan
 from botkit.domain.jobs import JobState, JobStatus
 from botkit.engine import Capabilities, Engine, available_engines, load_engine
 from botkit.engine.base import check_engine_interface
@@ -31,8 +33,11 @@ from botkit.jobs.context import worker_context
 from botkit.jobs.embedded import EmbeddedRunner
 from botkit.jobs.render import RenderWorker, WorkerContext, worker_name
 from botkit.jobs.service import Dispatcher, JobService, NoDispatch
+from botkit.media.probe import VideoLimits, check_video
+from botkit.media.sniff import SniffError, sniff_file
 from botkit.post.reframe import ReframeMode
-from botkit.render.routing import route_shots
+from botkit.render.routing import STILL, route_shots
+from botkit.render.sound import SoundChoice, check_sound_choice, with_sound_choice
 from botkit.settings import Settings
 from botkit.skills.configs import load_skill_configs
 from botkit.store.db import make_engine as make_db
@@ -43,6 +48,32 @@ from botkit.store.repo import NewAsset, StaleRevision
 from botkit.uploads import ImageLimits, check_image, normalise_image
 
 logger = logging.getLogger(__name__)
+
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".gif")
+VIDEO_MIME = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "gif": "image/gif"}
+
+
+def upload_kind(path: Path) -> str:
+    """``video`` for what starts like a video (or is named like one: it is then refused by the
+    probe with what it really is), else ``image``."""
+    try:
+        sniff_file(path)
+        return "video"
+    except (SniffError, OSError):
+        return "video" if path.suffix.lower() in VIDEO_SUFFIXES else "image"
+
+
+def with_still_note(plan: ShotPlan, routed: list[str]) -> ShotPlan:
+    """The plan, saying which image shots will be stills (no engine here animates a real photo)."""
+    stills = [shot.index + 1 for shot, name in zip(plan.shots, routed, strict=True)
+              if name == STILL and shot.kind is ShotKind.GENERATED]  # fmt: skip
+    if not stills or len(plan.notes) >= 8:
+        return plan
+    which = f"shot {stills[0]}" if len(stills) == 1 else "shots " + ", ".join(map(str, stills))
+    note = (f"{which}: your image is shown as a still with a camera move (no image-to-video model that keeps "
+            "real pictures is installed)")  # fmt: skip
+    return plan.model_copy(update={"notes": [*plan.notes, note]})
+
 
 TURN_ATTEMPTS = 30
 """How often a follow-up is revised again when other turns of its conversation keep landing first."""
@@ -161,6 +192,7 @@ class Bot:
         # backs off in sleeps of up to 100 ms. Only database writes are gated (never image decoding).
         self.write_gate = threading.BoundedSemaphore(1 if self.db.dialect.name == "sqlite" else 4)
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
+        self.video_limits = VideoLimits()
 
     @classmethod
     def open(cls, settings: Settings, **kwargs) -> Bot:  # type: ignore[no-untyped-def]
@@ -226,13 +258,19 @@ class Bot:
         external_key: str | None = None,
         owner: str | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
+        ai_badge: bool | None = None,
     ) -> Turn:
-        """Start a conversation: plan the request and store it (nothing is stored if it is refused)."""
+        """Start a conversation: plan the request and store it (nothing is stored if it is refused).
+        ``sound``: the channel's voice and music choice (``--voice``, ``--no-voice``, ``--music``).
+        ``ai_badge``: the site's or workspace's choice of the visible "AI" badge (None: the skill's
+        config, else the deployment's); follow-ups keep it."""
 
         def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
-            return self.planner.plan(
-                PlanRequest(text=text, images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
+            plan = self.planner.plan(
+                PlanRequest(text=planning_text(text), images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
             )
+            return plan if ai_badge is None else plan.model_copy(update={"ai_badge": ai_badge})
 
         return self._turn(
             new_id(),
@@ -243,6 +281,7 @@ class Bot:
             external_key=external_key,
             owner=owner,
             delivery=delivery,
+            sound=sound,
         )
 
     def follow_up(
@@ -255,6 +294,7 @@ class Bot:
         skill: str | None = None,
         seed: int | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
     ) -> Turn:
         """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
         "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
@@ -281,9 +321,9 @@ class Bot:
                 if revised is not None:
                     return with_platforms(revised, platforms) if platforms else revised
             kept_skill, kept_platforms = carry_over(latest.plan, text, self.planner.skills)
-            return self.planner.plan(
+            replanned = self.planner.plan(
                 PlanRequest(
-                    text=text,
+                    text=planning_text(text),
                     images=image_paths,
                     platforms=platforms or kept_platforms,
                     skill=skill or kept_skill,
@@ -291,8 +331,23 @@ class Bot:
                     history=latest.history,
                 )
             )
+            return replanned.model_copy(update={"ai_badge": latest.plan.ai_badge})  # the site's choice stays
 
-        return self._turn(conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery)
+        return self._turn(
+            conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, sound=sound
+        )
+
+    def fit_sound(self, plan: ShotPlan, choice: SoundChoice | None = None, *, new: bool = True) -> ShotPlan:
+        """The voice and music asked for applied, checked (a missing voice or a bad music file is
+        refused before anything is stored), and the shots fitted to the narration."""
+        narrator = self.context.render.narrator
+        if narrator is None:
+            return plan
+        if new:
+            plan = with_sound_choice(plan, SoundChoice(music=self.settings.music) if self.settings.music else None)
+        plan = with_sound_choice(plan, choice)
+        check_sound_choice(plan, narrator)
+        return narrator.fit(plan)
 
     def _latest(self, conversation_id: str) -> Latest:
         found = self.repo.latest_revision(conversation_id)
@@ -316,27 +371,56 @@ class Bot:
         external_key: str | None = None,
         owner: str | None = None,
         delivery: Delivery | None = None,
+        sound: SoundChoice | None = None,
     ) -> Turn:
         check_visible(text)
-        checked = [check_image(Path(path), self.image_limits) for path in images]
+        # photos and videos, checked before anything is written: a video is probed (header and
+        # packet scan, nothing decoded) and refused with the limit it breaks
+        kinds = [upload_kind(Path(path)) for path in images]
+        videos = {i: check_video(Path(path), self.video_limits) for i, path in enumerate(images) if kinds[i] == "video"}
+        for i, info in videos.items():
+            if info.container == "gif" and info.frames < 2:
+                raise InputError(f"GIF {Path(images[i]).name!r} has one frame; send a still as PNG, JPEG or WebP "
+                                 "(an animated GIF is taken as a clip)")  # fmt: skip
+        checked = [check_image(Path(path), self.image_limits) for i, path in enumerate(images) if i not in videos]
         batch = new_id()[:8]
         image_paths = [f"conversations/{conversation_id}/inputs/{batch}-{i + 1:02d}.png" for i in range(len(checked))]
+        video_paths = {
+            i: f"conversations/{conversation_id}/inputs/{batch}-v{i + 1:02d}.{info.container}" for i, info in videos.items()
+        }
+        uploads: list[Upload] = []
+        photos = iter(image_paths)
+        for i, path in enumerate(images):
+            if i in videos:
+                info = videos[i]
+                uploads.append(Upload(path=video_paths[i], kind="video", name=Path(path).name,
+                                      duration_s=info.duration_s, has_audio=info.has_audio))  # fmt: skip
+            else:
+                uploads.append(Upload(path=next(photos), kind="image", name=Path(path).name))
+        planned_with = image_paths + list(video_paths.values())  # a planner sees every upload as an input
         moved: list[str] = []
         with ExitStack() as cleanup:
             staged: list[Path] = []
-            if checked:  # a text-only turn touches no files (a staging folder costs a sync on some disks)
+            staged_videos: dict[int, Path] = {}
+            if checked or videos:  # a text-only turn touches no files (a staging folder costs a sync on some disks)
                 staging = cleanup.enter_context(self.assets.staging(prefix="turn-"))
                 for image, relative in zip(checked, image_paths, strict=True):
                     # decoded and re-encoded here, before any database write: a big batch of panels
                     # must not hold SQLite's one write slot while other users wait
                     staged.append(staging / Path(relative).name)
                     normalise_image(image, staged[-1])
+                for i, relative in video_paths.items():  # stored as sent: decoded per shot, from argument lists
+                    staged_videos[i] = staging / Path(relative).name
+                    shutil.copyfile(images[i], staged_videos[i])
             try:
                 inputs: list[NewAsset] = []
                 for attempt in range(1, TURN_ATTEMPTS + 1):
                     latest = self._latest(conversation_id) if follow_up else None
-                    plan = make_plan(image_paths, latest)
-                    self.check_plan(plan)  # before anything is stored: a plan no engine here can render is refused
+                    plan = make_plan(planned_with if videos else image_paths, latest)
+                    plan = assign_media(plan, uploads, text)  # uploads on shots; transitions the words ask for
+                    plan = self.fit_sound(plan, sound, new=not follow_up)
+                    routed = self.check_plan(plan)  # before anything is stored: a plan no engine here can render is refused
+                    plan = with_still_note(plan, routed)
                     if not inputs:
                         for image, relative, path in zip(checked, image_paths, staged, strict=True):
                             stored = self.assets.put(path, relative)
@@ -344,6 +428,13 @@ class Bot:
                             inputs.append(
                                 NewAsset(stored, "input_image", "image/png", width=image.width, height=image.height)
                             )
+                        for i, relative in video_paths.items():
+                            info = videos[i]
+                            stored = self.assets.put(staged_videos[i], relative)
+                            moved.append(relative)
+                            inputs.append(NewAsset(stored, "input_video", VIDEO_MIME[info.container],
+                                                   width=info.width, height=info.height, fps=info.fps,
+                                                   duration_s=info.duration_s))  # fmt: skip
                     try:
                         with self.write_gate:
                             plan_id = self.repo.record_turn(

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
         description='Engines for shots the main engine cannot render, by task: {"i2v": "wan2.1-i2v-14b-480p"}.',
     )
     x264_preset: X264Preset = Field(default=DEFAULT_X264_PRESET, description="H.264 speed/size trade-off.")
+    timeline_export: str = Field(
+        default="", description="Editor timelines written with every job: otio, fcpxml, fcp7 (comma-separated)."
+    )
     skills_config: Path | None = Field(
         default=None, description="TOML file with this deployment's skill configs, a table per skill (brand kit ...)."
     )
@@ -92,6 +95,17 @@ class Settings(BaseSettings):
     orphan_after_s: float = Field(
         default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
     )
+    narration: bool = Field(
+        default=True, description="Speak the plans' narration and mix music into the videos (false: all silent)."
+    )
+    voice: str | None = Field(default=None, description="Voice id for every narration (default: the language's).")
+    music: str | None = Field(
+        default=None,
+        description="Music of new narrated plans: a built-in bed (calm, bright, focus), an absolute file path, "
+        "or 'none' (default: the skill's bed).",
+    )
+    voice_files: list[Path] = Field(default_factory=list, description="TOML voice tables (hosted voices too).")
+    voice_folders: list[Path] = Field(default_factory=list, description="Folders of Piper .onnx + .onnx.json voices.")
 
     @field_validator("trusted_proxies")
     @classmethod

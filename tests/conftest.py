@@ -15,6 +15,13 @@ from botkit.settings import Settings
 torch.set_num_threads(1)  # measured faster than 2 threads when both cores are busy (see README)
 
 
+@pytest.fixture(autouse=True)
+def _silent_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite renders silent videos unless a test asks for sound (``Settings(narration=True)``
+    or ``BOTKIT_NARRATION=true``): speaking every plan's lines would add minutes to it."""
+    monkeypatch.setenv("BOTKIT_NARRATION", "false")
+
+
 @pytest.fixture(scope="session")
 def tiny_engine():
     from botkit.engine import load_engine

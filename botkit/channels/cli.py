@@ -71,7 +71,16 @@ def chat(
     ] = None,
     skill: Annotated[str | None, typer.Option(help="marketing | social | storyboard | training.")] = None,
     image: Annotated[
-        list[Path] | None, typer.Option("--image", "-i", help="Storyboard panel / product image (repeatable).")
+        list[Path] | None,
+        typer.Option("--image", "-i", help="Storyboard panel / product image, or a video clip (repeatable)."),
+    ] = None,
+    media: Annotated[
+        list[Path] | None,
+        typer.Option("--media", "-m", help="Your own footage (MP4, MOV, WebM, animated GIF) or photo (repeatable)."),
+    ] = None,
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="Also write the edit for an editor: otio, fcpxml, fcp7 (comma-separated)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for reproducible shots.")] = None,
     out: Annotated[Path | None, typer.Option(help="Also copy the videos and posters into this folder.")] = None,
@@ -84,6 +93,13 @@ def chat(
     skills_config: Annotated[
         Path | None,
         typer.Option("--skills-config", help="TOML with skill configs, e.g. a [marketing] brand kit [settings]."),
+    ] = None,
+    voice: Annotated[
+        str | None, typer.Option(help="Voice id for the narration (see the voice table), e.g. joe or espeak:de.")
+    ] = None,
+    no_voice: Annotated[bool, typer.Option("--no-voice", help="No narration: a silent or music-only video.")] = False,
+    music: Annotated[
+        str | None, typer.Option(help="Music: a built-in bed (calm, bright, focus), a music file, or none.")
     ] = None,
     preview: Annotated[
         bool,
@@ -103,6 +119,8 @@ def chat(
     from botkit.bot import Bot
     from botkit.channels.cli_preview import decide, decision_word, next_steps
     from botkit.post.reframe import REFRAME_MODES
+    from botkit.provenance.disclosure import ai_generated_line, assistant_intro
+    from botkit.render.handoff import timeline_formats
     from botkit.store.history import History
 
     console = Console(stderr=as_json, soft_wrap=True)  # paths stay whole for copy and paste
@@ -115,13 +133,18 @@ def chat(
     repeated = sorted({p for p in platform or [] if (platform or []).count(p) > 1})
     if repeated:
         raise _fail(f"--platform {repeated[0]} is given more than once; name each platform once")
+    if voice and no_voice:
+        raise _fail("give --voice NAME or --no-voice, not both")
+    sound = _sound_choice(voice, no_voice, music)
     reply = ""
     changed: list[int] | None = None
     note = ""
     decided: dict | None = None
     try:
-        settings = _settings(data_dir, engine=engine, skills_config=skills_config)
+        settings = _settings(data_dir, engine=engine, skills_config=skills_config,
+                             timeline_export=",".join(timeline_formats(export)) if export else None)  # fmt: skip
         bot = Bot.open(settings)
+        uploads = [*(image or []), *(media or [])]
         conversation_id = None
         if conversation is not None:
             conversation_id = History(bot.repo.sessions).resolve(conversation)
@@ -140,14 +163,18 @@ def chat(
             )
             changed = [] if word == "cancel" else None
         elif conversation_id is None:
+            if not as_json:  # the first message of a new conversation says the bot is an AI (EU AI Act Art. 50(1))
+                console.print(assistant_intro(), highlight=False, markup=False)
             turn = bot.plan(
-                request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli"
-            )
+                request, images=uploads, platforms=platform or [], skill=skill, seed=seed, channel="cli",
+                sound=sound,
+            )  # fmt: skip
         else:
             _plan_id, previous = bot.repo.latest_plan(conversation_id)
             turn = bot.follow_up(
-                conversation_id, request, images=image or [], platforms=platform or [], skill=skill, seed=seed
-            )
+                conversation_id, request, images=uploads, platforms=platform or [], skill=skill, seed=seed,
+                sound=sound,
+            )  # fmt: skip
             changed = changed_shots(previous, turn.plan)
         revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]
         if not as_json and word is None:
@@ -159,11 +186,17 @@ def chat(
     except BotkitError as exc:
         raise _fail(str(exc)) from None
     outputs = [output.model_dump() for output in turn.outputs]
+    timelines = [
+        str(bot.assets.path(row["path"])) for row in bot.repo.assets_of(turn.conversation_id, "timeline", job_id=turn.job_id)
+    ] if turn.job_id else []  # fmt: skip
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for output in outputs:
+            sidecars = _sidecars(output)
             for key in ("path", "poster"):
                 output[key] = str(shutil.copy2(output[key], out / Path(output[key]).name))
+            for sidecar in sidecars:
+                shutil.copy2(sidecar, out / sidecar.name)
     if as_json:
         payload = {
             "conversation_id": turn.conversation_id,
@@ -174,7 +207,11 @@ def chat(
             "rendered_again": changed if changed is not None else [shot.index for shot in turn.plan.shots],
             "reply": reply,
             "outputs": outputs,
+            "disclosure": ai_generated_line() if outputs else None,
+            "timelines": timelines,
         }
+        if conversation_id is None:
+            payload["intro"] = assistant_intro()
         if decided is not None:
             payload["preview"] = decided
         sys.stdout.write(json.dumps(payload) + "\n")
@@ -185,6 +222,12 @@ def chat(
             f"{output['path']}",
             highlight=False,
         )
+        for sidecar in _sidecars(output):
+            console.print(f"  subtitles: {sidecar}", highlight=False, markup=False)
+    if outputs:
+        console.print(f"{ai_generated_line()} ({_credentials_note(bot)})", highlight=False, markup=False)
+    for timeline in timelines:
+        console.print(f"[cyan]timeline[/] {timeline}", highlight=False)
     if reply:
         flagged = "Quality checks still flag" in reply
         console.print(f"[yellow]{reply}[/]" if flagged else reply, highlight=False, markup=flagged)
@@ -198,6 +241,29 @@ def chat(
         highlight=False,
         markup=False,
     )
+
+
+def _sound_choice(voice: str | None, no_voice: bool, music: str | None):  # type: ignore[no-untyped-def]
+    from botkit.render.sound import SoundChoice
+
+    if music and music.lower() not in ("none", "calm", "bright", "focus"):
+        music = str(Path(music).expanduser().resolve())  # a file: stored as an absolute path
+    if not (voice or no_voice or music):
+        return None
+    return SoundChoice(voice=voice, narration=False if no_voice else None, music=music)
+
+
+def _sidecars(output: dict) -> list[Path]:  # type: ignore[type-arg]
+    """The SRT and WebVTT files next to an output video (the sound step writes them)."""
+    video = Path(output["path"])
+    return [path for path in (video.with_suffix(".srt"), video.with_suffix(".vtt")) if path.is_file()]
+def _credentials_note(bot) -> str:  # type: ignore[no-untyped-def]
+    signer = bot.context.render.signer
+    if signer is None:
+        return "content credentials are off: BOTKIT_SIGNING=off"
+    who = "the botkit development certificate, untrusted" if signer.status.certificate.development else (
+        signer.status.certificate.common_name)  # fmt: skip
+    return f"content credentials inside each file, signed with {who}; check one: botkit verify FILE"
 
 
 _FALLBACK = re.compile(r"\(llm fallback: ([^)]*)\)")

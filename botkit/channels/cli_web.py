@@ -57,13 +57,21 @@ def add(
     data_dir: Annotated[
         str | None, typer.Option("--data-dir", help="Where the database lives [./botkit-data].")
     ] = None,
+    ai_badge: Annotated[
+        bool | None,
+        typer.Option("--ai-badge/--no-ai-badge", help="The on-screen 'AI' badge on this site's videos [BOTKIT_AI_BADGE]."),
+    ] = None,
 ) -> None:
     """Create a site; prints its public site key and its secret (keep the secret on your backend)."""
     from botkit.channels.web import create_site
+    from botkit.store.sites import SiteRepository
 
     settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
     try:
-        site = create_site(_bot(settings).repo.sessions, name, origin or [])
+        sessions = _bot(settings).repo.sessions
+        site = create_site(sessions, name, origin or [])
+        if ai_badge is not None:
+            site = SiteRepository(sessions).configure(site.site_key, ai_badge=ai_badge)
     except InputError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=2) from None

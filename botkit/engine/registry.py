@@ -49,6 +49,7 @@ class CapabilityOverrides(BaseModel):
     quality_checks: bool | None = None
     preview: bool | None = None
     needs_last_image: bool | None = None
+    real_images: bool | None = None
 
 
 class ModelEntry(BaseModel):

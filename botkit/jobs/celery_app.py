@@ -54,9 +54,14 @@ class CeleryDispatcher:
         self.app.send_task("botkit.render", args=[job_id], queue=queue_for(engine))
 
 
+_worker_settings: Settings | None = None
+"""The settings ``run_worker`` was started with (``botkit worker --data-dir ...``); a worker started
+by ``celery -A botkit.jobs.celery_app worker`` reads them from the environment."""
+
+
 @cache
 def _context() -> WorkerContext:
-    return worker_context(Settings())
+    return worker_context(_worker_settings or Settings())
 
 
 _engines: dict[str, Engine] = {}
@@ -94,6 +99,9 @@ def _sweep_forever(settings: Settings, stop: threading.Event) -> None:
 
 def run_worker(settings: Settings, engines: list[str], *, concurrency: int = 1, hostname: str | None = None) -> None:
     """Start a worker consuming the engines' queues; blocks until it is stopped."""
+    global _worker_settings
+    _worker_settings = settings  # the forked pool processes render with these, not the environment's
+    _context.cache_clear()
     configure(settings)
     stop = threading.Event()
 

@@ -5,6 +5,10 @@ A shot's task (``t2v``, ``i2v``) goes to the deployment's engine when it can do 
 engine the deployment names for that task (``BOTKIT_TASK_ENGINES='{"i2v": "wan2.1-i2v-14b-480p"}'``).
 A plan that no configured engine can render is refused before anything is stored or queued, with
 a message that names registry models able to do it.
+
+The user's own media never reaches a model that cannot keep it: footage shots and still shots
+are sources of their own (``STILL``, ``FOOTAGE``), and an image shot becomes a still when no
+engine here does image-to-video of real pictures (the embedded model knows only its toy world).
 """
 
 from __future__ import annotations
@@ -12,14 +16,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
-from botkit.domain import Shot, ShotPlan
+from botkit.domain import Shot, ShotKind, ShotPlan
 from botkit.engine.base import TASK_WORDS, Capabilities, Engine
 from botkit.engine.registry import Registry
 from botkit.errors import InputError
 from botkit.quality import Thresholds
+from botkit.render.media import FootageSource, KeptSource, StillSource, media_canvas
 from botkit.render.sources import EngineSource, ShotSource
 
 ENV_ROUTES = "BOTKIT_TASK_ENGINES"
+STILL, FOOTAGE = "still", "footage"
+"""Names of the sources that are not engines (in ``route_shots``' answer and in each shot's metadata)."""
 
 
 def _shots(indices: list[int]) -> str:
@@ -53,7 +60,18 @@ def route_shots(
     for shot in plan.shots:
         task = shot.mode.value
         name = engine
-        if not capabilities(engine).can(task) and task in routes:
+        if shot.kind is not ShotKind.GENERATED:
+            chosen.append(STILL if shot.kind is ShotKind.STILL else FOOTAGE)
+            continue
+        if task == "i2v" and not _keeps_photos(capabilities(engine)):
+            if task not in routes:
+                chosen.append(STILL)  # no engine here animates a real photo: it is shown as a still
+                continue
+            if capabilities(routes[task]).can(task) and not _keeps_photos(capabilities(routes[task])):
+                chosen.append(STILL)
+                continue
+            name = routes[task]
+        if not capabilities(name).can(task) and task in routes:
             name = routes[task]
             if not capabilities(name).can(task):
                 raise InputError(
@@ -71,8 +89,13 @@ def route_shots(
             f"but engine {engine!r} does {does} only; {_suggest(task, able(task) if able else [], engine)}"
         )
     for shot, name in zip(plan.shots, chosen, strict=True):
-        _check_frames(shot, name, capabilities(name), fps(name) if fps else None)
+        if name not in (STILL, FOOTAGE):
+            _check_frames(shot, name, capabilities(name), fps(name) if fps else None)
     return chosen
+
+
+def _keeps_photos(capabilities: Capabilities) -> bool:
+    return capabilities.can("i2v") and capabilities.real_images
 
 
 def _check_frames(shot: Shot, name: str, capabilities: Capabilities, fps: int | None) -> None:
@@ -120,12 +143,20 @@ class Engines:
         return self._loaded[name]
 
     def sources_for(self, plan: ShotPlan) -> list[ShotSource]:
-        """One source per shot (the same checks as at plan time; engines loaded as needed)."""
+        """One source per shot (the same checks as at plan time; engines loaded as needed): stills
+        and footage at the plan's media canvas, image shots on a real model guarded by input kept."""
         names = route_shots(plan, self.main.name, self._capabilities, routes=self.routes)
-        return [
-            EngineSource(self.engine(name), quality_checks=self.quality_checks, thresholds=self.thresholds)
-            for name in names
-        ]
+        canvas = media_canvas(plan) if STILL in names or FOOTAGE in names else None
+        sources: list[ShotSource] = []
+        for shot, name in zip(plan.shots, names, strict=True):
+            if name == STILL:
+                sources.append(StillSource(canvas or media_canvas(plan), shot.fit))
+            elif name == FOOTAGE:
+                sources.append(FootageSource(shot, canvas or media_canvas(plan)))
+            else:
+                source = EngineSource(self.engine(name), quality_checks=self.quality_checks, thresholds=self.thresholds)
+                sources.append(KeptSource(source) if shot.mode.value == "i2v" and source.checks else source)
+        return sources
 
     def _capabilities(self, name: str) -> Capabilities:
         if name in self._loaded:

@@ -42,6 +42,9 @@ class SkillConfig(BaseModel):
     default_platforms: list[PlatformId] | None = Field(
         default=None, description="Platforms used when a request names none."
     )
+    ai_badge: bool | None = Field(
+        default=None, description="The on-screen 'AI' corner badge on this skill's videos; None: the deployment's."
+    )
 
 
 class SkillRequest(BaseModel):
@@ -70,6 +73,12 @@ class PlanDefaults(BaseModel):
         default="duration", description="How the shot count is chosen: by length, one per image, one per step."
     )
     caption_style: Literal["title", "numbered"] = "title"
+    narration: Literal["steps", "voiceover", "hook", "quoted"] | None = Field(
+        default=None,
+        description="What the offline planner narrates: each step read aloud, a voice-over ending on the call to "
+        "action, a hook line, or only the lines the user quotes; None: silent.",
+    )
+    music: str | None = Field(default=None, description="Built-in music bed of a narrated plan (None: none).")
 
 
 class ShotTemplate(BaseModel):

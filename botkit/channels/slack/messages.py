@@ -52,6 +52,11 @@ SETTINGS_TITLE = "Brand kit and defaults"
 SETTINGS_SAVE = "Save"
 SETTINGS_SAVED = "Saved. New plans in this workspace use this brand kit."
 
+# content credentials (issue 18)
+CREDENTIALS_BUTTON = "Content credentials"
+CREDENTIALS_NONE = "I have no videos of that job to check."
+CREDENTIALS_HEADER = "*Content credentials* (C2PA) of these videos:"
+
 # -- preview first -----------------------------------------------------------------------------
 PREVIEW_READY = (
     ":eyes: Preview ready ({outputs}): an animatic of the plan, no diffusion yet. "

@@ -26,7 +26,14 @@ from botkit.agent.suggest import SUGGESTIONS
 from botkit.bot import Bot, Turn
 from botkit.channels.preview import decision_word, preview_default, requested_preview
 from botkit.channels.slack import home, messages
-from botkit.channels.slack.blocks import PREVIEW_APPROVE, PREVIEW_CANCEL, escape, plan_blocks
+from botkit.channels.slack.blocks import (
+    PREVIEW_APPROVE,
+    PREVIEW_CANCEL,
+    escape,
+    plan_blocks,
+    with_intro,
+    with_intro_block,
+)
 from botkit.channels.slack.files import download_images
 from botkit.channels.slack.records import AssistantThread, JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
@@ -143,6 +150,9 @@ class SlackService:
             return None
         place.preview, request = requested_preview(request)
         self.set_status(place, messages.STATUS_PLANNING)
+        # a new classic conversation: its first message (the plan) says the bot is an AI assistant;
+        # an assistant thread said so in its greeting (``start_thread``)
+        new = not isinstance(resumed, dict) and place.assistant is None and self.conversation_of(place) is None
         try:
             if isinstance(resumed, dict):
                 plan_id = resumed["plan_id"]
@@ -168,7 +178,7 @@ class SlackService:
             return None
         self.set_title(place, turn.plan.title)
         try:
-            self.present(place, turn, delivery=delivery)
+            self.present(place, turn, delivery=delivery, intro=new)
         except Exception as exc:  # the plan is stored; say that it could not be shown or queued
             logger.exception("slack reply failed", extra={"conversation_id": turn.conversation_id})
             self.say(place, messages.TROUBLE.format(error=type(exc).__name__))
@@ -194,9 +204,10 @@ class SlackService:
                 external_key=external_key(place.team, place.channel, place.thread_ts),
                 owner=f"slack:{place.team}:{place.user}" if place.user else f"slack:{place.team}",
                 delivery=held,
+                ai_badge=self.workspace_settings(place.settings_team).ai_badge,
             )
 
-    def present(self, place: Place, turn: Turn, *, delivery: str) -> str | None:
+    def present(self, place: Place, turn: Turn, *, delivery: str, intro: bool = False) -> str | None:
         """Show the plan and submit the job, unless it waits for a go-ahead.
 
         The seam for "preview first": ``awaits_go_ahead`` decides whether this plan renders now.
@@ -204,21 +215,22 @@ class SlackService:
         Approve button (``approve`` starts the job). Preview first (``wants_preview``) comes before
         both: the plan's animatic renders as a job, watched like a render, and ends with Approve /
         Revise / Cancel (``preview_action``); its approval starts the render."""
+        hello = assistant_intro(self.settings.bot_name) if intro else ""
         if self.wants_preview(place, turn):
-            return self.start_preview(place, turn)
+            return self.start_preview(place, turn, hello=hello)
         if self.awaits_go_ahead(place, turn):
             self.post(
                 place,
-                escape(turn.plan.summary()),
-                plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=True),
+                with_intro(hello, escape(turn.plan.summary())),
+                with_intro_block(hello, plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=True)),
             )
             return None
         stream = self.streams_in(place)
         if not stream:  # a streamed reply starts with the plan itself
             self.post(
                 place,
-                escape(turn.plan.summary()),
-                plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=False),
+                with_intro(hello, escape(turn.plan.summary())),
+                with_intro_block(hello, plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=False)),
             )
         return self.start_job(place, turn, idempotency_key=f"slack:{delivery}", stream=stream)
 
@@ -260,14 +272,14 @@ class SlackService:
             return True
         return preview_default(self.settings.preview_first, self.bot.wants_preview(turn.plan))
 
-    def start_preview(self, place: Place, turn: Turn) -> str:
+    def start_preview(self, place: Place, turn: Turn, *, hello: str = "") -> str:
         """The plan, then its animatic as a preview job with one watcher (which ends with the buttons)."""
         stream = self.streams_in(place)
         if not stream:
             self.post(
                 place,
-                escape(turn.plan.summary()),
-                plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=False),
+                with_intro(hello, escape(turn.plan.summary())),
+                with_intro_block(hello, plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=False)),
             )
         preview_id = self.bot.preview(turn).job_id
         assert preview_id is not None
@@ -394,7 +406,10 @@ class SlackService:
                 pass
         except InputError as exc:
             return {"brand_name": str(exc)[:150]}
-        self.records.update_workspace(team, **parsed.model_dump(include=set(home.INPUTS.values())))
+        chosen = parsed.model_dump(include=set(home.INPUTS.values()))
+        if chosen.get("ai_badge") is None:
+            chosen.pop("ai_badge", None)  # a modal without the badge box leaves the stored choice alone
+        self.records.update_workspace(team, **chosen)
         logger.info("slack workspace settings saved", extra={"team": team})
         return {}
 

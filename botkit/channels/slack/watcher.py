@@ -200,7 +200,10 @@ class JobWatcher(threading.Thread):
             if self.preview:
                 blocks = preview_blocks(text, record.job_id)
             else:
-                blocks = [*result_blocks(text, record.conversation_id, plan), feedback_block(record.job_id)]
+                blocks = [
+                    *result_blocks(text, record.conversation_id, plan, job_id=record.job_id),
+                    feedback_block(record.job_id),
+                ]
             self.conclude(event, text, blocks)
         else:
             text = describe(event, platforms)

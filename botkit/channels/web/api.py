@@ -17,10 +17,13 @@ from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from PIL import Image, UnidentifiedImageError
 
-from botkit.bot import Bot, Turn
+from botkit.bot import Bot, Turn, upload_kind
 from botkit.domain.plan import PLATFORM_IDS, Limits
 from botkit.errors import InputError
 from botkit.jobs.service import TooManyJobs
+from botkit.media.probe import check_video
+from botkit.media.sniff import ACCEPTED_TEXT, SniffError, sniff_file
+from botkit.provenance.disclosure import assistant_intro
 from botkit.store.inbound import Claim, Delivery, InboundRepository, Lease
 from botkit.uploads import ALLOWED_FORMATS
 
@@ -28,7 +31,7 @@ from .auth import Principal, authenticate, check_origin, client_address
 from .options import WebOptions
 from .ratelimit import RateLimited, RateLimiter
 from .schemas import CancelOut, ConversationOut, ErrorOut, GuestTokenIn, TokenOut, TurnOut
-from .sites import SiteDirectory
+from .sites import SiteDirectory, SiteInfo
 from .tokens import AuthError, ForbiddenError, check_asset_signature, mint_user_token, new_guest_id
 from .views import Views
 
@@ -61,6 +64,12 @@ ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 4
 BEARER = HTTPBearer(auto_error=False, description="A user token minted by the site's backend, or a guest token.")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def site_badge(site: SiteInfo) -> bool | None:
+    """The site's choice of the visible "AI" badge (``sites.config["ai_badge"]``); None: not set."""
+    chosen = (site.config or {}).get("ai_badge")
+    return chosen if isinstance(chosen, bool) else None
 
 
 class WebApi:
@@ -129,7 +138,7 @@ class WebApi:
         """Write uploads to ``folder``, refusing oversized files and bytes that are not an allowed image."""
         if len(uploads) > self.options.max_images:
             raise InputError(f"{len(uploads)} images sent; at most {self.options.max_images} are allowed")
-        limit = self.bot.image_limits.max_bytes
+        limit = max(self.bot.image_limits.max_bytes, self.bot.video_limits.max_bytes)  # which one: by the bytes, below
         paths = []
         for index, upload in enumerate(uploads):
             name = SAFE_NAME.sub("_", Path(upload.filename or "image").name)[:80] or "image"
@@ -141,9 +150,30 @@ class WebApi:
                     size += len(block)
                     if size > limit:
                         raise UploadTooLarge(
-                            f"image {name!r} is over {limit / 2**20:.0f} MiB; at most {limit / 2**20:.0f} MiB per image is allowed"
+                            f"file {name!r} is over {limit / 2**20:.0f} MiB; at most {limit / 2**20:.0f} MiB per video "
+                            f"and {self.bot.image_limits.max_bytes / 2**20:.0f} MiB per image is allowed"
                         )
                     out.write(block)
+            if upload_kind(target) == "video":  # probed (header and packets, nothing decoded) by the turn
+                try:
+                    container = sniff_file(target)
+                except SniffError as exc:  # named like a video, but it is not one
+                    raise UnsupportedUpload(
+                        f"file {name!r} (sent as {upload.content_type or 'no type'}) is {exc.found}; allowed types: "
+                        + ", ".join(ALLOWED_FORMATS) + f", or a video: {ACCEPTED_TEXT}"
+                    ) from None
+                if container == "gif" and check_video(target, self.bot.video_limits).frames < 2:
+                    raise UnsupportedUpload(
+                        f"file {name!r} is a GIF of one frame; send a still as PNG, JPEG or WebP "
+                        "(an animated GIF is taken as a clip)"
+                    )
+                paths.append(target)
+                continue
+            if size > self.bot.image_limits.max_bytes:
+                raise UploadTooLarge(
+                    f"image {name!r} is {size / 2**20:.1f} MiB; at most "
+                    f"{self.bot.image_limits.max_bytes / 2**20:.0f} MiB per image is allowed"
+                )
             try:  # the bytes decide, not the name or the declared content type (header only: no decoding)
                 with Image.open(target) as image:
                     kind, (width, height) = image.format, image.size
@@ -164,11 +194,12 @@ class WebApi:
                 raise UnsupportedUpload(
                     f"file {name!r} (sent as {declared}) is not a PNG, JPEG or WebP image; allowed types: "
                     + ", ".join(ALLOWED_FORMATS)
+                    + f", or a video: {ACCEPTED_TEXT}"
                 )
             paths.append(target)
         return paths
 
-    def turn_out(self, turn: Turn) -> TurnOut:
+    def turn_out(self, turn: Turn, *, new: bool = False) -> TurnOut:
         assert turn.job_id is not None
         return TurnOut(
             conversation_id=turn.conversation_id,
@@ -176,9 +207,12 @@ class WebApi:
             job_id=turn.job_id,
             summary=turn.plan.summary(),
             plan=turn.plan.model_dump(mode="json"),
+            intro=assistant_intro() if new else None,  # EU AI Act Art. 50(1): the bot says it is an AI
         )
 
-    def start(self, turn: Turn, key: str | None, principal: Principal, preview: str | None) -> TurnOut:
+    def start(
+        self, turn: Turn, key: str | None, principal: Principal, preview: str | None, *, new: bool = False
+    ) -> TurnOut:
         """Queue the render, or the plan's preview (an animatic) when one is wanted: asked for
         (``on``), by skill (``auto``), or while a preview waits in the conversation."""
         if preview == "on":
@@ -191,9 +225,9 @@ class WebApi:
             wanted = preview == "auto" and self.bot.wants_preview(turn.plan)
         if wanted:
             self.bot.preview(turn)
-            return self.turn_out(turn).model_copy(update={"preview": True})
+            return self.turn_out(turn, new=new).model_copy(update={"preview": True})
         self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
-        return self.turn_out(turn)
+        return self.turn_out(turn, new=new)
 
     def resumed(self, progress: dict) -> Turn | None:
         """The turn a request that died had already stored under its key, if any."""
@@ -318,8 +352,9 @@ class WebApi:
                             channel="web",
                             owner=principal.owner,
                             delivery=delivery,
+                            ai_badge=site_badge(principal.site),
                         )
-                return self.start(turn, key, principal, preview)
+                return self.start(turn, key, principal, preview, new=True)
 
             return self.once(principal, idempotency_key, work)
 

@@ -33,6 +33,7 @@ from botkit.store.sweep import Janitor
 from . import previews
 from .api import Busy, NotFound, UnsupportedUpload, UploadTooLarge, WebApi
 from .auth import authenticate
+from .credentials import router as credentials_router
 from .options import WebOptions
 from .ratelimit import RateLimited
 from .sites import SiteDirectory
@@ -229,6 +230,7 @@ def create_app(
     app.state.settings = settings
     app.state.sites = sites
     app.include_router(api.router())
+    app.include_router(credentials_router)  # content credentials of the caller's outputs (issue 18)
     app.state.web_api = api  # the preview routes' handle on the API
     app.include_router(previews.router)
     max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes

@@ -32,6 +32,9 @@ class TurnOut(BaseModel):
     job_id: str
     summary: str
     plan: dict[str, Any]
+    intro: str | None = Field(
+        default=None, description="A new conversation's first bot message: it says the bot is an AI assistant."
+    )
     preview: bool = Field(
         default=False, description="True: ``job_id`` is a preview (an animatic) waiting for approve or cancel."
     )
@@ -69,6 +72,8 @@ class OutputOut(BaseModel):
     url: str = Field(description="Signed, expiring URL of the MP4 (supports HTTP Range).")
     download_url: str
     poster_url: str | None = None
+    disclosure: str = Field(default="AI-generated video", description="Show it with the video.")
+    credentials_url: str | None = Field(default=None, description="Its content credentials (needs the bearer token).")
 
 
 class SuggestionOut(BaseModel):

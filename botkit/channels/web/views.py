@@ -10,6 +10,7 @@ from botkit.agent.suggest import suggestions_for
 from botkit.bot import Bot
 from botkit.domain import ShotPlan
 from botkit.domain.jobs import JobEvent
+from botkit.provenance.disclosure import ai_generated_line
 
 from .schemas import ConversationOut, JobOut, MessageOut, OutputOut, SuggestionOut
 from .sites import SiteInfo
@@ -46,6 +47,8 @@ class Views:
                 url=self.asset_url(base, site, output.id),
                 download_url=self.asset_url(base, site, output.id, download=True),
                 poster_url=self.asset_url(base, site, output.poster_id) if output.poster_id else None,
+                disclosure=ai_generated_line(),
+                credentials_url=f"{base.rstrip('/')}/api/assets/{output.id}/credentials",
             )
             for output in self.bot.repo.outputs(conversation_id, job_id=job_id)
         ]

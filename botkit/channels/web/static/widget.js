@@ -61,6 +61,10 @@ header button { background: transparent; font-size: 18px; padding: 4px 6px; colo
 .out video { width: 100%; max-height: 320px; object-fit: contain; background: #000; border-radius: 10px; display: block; }
 .out .meta { display: flex; justify-content: space-between; align-items: center; margin: 4px 0; font-size: 12px; color: var(--muted); }
 .out a { color: var(--accent); font-weight: 600; text-decoration: none; }
+.out .ai { font-weight: 600; color: var(--fg); }
+.out .ai button { margin-left: 6px; padding: 1px 6px; font-size: 11px; }
+.out .creds { font-size: 12px; color: var(--muted); margin: 2px 0 6px; }
+.msg.bot { align-self: flex-start; background: var(--line); }
 .follow { display: flex; gap: 6px; flex-wrap: wrap; margin-top: 6px; }
 .follow button { font-size: 12px; padding: 5px 10px; }
 form { border-top: 1px solid var(--line); padding: 8px; display: flex; flex-direction: column; gap: 6px; }
@@ -130,7 +134,7 @@ textarea:focus { border-color: var(--accent); }
       this.text.addEventListener("keydown", (event) => {
         if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); this.form.requestSubmit(); }
       });
-      this.fileInput = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", multiple: true, hidden: true,
+      this.fileInput = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp,video/mp4,video/quicktime,video/webm,image/gif", multiple: true, hidden: true,
         onchange: () => { this.files.push(...this.fileInput.files); this.fileInput.value = ""; this.renderChips(); } });
       this.chips = h("div", { class: "chips" });
       this.sendButton = h("button", { type: "submit", "aria-label": "Send" }, "Send");
@@ -172,7 +176,7 @@ textarea:focus { border-color: var(--accent); }
     }
 
     showEmpty() {
-      if (!this.log.children.length) this.log.append(h("p", { class: "empty" }, "Ask for a short video. Attach images to animate them."));
+      if (!this.log.children.length) this.log.append(h("p", { class: "empty" }, "I'm an AI assistant: ask for a short video. Attach images to animate them."));
     }
 
     // -- HTTP --------------------------------------------------------------------------------------
@@ -266,6 +270,7 @@ textarea:focus { border-color: var(--accent); }
         if (!response.ok) { this.addError(body.error || `The request failed (${response.status}).`); return; }
         this.state.conversationId = body.conversation_id;
         this.save();
+        if (body.intro) this.add(h("div", { class: "msg bot" }, body.intro)); // a new conversation: the bot says it is an AI
         if (!this.cards.has(body.job_id)) this.addCard(body.job_id, body.summary, body.preview);
         this.startStream();
       } catch (error) {
@@ -341,7 +346,8 @@ textarea:focus { border-color: var(--accent); }
           style: `aspect-ratio: ${output.width} / ${output.height}` }),
         h("div", { class: "meta" },
           h("span", {}, `${output.platform} · ${output.width}×${output.height} · ${output.duration_s.toFixed(1)} s`),
-          h("a", { href: output.download_url, download: "", target: "_blank", rel: "noopener" }, "Download")))));
+          h("a", { href: output.download_url, download: "", target: "_blank", rel: "noopener" }, "Download")),
+        this.disclosure(output))));
       if ([...this.cards.values()].at(-1) !== card) return;
       // the server fits these to the video: no "Vertical version" under a vertical one
       card.follow.replaceChildren(...suggestions.map((suggestion) =>
@@ -381,6 +387,21 @@ textarea:focus { border-color: var(--accent); }
       } catch (error) {
         this.addError(`Could not ${decision} the preview: ${error.message}`);
       }
+    }
+
+    disclosure(output) {
+      // every video says it is AI-generated; its content credentials (C2PA) on request
+      const creds = h("div", { class: "creds", "aria-live": "polite" });
+      const show = async () => {
+        creds.textContent = "Checking content credentials…";
+        try {
+          const response = await this.call(`/api/assets/${encodeURIComponent(output.id)}/credentials`);
+          const body = await response.json().catch(() => ({}));
+          creds.textContent = response.ok ? body.credentials.summary : (body.error || `Could not check (${response.status}).`);
+        } catch (error) { creds.textContent = `Could not check: ${error.message}`; }
+      };
+      return h("div", {}, h("div", { class: "ai" }, output.disclosure || "AI-generated video",
+        h("button", { type: "button", class: "ghost", "data-credentials": output.id, onclick: show }, "Content credentials")), creds);
     }
 
     async cancel(jobId) {
