@@ -564,7 +564,9 @@ class Bot:
                 idempotency_key=f"preview:{turn.plan_id}",
                 purpose="preview",
             )
-            self.context.jobs.supersede(turn.conversation_id, keep=job_id)
+            replaced = self.context.jobs.supersede(turn.conversation_id, keep=job_id)
+        for old in replaced:  # one still drawing is stopped: nobody will look at it now
+            self.jobs.cancel(old)
         turn.job_id = job_id
         if self._preview_runner is None:
             self._run_here(job_id, self._previewer(), on_progress, mode, self._preview_context())

@@ -109,3 +109,16 @@ def test_wants_preview_by_skill_and_request(bot: Bot) -> None:
     assert marketing.skill == "marketing" and bot.wants_preview(marketing)
     assert social.skill != "marketing" and not bot.wants_preview(social)
     assert not bot.wants_preview(marketing, False) and bot.wants_preview(social, True)
+
+
+def test_a_preview_still_drawing_is_stopped_when_a_newer_one_replaces_it(bot: Bot) -> None:
+    turn = bot.plan(REQUEST)
+    drawing = bot.jobs.submit(
+        turn.conversation_id, turn.plan_id, "animatic", idempotency_key=f"preview:{turn.plan_id}", purpose="preview"
+    )
+    newer = bot.preview(bot.follow_up(turn.conversation_id, "make it 3 seconds"))
+    old = bot.jobs.status(drawing)
+    assert old.decision == "superseded" and old.state is JobState.CANCELLED
+    assert bot.pending_preview(turn.conversation_id).id == newer.job_id
+    kinds = [event.kind for event in bot.jobs.events(job_id=drawing)]
+    assert kinds == ["queued", "preview_superseded", "cancelled"]
