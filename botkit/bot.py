@@ -16,6 +16,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from botkit.agent import PlanRequest
 from botkit.agent.config import LLMSettings, Planner, make_planner
@@ -42,6 +43,9 @@ from botkit.store.models import new_id
 from botkit.store.repo import NewAsset, StaleRevision
 from botkit.uploads import ImageLimits, check_image, normalise_image
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 logger = logging.getLogger(__name__)
 
 TURN_ATTEMPTS = 30
@@ -55,6 +59,15 @@ def available_engines_check(name: str) -> None:
         raise InputError(f"unknown engine {name!r}; available: {', '.join(known)} (see `botkit models list`)")
 
 
+@dataclass(frozen=True)
+class Queue:
+    """Queue the turn's render job in the same transaction as the turn (one commit per web POST,
+    and the ``queued`` event a stream shows first is there the moment the POST answers)."""
+
+    idempotency_key: str | None = None
+    max_active: int | None = None
+
+
 @dataclass
 class Turn:
     """The result of one chat turn."""
@@ -64,6 +77,7 @@ class Turn:
     plan: ShotPlan
     job_id: str | None = None
     outputs: list[Output] = field(default_factory=list)
+    queued_with: Queue | None = None  # the job was queued with the turn (``Bot.plan(queue=...)``)
 
 
 @dataclass(frozen=True)
@@ -174,8 +188,10 @@ class Bot:
         external_key: str | None = None,
         owner: str | None = None,
         delivery: Delivery | None = None,
+        queue: Queue | None = None,
     ) -> Turn:
-        """Start a conversation: plan the request and store it (nothing is stored if it is refused)."""
+        """Start a conversation: plan the request and store it (nothing is stored if it is refused).
+        ``queue``: also queue its render, in the same transaction (``Turn.job_id`` is set)."""
 
         def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
             return self.planner.plan(
@@ -191,6 +207,7 @@ class Bot:
             external_key=external_key,
             owner=owner,
             delivery=delivery,
+            queue=queue,
         )
 
     def follow_up(
@@ -203,6 +220,7 @@ class Bot:
         skill: str | None = None,
         seed: int | None = None,
         delivery: Delivery | None = None,
+        queue: Queue | None = None,
     ) -> Turn:
         """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
         "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
@@ -240,7 +258,9 @@ class Bot:
                 )
             )
 
-        return self._turn(conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery)
+        return self._turn(
+            conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, queue=queue
+        )
 
     def _latest(self, conversation_id: str) -> Latest:
         found = self.repo.latest_revision(conversation_id)
@@ -264,12 +284,14 @@ class Bot:
         external_key: str | None = None,
         owner: str | None = None,
         delivery: Delivery | None = None,
+        queue: Queue | None = None,
     ) -> Turn:
         check_visible(text)
         checked = [check_image(Path(path), self.image_limits) for path in images]
         batch = new_id()[:8]
         image_paths = [f"conversations/{conversation_id}/inputs/{batch}-{i + 1:02d}.png" for i in range(len(checked))]
         moved: list[str] = []
+        queued: list[str] = []  # the job queued with the turn (``queue``)
         with ExitStack() as cleanup:
             staged: list[Path] = []
             if checked:  # a text-only turn touches no files (a staging folder costs a sync on some disks)
@@ -292,6 +314,21 @@ class Bot:
                             inputs.append(
                                 NewAsset(stored, "input_image", "image/png", width=image.width, height=image.height)
                             )
+                    queued.clear()  # a stale attempt's job rolled back with its turn
+
+                    def queue_job(session: Session, plan_id: str) -> None:
+                        assert queue is not None
+                        queued.append(
+                            self.jobs.submit_in(
+                                session,
+                                conversation_id,
+                                plan_id,
+                                self.engine_name,
+                                idempotency_key=queue.idempotency_key,
+                                max_active=queue.max_active,
+                            )
+                        )
+
                     try:
                         with self.write_gate:
                             plan_id = self.repo.record_turn(
@@ -304,6 +341,7 @@ class Bot:
                                 owner=owner,
                                 base_revision=None if latest is None else latest.revision,
                                 delivery=delivery,
+                                then=None if queue is None else queue_job,
                             )
                         break
                     except StaleRevision:
@@ -316,7 +354,11 @@ class Bot:
                     self.assets.remove(relative)
                 raise
         logger.info("planned", extra={"conversation_id": conversation_id, "plan_id": plan_id})
-        return Turn(conversation_id=conversation_id, plan_id=plan_id, plan=plan)
+        turn = Turn(conversation_id=conversation_id, plan_id=plan_id, plan=plan)
+        if queued:
+            turn.job_id, turn.queued_with = queued[0], queue
+            self.jobs.dispatch_new(turn.job_id, self.engine_name)
+        return turn
 
     def start_workers(self) -> None:
         """Serve queued jobs: worker threads here (embedded) or a Celery fleet (``BOTKIT_JOBS=celery``)."""
@@ -336,6 +378,18 @@ class Bot:
         runner.start()
         self._runner = runner
 
+    def warm_up(self, timeout_s: float = 300.0) -> None:
+        """Do the first-request work before a server says it is ready: the planner and the plan
+        check (imports, the skill registry, the model registry) on a throwaway request that stores
+        nothing, and the embedded runner's engines when it runs here."""
+        from botkit.agent.offline import OfflinePlanner
+
+        if isinstance(self.planner, OfflinePlanner):  # an LLM planner is not called for a warm-up
+            sample = self.planner.plan(PlanRequest(text="a 2 second video of a lighthouse", platforms=["x"]))
+            self.check_plan(sample)
+        if self._runner is not None and not self._runner.ready.wait(timeout_s):
+            logger.warning("the render engines were not loaded after %.0f s; serving anyway", timeout_s)
+
     def stop_workers(self) -> None:
         if self._runner is not None:
             self._runner.stop()
@@ -344,7 +398,10 @@ class Bot:
     def submit(self, turn: Turn, *, idempotency_key: str | None = None, max_active: int | None = None) -> str:
         """Queue the turn's plan for rendering; returns the job id (the same one for a repeated key).
         ``max_active``: at most this many queued or running jobs for the conversation's owner
-        (``TooManyJobs`` past it)."""
+        (``TooManyJobs`` past it). A turn planned with ``queue=`` has its job already: submitting it
+        again with the same key gives that job."""
+        if turn.queued_with is not None and turn.job_id and turn.queued_with.idempotency_key == idempotency_key:
+            return turn.job_id
         with self.write_gate:
             turn.job_id = self.jobs.submit(
                 turn.conversation_id,
@@ -398,4 +455,4 @@ class Bot:
         return self.render(turn, on_progress=on_progress, mode=mode)
 
 
-__all__ = ["Bot", "Turn"]
+__all__ = ["Bot", "Queue", "Turn"]

@@ -33,6 +33,8 @@ class EmbeddedRunner:
         self._pending = 0
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._loaded = 0
+        self.ready = threading.Event()  # every thread has its engine warm (a server is ready after this)
 
     # Dispatcher protocol
     def dispatch(self, job_id: str, engine: str) -> None:
@@ -56,7 +58,13 @@ class EmbeddedRunner:
             thread.join(timeout)
 
     def _loop(self) -> None:
-        engine = self.engine_factory()  # warm for this thread's whole life
+        try:
+            engine = self.engine_factory()  # warm for this thread's whole life
+        finally:
+            with self._wake:
+                self._loaded += 1
+                if self._loaded >= self.workers:
+                    self.ready.set()
         worker = RenderWorker(self.context, engine, worker_name("embedded"))
         while not self._stopping.is_set():
             self.context.jobs.recover(stale_after_s=self.context.stale_after_s)

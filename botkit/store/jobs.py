@@ -79,30 +79,57 @@ class JobRepository:
             existing = self.find_by_key(idempotency_key)
             if existing is not None:
                 return existing, False
-        job_id = models.new_id()
         try:
             with self.sessions.begin() as session:
-                if max_active is not None:
-                    self._check_active(session, conversation_id, max_active)
-                session.add(
-                    models.RenderJob(
-                        id=job_id,
-                        conversation_id=conversation_id,
-                        plan_id=plan_id,
-                        engine=engine,
-                        idempotency_key=idempotency_key,
-                        max_attempts=max_attempts,
-                        state=JobState.QUEUED.value,
-                    )
+                job_id = self.create_in(
+                    session,
+                    conversation_id,
+                    plan_id,
+                    engine,
+                    idempotency_key=idempotency_key,
+                    max_attempts=max_attempts,
+                    max_active=max_active,
                 )
-                session.flush()
-                self._event(session, conversation_id, job_id, "queued", {"engine": engine})
         except IntegrityError:
             existing = self.find_by_key(idempotency_key) if idempotency_key else None
             if existing is None:
                 raise
             return existing, False  # lost a race with an identical submit
         return job_id, True
+
+    def create_in(
+        self,
+        session: Session,
+        conversation_id: str,
+        plan_id: str,
+        engine: str,
+        *,
+        idempotency_key: str | None = None,
+        max_attempts: int = 3,
+        max_active: int | None = None,
+        dispatched: bool = False,
+    ) -> str:
+        """Insert a queued job and its ``queued`` event in the caller's transaction (a web POST
+        writes its turn, its job and the event its stream shows first in one commit). ``dispatched``:
+        the caller tells a worker right after the commit, so no separate write marks it."""
+        if max_active is not None:
+            self._check_active(session, conversation_id, max_active)
+        job_id = models.new_id()
+        session.add(
+            models.RenderJob(
+                id=job_id,
+                conversation_id=conversation_id,
+                plan_id=plan_id,
+                engine=engine,
+                idempotency_key=idempotency_key,
+                max_attempts=max_attempts,
+                state=JobState.QUEUED.value,
+                dispatched_at=now() if dispatched else None,
+            )
+        )
+        session.flush()
+        self._event(session, conversation_id, job_id, "queued", {"engine": engine})
+        return job_id
 
     def active_of_owner(self, conversation_id: str) -> int:
         """Queued or running jobs of every conversation with the same owner as this one."""

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from PIL import Image, UnidentifiedImageError
 
-from botkit.bot import Bot, Turn
+from botkit.bot import Bot, Queue, Turn
 from botkit.domain.plan import PLATFORM_IDS, Limits
 from botkit.errors import InputError
 from botkit.jobs.service import TooManyJobs
@@ -295,6 +295,7 @@ class WebApi:
                             channel="web",
                             owner=principal.owner,
                             delivery=delivery,
+                            queue=Queue(key, self.job_limit(principal)),  # turn + job + queued event: one commit
                         )
                 self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
                 return self.turn_out(turn)
@@ -334,6 +335,7 @@ class WebApi:
                             skill=skill or None,
                             seed=seed,
                             delivery=delivery,
+                            queue=Queue(key, self.job_limit(principal)),
                         )
                 self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
                 return self.turn_out(turn)

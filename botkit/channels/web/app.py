@@ -10,6 +10,7 @@ import html
 import json
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -204,11 +205,22 @@ def create_app(
     api = WebApi(bot, sites, options)
     janitor = Janitor(bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s)
 
+    ready = threading.Event()
+
+    def warm_up() -> None:
+        try:
+            bot.warm_up()
+        except Exception:  # a warm-up that fails leaves the first request to do the work
+            logger.exception("warm-up failed; serving anyway")
+        ready.set()
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         janitor.start()  # sweeps what dead requests left behind: now, then every few minutes
         if run_workers:
             bot.start_workers()
+        # /healthz says 503 until the planner and (when renders run here) the engine are loaded
+        threading.Thread(target=warm_up, name="botkit-warm-up", daemon=True).start()
         try:
             yield
         finally:
@@ -288,7 +300,15 @@ def create_app(
         return HTMLResponse(page, headers={"Content-Security-Policy": f"frame-ancestors {ancestors}"})
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> Response:
-        return Response(json.dumps({"ok": True}), media_type="application/json")
+    async def healthz() -> Response:
+        # async: a health check must not wait for a request thread
+        if not ready.is_set():
+            return Response(
+                json.dumps({"ok": False, "ready": False, "detail": "loading the planner and the engine"}),
+                status_code=503,
+                media_type="application/json",
+                headers={"Retry-After": "1"},
+            )
+        return Response(json.dumps({"ok": True, "ready": True}), media_type="application/json")
 
     return app
