@@ -40,6 +40,7 @@ from botkit.store.db import make_engine as make_db
 from botkit.store.inbound import Delivery
 from botkit.store.migrate import upgrade
 from botkit.store.models import new_id
+from botkit.store.notify import Listener, supports_notify
 from botkit.store.repo import NewAsset, StaleRevision
 from botkit.uploads import ImageLimits, check_image, normalise_image
 
@@ -119,6 +120,7 @@ class Bot:
             available_engines_check(settings.engine)  # refused now, not as a job queued for ever
         self._registry: Registry | None = None
         self._runner: EmbeddedRunner | None = None
+        self._listener: Listener | None = None
         # SQLite has one writer: taking turns here is FIFO-ish, while waiting in SQLite's busy handler
         # backs off in sleeps of up to 100 ms. Only database writes are gated (never image decoding).
         self.write_gate = threading.BoundedSemaphore(1 if self.db.dialect.name == "sqlite" else 4)
@@ -373,10 +375,22 @@ class Bot:
             self.context,
             lambda: next(engines, None) or load_engine(self.settings.engine),
             workers=self.settings.workers,
+            listener=self.listener(),
         )
         self.jobs.dispatcher = runner
         runner.start()
         self._runner = runner
+
+    def listener(self) -> Listener | None:
+        """This process's LISTEN connection (PostgreSQL; None on SQLite), started on first use."""
+        if self._listener is None and supports_notify(self.db):
+            self._listener = Listener(self.db).start()
+        return self._listener
+
+    def close_listener(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
 
     def warm_up(self, timeout_s: float = 300.0) -> None:
         """Do the first-request work before a server says it is ready: the planner and the plan

@@ -89,6 +89,17 @@ class Settings(BaseSettings):
         description="Comma-separated addresses or networks of your reverse proxies; only their X-Forwarded-For "
         "is believed (empty: the peer address is the client).",
     )
+    # many web processes (botkit serve --workers N)
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for state every web process shares: rate limits and open event streams per user "
+        "(unset: per process). Redis down: each process limits on its own, with a warning.",
+    )
+    serve_jobs: bool = Field(
+        default=True,
+        description="`botkit serve` runs the embedded job runner (in its one supervisor process with --workers N). "
+        "False: renders run only in `botkit worker` processes.",
+    )
     orphan_after_s: float = Field(
         default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
     )

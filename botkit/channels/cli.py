@@ -294,6 +294,9 @@ def report(
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Web processes on this port (share state via PostgreSQL/Redis).")
+    ] = 1,
     data_dir: DataDir = None,
 ) -> None:
     """Serve the web API and chat widget (and Slack when SLACK_SIGNING_SECRET is set), with the
@@ -302,7 +305,7 @@ def serve(
 
     Console(stderr=True).print(f"botkit serving on http://{host}:{port} (widget: /widget.js)", highlight=False)
     try:
-        serve_web(_settings(data_dir), host, port)
+        serve_web(_settings(data_dir), host, port, processes=workers)
     except BotkitError as exc:
         raise _fail(str(exc)) from None
 

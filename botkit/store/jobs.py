@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
 from botkit.errors import InputError
 from botkit.store import models
+from botkit.store.notify import EVENTS, JOBS, notify
 from botkit.store.repo import NewAsset, Repository
 
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
@@ -129,6 +130,7 @@ class JobRepository:
         )
         session.flush()
         self._event(session, conversation_id, job_id, "queued", {"engine": engine})
+        notify(session, JOBS, engine)  # a runner waiting on PostgreSQL wakes at commit
         return job_id
 
     def active_of_owner(self, conversation_id: str) -> int:
@@ -413,4 +415,5 @@ class JobRepository:
         row = models.JobEvent(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
         session.add(row)
         session.flush()
+        notify(session, EVENTS, conversation_id)  # streams of this conversation wake at commit (PostgreSQL)
         return row.id

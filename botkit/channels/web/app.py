@@ -227,6 +227,7 @@ def create_app(
             janitor.stop()
             if run_workers:
                 await anyio.to_thread.run_sync(bot.stop_workers)
+            await anyio.to_thread.run_sync(bot.close_listener)
 
     app = FastAPI(
         lifespan=lifespan,
