@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         description="`botkit serve` runs the embedded job runner (in its one supervisor process with --workers N). "
         "False: renders run only in `botkit worker` processes.",
     )
+    # quotas per tenant (a widget site ``site:<key>`` or a Slack workspace ``slack:<team>``; "*": any other)
+    quotas: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description='Daily/monthly limits per tenant, e.g. {"*": {"daily_jobs": 50}, "site:abc": {"monthly_video_s": '
+        "600}}; keys daily_|monthly_ + jobs | video_s | engine_s. Windows are UTC days and months. Empty: no quotas.",
+    )
     orphan_after_s: float = Field(
         default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
     )

@@ -19,6 +19,7 @@ from botkit.channels.cli_credentials import register as register_credentials
 from botkit.channels.cli_history import ConversationArg, history_command
 from botkit.channels.cli_models import app as models_app
 from botkit.channels.cli_skills import app as skills_app
+from botkit.channels.cli_usage import register as register_usage
 from botkit.channels.cli_web import sites_app
 from botkit.domain import Progress as BotProgress
 from botkit.errors import BotkitError
@@ -36,6 +37,7 @@ app.add_typer(models_app, name="models", help="Video models in the registry: lis
 app.add_typer(skills_app, name="skills", help="Installed skills: list.")
 app.add_typer(sites_app, name="sites", help="Websites that embed the chat widget.")
 register_credentials(app)
+register_usage(app)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
 

@@ -10,11 +10,22 @@ from botkit.render.context import database_sessions, render_context
 from botkit.settings import Settings
 from botkit.store.jobs import JobRepository
 from botkit.store.repo import Repository
+from botkit.store.usage import Quotas, UsageRepository
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine as Database
 
     from botkit.skills import SkillRegistry
+
+
+def quotas_of(settings: Settings) -> Quotas:
+    """The deployment's quota rules (``BOTKIT_QUOTAS``); a rule naming an unknown limit is refused."""
+    from botkit.errors import InputError
+
+    try:
+        return Quotas.from_mapping(settings.quotas)
+    except ValueError as exc:
+        raise InputError(f"BOTKIT_QUOTAS: {exc}") from None
 
 
 def worker_context(
@@ -34,7 +45,7 @@ def worker_context(
     return WorkerContext(
         render=render_context(settings, sessions, skills),
         repo=Repository(sessions),
-        jobs=JobRepository(sessions),
+        jobs=JobRepository(sessions, UsageRepository(sessions, quotas_of(settings))),
         heartbeat_s=settings.heartbeat_s,
         stale_after_s=settings.job_stale_s,
     )

@@ -20,6 +20,7 @@ from botkit.errors import InputError
 from botkit.store import models
 from botkit.store.notify import EVENTS, JOBS, notify
 from botkit.store.repo import NewAsset, Repository
+from botkit.store.usage import UsageRepository
 
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
 
@@ -58,8 +59,9 @@ def _status(row: models.RenderJob) -> JobStatus:
 
 
 class JobRepository:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], usage: UsageRepository | None = None) -> None:
         self.sessions = sessions
+        self.usage = usage or UsageRepository(sessions)  # the ledger; its quotas are checked at submit
 
     # -- submit / read ---------------------------------------------------------------------------
 
@@ -115,6 +117,9 @@ class JobRepository:
         the caller tells a worker right after the commit, so no separate write marks it."""
         if max_active is not None:
             self._check_active(session, conversation_id, max_active)
+        if self.usage.quotas.rules:  # the tenant's daily/monthly limits (QuotaExceeded)
+            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+            self.usage.check(session, owner)
         job_id = models.new_id()
         session.add(
             models.RenderJob(
@@ -297,6 +302,8 @@ class JobRepository:
             assert row is not None
             for asset in assets:
                 session.add(Repository.asset_row(row.conversation_id, job_id, asset))
+            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == row.conversation_id))
+            UsageRepository.record_in(session, row, assets, timings, owner)
             session.add(models.Message(conversation_id=row.conversation_id, role="assistant", text=reply))
             outputs = [
                 {"platform": a.platform, "path": a.stored.path, "kind": a.kind, "width": a.width, "height": a.height}

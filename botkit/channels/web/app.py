@@ -30,6 +30,7 @@ from botkit.settings import Settings
 from botkit.store.inbound import LeaseLost
 from botkit.store.repo import StaleRevision
 from botkit.store.sweep import Janitor
+from botkit.store.usage import QuotaExceeded
 
 from .api import Busy, NotFound, UnsupportedUpload, UploadTooLarge, WebApi
 from .auth import authenticate
@@ -37,6 +38,7 @@ from .options import WebOptions
 from .ratelimit import RateLimited
 from .sites import SiteDirectory
 from .tokens import AuthError, ForbiddenError
+from .usage import router as usage_router
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ def status_of(exc: InputError) -> int:
         (ForbiddenError, 403),
         (RateLimited, 429),
         (TooManyJobs, 429),
+        (QuotaExceeded, 429),
         (UploadTooLarge, 413),
         (UnsupportedUpload, 415),
         (Busy, 409),
@@ -239,6 +242,7 @@ def create_app(
     app.state.settings = settings
     app.state.sites = sites
     app.include_router(api.router())
+    app.include_router(usage_router)
     max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
     app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
 
@@ -246,7 +250,7 @@ def create_app(
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:
         status = status_of(exc)
         headers = None
-        if isinstance(exc, RateLimited | TooManyJobs):
+        if isinstance(exc, RateLimited | TooManyJobs | QuotaExceeded):
             headers = {"Retry-After": f"{max(1, round(exc.retry_after_s))}"}
         if status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
