@@ -100,6 +100,13 @@ class Settings(BaseSettings):
         description="`botkit serve` runs the embedded job runner (in its one supervisor process with --workers N). "
         "False: renders run only in `botkit worker` processes.",
     )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="`botkit worker` serves Prometheus /metrics on this port (Celery: this port + the pool "
+        "process index, one per process). The web server serves /metrics on its own port.",
+    )
     # quotas per tenant (a widget site ``site:<key>`` or a Slack workspace ``slack:<team>``; "*": any other)
     quotas: dict[str, dict[str, float]] = Field(
         default_factory=dict,

@@ -252,6 +252,11 @@ def worker(
     that take queued jobs straight from SQL (no broker needed)."""
     settings = _settings(data_dir)
     engines = engine or [settings.engine]
+    if settings.metrics_port and settings.jobs == "embedded":
+        from botkit import metrics
+
+        if metrics.serve(settings.metrics_port):
+            Console(stderr=True).print(f"metrics on :{settings.metrics_port}/metrics", highlight=False)
     if settings.jobs == "celery":
         from botkit.jobs.celery_app import run_worker
         from botkit.store.db import make_engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from botkit import metrics
 from botkit.jobs.render import WorkerContext
 from botkit.render.context import database_sessions, render_context
 from botkit.settings import Settings
@@ -42,10 +43,12 @@ def worker_context(
         if settings.skills_config is not None:
             load_skill_configs(settings.skills_config, skills)
     sessions = database_sessions(settings, db)
+    jobs = JobRepository(sessions, UsageRepository(sessions, quotas_of(settings)))
+    metrics.queue_depth_from(jobs.queue_depth)  # this process's /metrics reads the queue from SQL
     return WorkerContext(
         render=render_context(settings, sessions, skills),
         repo=Repository(sessions),
-        jobs=JobRepository(sessions, UsageRepository(sessions, quotas_of(settings))),
+        jobs=jobs,
         heartbeat_s=settings.heartbeat_s,
         stale_after_s=settings.job_stale_s,
     )

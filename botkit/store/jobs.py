@@ -227,6 +227,15 @@ class JobRepository:
         with self.sessions() as session:
             return list(session.scalars(query.order_by(models.RenderJob.created_at).limit(limit)))
 
+    def queue_depth(self) -> dict[str, int]:
+        """Queued jobs per engine (one GROUP BY; the metrics read it when scraped)."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            rows = session.execute(
+                select(job.engine, func.count()).where(job.state == JobState.QUEUED.value).group_by(job.engine)
+            ).all()
+        return {engine: int(count) for engine, count in rows}
+
     def engine_of(self, job_id: str) -> str:
         return self.status(job_id).engine
 

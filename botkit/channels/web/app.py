@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from botkit import metrics
 from botkit.bot import Bot
 from botkit.errors import BotkitError, InputError, StoreError
 from botkit.jobs.service import TooManyJobs
@@ -34,6 +35,8 @@ from botkit.store.usage import QuotaExceeded
 
 from .api import Busy, NotFound, UnsupportedUpload, UploadTooLarge, WebApi
 from .auth import authenticate
+from .metrics import RequestTimer
+from .metrics import router as metrics_router
 from .options import WebOptions
 from .ratelimit import RateLimited
 from .sites import SiteDirectory
@@ -158,6 +161,7 @@ class SiteHeaders:
             await answer(error_response(400, "Content-Length must be a number of bytes"))
             return
         if length is not None and int(length) > cap:
+            metrics.upload_refused("body_too_large")
             await answer(error_response(413, too_large(cap)))
             return
         received = 0
@@ -188,6 +192,7 @@ class SiteHeaders:
         else:
             exception = None
         if exceeded and not started:
+            metrics.upload_refused("body_too_large")
             await answer(error_response(413, too_large(cap)))
         elif exception is not None and not started:
             await answer(error_response(500, "internal error; the team has the details in the log"))
@@ -243,12 +248,16 @@ def create_app(
     app.state.sites = sites
     app.include_router(api.router())
     app.include_router(usage_router)
+    app.include_router(metrics_router)
     max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
     app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
+    app.add_middleware(RequestTimer)  # outermost: every answer is timed, the middleware's own included
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:
         status = status_of(exc)
+        if isinstance(exc, UploadTooLarge | UnsupportedUpload):
+            metrics.upload_refused("too_large" if isinstance(exc, UploadTooLarge) else "unsupported_type")
         headers = None
         if isinstance(exc, RateLimited | TooManyJobs | QuotaExceeded):
             headers = {"Retry-After": f"{max(1, round(exc.retry_after_s))}"}
