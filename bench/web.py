@@ -127,10 +127,28 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(10)
 
 
-def measure(url: str, tokens: list[str], rounds: int) -> dict[str, list[float]]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its live children (uvicorn's web processes)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def measure(url: str, tokens: list[str], rounds: int, pid: int) -> dict[str, list[float]]:
+    cpu = cpu_seconds(pid)
     started = time.perf_counter()
     result = asyncio.run(run_clients(url, tokens, rounds))
     result["wall"] = [time.perf_counter() - started]
+    result["cpu"] = [cpu_seconds(pid) - cpu]
     return result
 
 
@@ -147,7 +165,7 @@ def baseline(database_url: str, args: argparse.Namespace, processes: int) -> dic
     try:
         wait_ready(url, server)
         warm_up(url, "-", ("received",))
-        return measure(url, ["-"] * args.clients, args.rounds)
+        return measure(url, ["-"] * args.clients, args.rounds, server.pid)
     finally:
         stop(server)
 
@@ -185,7 +203,7 @@ def bench(database_url: str | None, args: argparse.Namespace, processes: int) ->
             tokens = [mint_user_token(site.secret, site.site_key, f"user{i}", 3600) for i in range(args.clients)]
             warm = mint_user_token(site.secret, site.site_key, "warm-up", 3600)
             warm_up(url, warm, ("done", "failed") if args.render != "off" else ("queued",))
-            return measure(url, tokens, args.rounds)
+            return measure(url, tokens, args.rounds, server.pid)
         finally:
             for process in reversed(processes_started):
                 stop(process)
@@ -248,9 +266,9 @@ def main() -> None:
         f"{os.cpu_count()} CPUs shared with whatever else runs; ms\n"
     )
     print(
-        "| configuration | server | POST p50 | POST p95 | first event after open p50 | p95 | send to first event p50 | p95 | requests/s |"
+        "| configuration | server | POST p50 | POST p95 | first event after open p50 | p95 | send to first event p50 | p95 | requests/s | server CPU ms/request |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     ratios = []
     for name, floor, result in runs:
         for server, values in (("bare FastAPI (1 INSERT + COMMIT)", floor), ("botkit", result)):
@@ -263,6 +281,7 @@ def main() -> None:
                 f"{statistics.median(ms['total']):.0f}",
                 f"{percentile(ms['total'], 0.95):.0f}",
                 f"{samples / values['wall'][0]:.1f}",
+                f"{values['cpu'][0] * 1000 / samples:.1f}",
             ]
             print(f"| {name} | {server} | " + " | ".join(row) + " |")
         ratios.append((name, percentile(result["total"], 0.95) / percentile(floor["total"], 0.95)))

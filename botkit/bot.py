@@ -328,6 +328,7 @@ class Bot:
                                 self.engine_name,
                                 idempotency_key=queue.idempotency_key,
                                 max_active=queue.max_active,
+                                owner=owner,  # known for a new conversation (saves a query)
                             )
                         )
 

@@ -82,7 +82,9 @@ class _QueueDepth:
         read = self.metrics._queue_depth
         if read is None:
             return
-        family = GaugeMetricFamily("botkit_queue_depth", "Jobs queued and not yet claimed, by engine.", labels=["engine"])
+        family = GaugeMetricFamily(
+            "botkit_queue_depth", "Jobs queued and not yet claimed, by engine.", labels=["engine"]
+        )
         try:
             for engine, count in sorted(read().items()):
                 family.add_metric([engine], count)

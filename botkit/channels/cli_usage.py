@@ -62,7 +62,13 @@ def usage_command(
             "rows": [{**row, "last": row["last"].isoformat() if row["last"] else None} for row in rows],
             "quotas": {
                 tenant: [
-                    {"limit": s.name, "used": s.used, "max": s.limit, "left": s.left, "resets_at": s.resets_at.isoformat()}
+                    {
+                        "limit": s.name,
+                        "used": s.used,
+                        "max": s.limit,
+                        "left": s.left,
+                        "resets_at": s.resets_at.isoformat(),
+                    }
                     for s in standing
                 ]
                 for tenant, standing in quotas.items()

@@ -74,6 +74,7 @@ class JobService:
         *,
         idempotency_key: str | None = None,
         max_active: int | None = None,
+        owner: str | None = None,
     ) -> str:
         """Queue a render inside the caller's transaction (see ``Bot.plan(queue=...)``); call
         ``dispatch_new`` once it has committed."""
@@ -86,6 +87,7 @@ class JobService:
             max_attempts=self.max_attempts,
             max_active=max_active,
             dispatched=True,
+            owner=owner,
         )
 
     def dispatch_new(self, job_id: str, engine: str) -> None:

@@ -111,14 +111,17 @@ class JobRepository:
         max_attempts: int = 3,
         max_active: int | None = None,
         dispatched: bool = False,
+        owner: str | None = None,
     ) -> str:
         """Insert a queued job and its ``queued`` event in the caller's transaction (a web POST
         writes its turn, its job and the event its stream shows first in one commit). ``dispatched``:
-        the caller tells a worker right after the commit, so no separate write marks it."""
-        if max_active is not None:
-            self._check_active(session, conversation_id, max_active)
-        if self.usage.quotas.rules:  # the tenant's daily/monthly limits (QuotaExceeded)
+        the caller tells a worker right after the commit, so no separate write marks it. ``owner``:
+        the conversation's owner when the caller knows it (saves a query)."""
+        if owner is None and (max_active is not None or self.usage.quotas.rules):
             owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+        if max_active is not None:
+            self._check_active(session, conversation_id, max_active, owner=owner)
+        if self.usage.quotas.rules:  # the tenant's daily/monthly limits (QuotaExceeded)
             self.usage.check(session, owner)
         job_id = models.new_id()
         session.add(
@@ -134,8 +137,9 @@ class JobRepository:
             )
         )
         session.flush()
-        self._event(session, conversation_id, job_id, "queued", {"engine": engine})
-        notify(session, JOBS, engine)  # a runner waiting on PostgreSQL wakes at commit
+        self._event(session, conversation_id, job_id, "queued", {"engine": engine}, wake=False)
+        # the stream and a runner waiting on PostgreSQL wake at commit (one statement for both)
+        notify(session, (EVENTS, conversation_id), (JOBS, engine))
         return job_id
 
     def active_of_owner(self, conversation_id: str) -> int:
@@ -170,10 +174,13 @@ class JobRepository:
             or 0
         )
 
-    def _check_active(self, session: Session, conversation_id: str, limit: int) -> None:
+    def _check_active(self, session: Session, conversation_id: str, limit: int, *, owner: str | None = None) -> None:
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             # one owner's submits take turns, so two at once cannot both pass the count
-            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+            if owner is None:
+                owner = session.scalar(
+                    select(models.Conversation.owner).where(models.Conversation.id == conversation_id)
+                )
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner or conversation_id})
         else:  # SQLite: take the write lock before counting (a no-op write)
             session.execute(
@@ -427,9 +434,18 @@ class JobRepository:
             ]
 
     @staticmethod
-    def _event(session: Session, conversation_id: str, job_id: str | None, kind: str, data: dict[str, Any]) -> int:
+    def _event(
+        session: Session,
+        conversation_id: str,
+        job_id: str | None,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        wake: bool = True,
+    ) -> int:
         row = models.JobEvent(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
         session.add(row)
         session.flush()
-        notify(session, EVENTS, conversation_id)  # streams of this conversation wake at commit (PostgreSQL)
+        if wake:  # streams of this conversation wake at commit (PostgreSQL)
+            notify(session, (EVENTS, conversation_id))
         return row.id

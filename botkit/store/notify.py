@@ -28,11 +28,18 @@ def supports_notify(db: Engine) -> bool:
     return db.dialect.name == "postgresql"
 
 
-def notify(session: Session, channel: str, payload: str) -> None:
-    """Queue a notification in the session's transaction (sent at commit; nothing on SQLite)."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload})
+def notify(session: Session, *notes: tuple[str, str]) -> None:
+    """Queue (channel, payload) notifications in the session's transaction, in one statement
+    (sent at commit; nothing on SQLite)."""
+    if not notes or session.get_bind().dialect.name != "postgresql":
+        return
+    calls = ", ".join(f"pg_notify(:c{i}, :p{i})" for i in range(len(notes)))
+    params = {
+        key: value
+        for i, (channel, payload) in enumerate(notes)
+        for key, value in ((f"c{i}", channel), (f"p{i}", payload))
+    }
+    session.execute(text(f"SELECT {calls}"), params)
 
 
 class Listener:

@@ -108,7 +108,8 @@ class Repository:
                     session.add(row)
                     image_ids[asset.stored.path] = row.id
                 session.flush()
-                revision = None if base_revision is None else base_revision + 1
+                # a new conversation's plan is revision 1: no query for the latest
+                revision = 1 if channel is not None else None if base_revision is None else base_revision + 1
                 plan_id = self._add_plan(session, conversation_id, plan, message.id, image_ids, revision=revision)
                 session.flush()  # a taken revision number fails here, inside the try
                 if delivery is not None:

@@ -183,7 +183,10 @@ class UsageRepository:
             for measure in names:
                 out.append(
                     Standing(
-                        f"{prefix}_{measure}", used[measure], rule.limits[f"{prefix}_{measure}"], window_end(period, at)  # type: ignore[arg-type]
+                        f"{prefix}_{measure}",
+                        used[measure],
+                        rule.limits[f"{prefix}_{measure}"],
+                        window_end(period, at),  # type: ignore[arg-type]
                     )
                 )
         return out
@@ -194,7 +197,9 @@ class UsageRepository:
         at = at or datetime.now(UTC)
         for standing in self.standing(session, tenant, at):
             if standing.used >= standing.limit:
-                raise QuotaExceeded(refusal(tenant or "", standing, at), (standing.resets_at - at).total_seconds(), standing.resets_at)
+                raise QuotaExceeded(
+                    refusal(tenant or "", standing, at), (standing.resets_at - at).total_seconds(), standing.resets_at
+                )
 
     def standing_of(self, owner: str | None) -> list[Standing]:
         with self.sessions() as session:

@@ -70,7 +70,9 @@ def test_over_quota_is_refused_with_reset_time_and_nothing_is_stored(quota_bot: 
         web_turn_queued(quota_bot)
     with quota_bot.repo.sessions() as session:
         owned = session.scalar(
-            select(models.Conversation.id).where(models.Conversation.owner == OWNER).order_by(models.Conversation.created_at.desc())
+            select(models.Conversation.id)
+            .where(models.Conversation.owner == OWNER)
+            .order_by(models.Conversation.created_at.desc())
         )
         assert session.scalars(select(models.RenderJob).where(models.RenderJob.conversation_id == owned)).all() == []
     # another site, and turns with no tenant (CLI, Python) are not limited by shop1's quota
@@ -131,11 +133,17 @@ def test_usage_command_and_api_route(tmp_path, tiny_engine) -> None:
         assert client.get("/api/usage").status_code == 401
         # over quota on the web: 429 with Retry-After, and the message says when it resets
         bot.context.jobs.usage.quotas = Quotas.from_mapping({"*": {"daily_jobs": 1}})
-        posted = client.post("/api/conversations", data={"text": "a 1 second teaser for X"}, headers={"Authorization": f"Bearer {token}"})
+        posted = client.post(
+            "/api/conversations", data={"text": "a 1 second teaser for X"}, headers={"Authorization": f"Bearer {token}"}
+        )
         assert posted.status_code == 429, posted.text
         assert "resets at" in posted.json()["error"] and int(posted.headers["Retry-After"]) > 0
 
-    result = CliRunner().invoke(cli, ["usage", "--json", "--data-dir", str(tmp_path / "data")], env={"BOTKIT_QUOTAS": '{"*": {"daily_jobs": 3}}'})
+    result = CliRunner().invoke(
+        cli,
+        ["usage", "--json", "--data-dir", str(tmp_path / "data")],
+        env={"BOTKIT_QUOTAS": '{"*": {"daily_jobs": 3}}'},
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["rows"][0]["tenant"] == f"site:{site.site_key}" and out["rows"][0]["jobs"] == 1

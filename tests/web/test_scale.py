@@ -4,8 +4,10 @@ warning, when Redis is down), PostgreSQL LISTEN/NOTIFY wake-ups, readiness, /met
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -159,12 +161,26 @@ def test_metrics_count_requests_jobs_renders_and_refusals(tmp_path: Path, tiny_e
         after = client.get("/metrics")
     assert after.headers["content-type"].startswith("text/plain")
     assert 'botkit_queue_depth{engine="tiny-wan"} 1.0' in queued
-    assert 'botkit_http_request_duration_seconds_count{method="POST",route="/api/conversations",status="201"}' in after.text
+    assert (
+        'botkit_http_request_duration_seconds_count{method="POST",route="/api/conversations",status="201"}'
+        in after.text
+    )
     assert 'botkit_upload_refusals_total{reason="unsupported_type"}' in after.text
     assert 'botkit_jobs_total{engine="tiny-wan",outcome="succeeded"}' in after.text
     assert 'botkit_job_duration_seconds_bucket{engine="tiny-wan",le="+Inf",outcome="succeeded"}' in after.text
     assert 'botkit_render_seconds_total{engine="tiny-wan"}' in after.text
     assert 'botkit_queue_depth{engine="tiny-wan"}' not in after.text  # nothing queued any more
+    # every series the Grafana dashboard plots is one this server exports
+    dashboard = json.loads((Path(__file__).parents[2] / "docs" / "grafana-botkit.json").read_text())
+    plotted = {
+        re.sub(r"_(bucket|count|sum)$", "", name)
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"botkit_[a-z_]+", target["expr"])
+    }
+    exported = set(re.findall(r"^# TYPE (botkit_[a-z_]+)", after.text, re.MULTILINE))
+    exported |= {name + "_total" for name in exported}  # a counter's TYPE line names it without _total
+    assert plotted and plotted <= exported, plotted - exported
     bot.db.dispose()
 
 
@@ -198,7 +214,9 @@ def test_serve_with_two_web_processes_renders_each_job_once_in_the_supervisor(
         with httpx.Client(base_url=url, timeout=120) as client:
             jobs = []
             for i in range(2):
-                posted = client.post("/api/conversations", data={"text": f"a 1 second teaser for X of lamp {i}"}, headers=headers)
+                posted = client.post(
+                    "/api/conversations", data={"text": f"a 1 second teaser for X of lamp {i}"}, headers=headers
+                )
                 assert posted.status_code == 201, posted.text
                 jobs.append(posted.json())
             kinds = []
