@@ -4,17 +4,21 @@ left, when each resets), e.g. for a widget that shows "2 of 5 videos left today"
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from botkit.bot import Bot
 from botkit.store.usage import window_start
 
 from .auth import authenticate
+from .schemas import ErrorOut
 
-router = APIRouter(prefix="/api", tags=["usage"])
+router = APIRouter(prefix="/api", tags=["usage"], responses={code: {"model": ErrorOut} for code in (401, 403, 422)})
+BEARER = HTTPBearer(auto_error=False, description="A user token minted by the site's backend, or a guest token.")
 
 
 class UsageTotals(BaseModel):
@@ -49,7 +53,10 @@ def totals(rows: list[dict]) -> UsageTotals:
 
 
 @router.get("/usage", response_model=UsageOut, summary="Your usage (succeeded jobs) and your site's quotas")
-async def get_usage(request: Request) -> UsageOut:
+async def get_usage(
+    request: Request, _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None
+) -> UsageOut:
+    # ``_bearer`` declares the scheme in the OpenAPI document; the token is checked here
     principal = authenticate(request, request.app.state.sites)
     bot: Bot = request.app.state.bot
 
