@@ -402,6 +402,12 @@ class Bot:
         if isinstance(self.planner, OfflinePlanner):  # an LLM planner is not called for a warm-up
             sample = self.planner.plan(PlanRequest(text="a 2 second video of a lighthouse", platforms=["x"]))
             self.check_plan(sample)
+        if self.db.dialect.name == "postgresql":  # open the pool now: a burst must not wait for connects
+            from contextlib import ExitStack as Connections
+
+            with Connections() as held:
+                for _ in range(self.db.pool.size()):
+                    held.enter_context(self.db.connect())
         if self._runner is not None and not self._runner.ready.wait(timeout_s):
             logger.warning("the render engines were not loaded after %.0f s; serving anyway", timeout_s)
 
