@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from botkit.agent import PlanRequest
 from botkit.agent.config import LLMSettings, Planner, make_planner
@@ -44,8 +45,12 @@ from botkit.store.db import make_engine as make_db
 from botkit.store.inbound import Delivery
 from botkit.store.migrate import upgrade
 from botkit.store.models import new_id
+from botkit.store.notify import Listener, supports_notify
 from botkit.store.repo import NewAsset, StaleRevision
 from botkit.uploads import ImageLimits, check_image, normalise_image
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +91,15 @@ def available_engines_check(name: str) -> None:
         raise InputError(f"unknown engine {name!r}; available: {', '.join(known)} (see `botkit models list`)")
 
 
+@dataclass(frozen=True)
+class Queue:
+    """Queue the turn's render job in the same transaction as the turn (one commit per web POST,
+    and the ``queued`` event a stream shows first is there the moment the POST answers)."""
+
+    idempotency_key: str | None = None
+    max_active: int | None = None
+
+
 @dataclass
 class Turn:
     """The result of one chat turn."""
@@ -95,6 +109,7 @@ class Turn:
     plan: ShotPlan
     job_id: str | None = None
     outputs: list[Output] = field(default_factory=list)
+    queued_with: Queue | None = None  # the job was queued with the turn (``Bot.plan(queue=...)``)
 
 
 @dataclass(frozen=True)
@@ -188,6 +203,7 @@ class Bot:
         self._runner: EmbeddedRunner | None = None
         self._preview_runner: EmbeddedRunner | None = None
         self._preview_engine: Engine | None = None
+        self._listener: Listener | None = None
         # SQLite has one writer: taking turns here is FIFO-ish, while waiting in SQLite's busy handler
         # backs off in sleeps of up to 100 ms. Only database writes are gated (never image decoding).
         self.write_gate = threading.BoundedSemaphore(1 if self.db.dialect.name == "sqlite" else 4)
@@ -260,11 +276,13 @@ class Bot:
         delivery: Delivery | None = None,
         sound: SoundChoice | None = None,
         ai_badge: bool | None = None,
+        queue: Queue | None = None,
     ) -> Turn:
         """Start a conversation: plan the request and store it (nothing is stored if it is refused).
         ``sound``: the channel's voice and music choice (``--voice``, ``--no-voice``, ``--music``).
         ``ai_badge``: the site's or workspace's choice of the visible "AI" badge (None: the skill's
-        config, else the deployment's); follow-ups keep it."""
+        config, else the deployment's); follow-ups keep it. ``queue``: also queue its render, in the
+        same transaction (``Turn.job_id`` is set)."""
 
         def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
             plan = self.planner.plan(
@@ -282,6 +300,7 @@ class Bot:
             owner=owner,
             delivery=delivery,
             sound=sound,
+            queue=queue,
         )
 
     def follow_up(
@@ -295,6 +314,7 @@ class Bot:
         seed: int | None = None,
         delivery: Delivery | None = None,
         sound: SoundChoice | None = None,
+        queue: Queue | None = None,
     ) -> Turn:
         """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
         "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
@@ -334,7 +354,7 @@ class Bot:
             return replanned.model_copy(update={"ai_badge": latest.plan.ai_badge})  # the site's choice stays
 
         return self._turn(
-            conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, sound=sound
+            conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, sound=sound, queue=queue
         )
 
     def fit_sound(self, plan: ShotPlan, choice: SoundChoice | None = None, *, new: bool = True) -> ShotPlan:
@@ -379,6 +399,7 @@ class Bot:
         owner: str | None = None,
         delivery: Delivery | None = None,
         sound: SoundChoice | None = None,
+        queue: Queue | None = None,
     ) -> Turn:
         check_visible(text)
         # photos and videos, checked before anything is written: a video is probed (header and
@@ -406,6 +427,7 @@ class Bot:
                 uploads.append(Upload(path=next(photos), kind="image", name=Path(path).name))
         planned_with = image_paths + list(video_paths.values())  # a planner sees every upload as an input
         moved: list[str] = []
+        queued: list[str] = []  # the job queued with the turn (``queue``)
         with ExitStack() as cleanup:
             staged: list[Path] = []
             staged_videos: dict[int, Path] = {}
@@ -443,6 +465,22 @@ class Bot:
                             inputs.append(NewAsset(stored, "input_video", VIDEO_MIME[info.container],
                                                    width=info.width, height=info.height, fps=info.fps,
                                                    duration_s=info.duration_s))  # fmt: skip
+                    queued.clear()  # a stale attempt's job rolled back with its turn
+
+                    def queue_job(session: Session, plan_id: str) -> None:
+                        assert queue is not None
+                        queued.append(
+                            self.jobs.submit_in(
+                                session,
+                                conversation_id,
+                                plan_id,
+                                self.engine_name,
+                                idempotency_key=queue.idempotency_key,
+                                max_active=queue.max_active,
+                                owner=owner,  # known for a new conversation (saves a query)
+                            )
+                        )
+
                     try:
                         with self.write_gate:
                             plan_id = self.repo.record_turn(
@@ -455,6 +493,7 @@ class Bot:
                                 owner=owner,
                                 base_revision=None if latest is None else latest.revision,
                                 delivery=delivery,
+                                then=None if queue is None else queue_job,
                             )
                         break
                     except StaleRevision:
@@ -467,7 +506,11 @@ class Bot:
                     self.assets.remove(relative)
                 raise
         logger.info("planned", extra={"conversation_id": conversation_id, "plan_id": plan_id})
-        return Turn(conversation_id=conversation_id, plan_id=plan_id, plan=plan)
+        turn = Turn(conversation_id=conversation_id, plan_id=plan_id, plan=plan)
+        if queued:
+            turn.job_id, turn.queued_with = queued[0], queue
+            self.jobs.dispatch_new(turn.job_id, self.engine_name)
+        return turn
 
     def start_workers(self) -> None:
         """Serve queued jobs: worker threads here (embedded) or a Celery fleet (``BOTKIT_JOBS=celery``)."""
@@ -483,6 +526,7 @@ class Bot:
             self.context,
             lambda: next(engines, None) or load_engine(self.settings.engine),
             workers=self.settings.workers,
+            listener=self.listener(),
         )
         self.jobs.dispatcher = runner
         runner.start()
@@ -495,6 +539,35 @@ class Bot:
         self.jobs.dispatcher = _PreviewRouting(self.jobs.dispatcher, previews)
         previews.start()
         self._preview_runner = previews
+
+    def listener(self) -> Listener | None:
+        """This process's LISTEN connection (PostgreSQL; None on SQLite), started on first use."""
+        if self._listener is None and supports_notify(self.db):
+            self._listener = Listener(self.db).start()
+        return self._listener
+
+    def close_listener(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def warm_up(self, timeout_s: float = 300.0) -> None:
+        """Do the first-request work before a server says it is ready: the planner and the plan
+        check (imports, the skill registry, the model registry) on a throwaway request that stores
+        nothing, and the embedded runner's engines when it runs here."""
+        from botkit.agent.offline import OfflinePlanner
+
+        if isinstance(self.planner, OfflinePlanner):  # an LLM planner is not called for a warm-up
+            sample = self.planner.plan(PlanRequest(text="a 2 second video of a lighthouse", platforms=["x"]))
+            self.check_plan(sample)
+        if self.db.dialect.name == "postgresql":  # open the pool now: a burst must not wait for connects
+            from contextlib import ExitStack as Connections
+
+            with Connections() as held:
+                for _ in range(self.db.pool.size()):
+                    held.enter_context(self.db.connect())
+        if self._runner is not None and not self._runner.ready.wait(timeout_s):
+            logger.warning("the render engines were not loaded after %.0f s; serving anyway", timeout_s)
 
     def stop_workers(self) -> None:
         if self._runner is not None:
@@ -509,7 +582,10 @@ class Bot:
     def submit(self, turn: Turn, *, idempotency_key: str | None = None, max_active: int | None = None) -> str:
         """Queue the turn's plan for rendering; returns the job id (the same one for a repeated key).
         ``max_active``: at most this many queued or running jobs for the conversation's owner
-        (``TooManyJobs`` past it)."""
+        (``TooManyJobs`` past it). A turn planned with ``queue=`` has its job already: submitting it
+        again with the same key gives that job."""
+        if turn.queued_with is not None and turn.job_id and turn.queued_with.idempotency_key == idempotency_key:
+            return turn.job_id
         with self.write_gate:
             turn.job_id = self.jobs.submit(
                 turn.conversation_id,
@@ -754,4 +830,4 @@ class Bot:
         return self.render(turn, on_progress=on_progress, mode=mode)
 
 
-__all__ = ["Approval", "Bot", "NothingToApprove", "PreviewDecided", "PreviewNotReady", "StalePreview", "Turn"]
+__all__ = ["Approval", "Bot", "NothingToApprove", "PreviewDecided", "PreviewNotReady", "Queue", "StalePreview", "Turn"]

@@ -95,6 +95,30 @@ class Settings(BaseSettings):
         description="Comma-separated addresses or networks of your reverse proxies; only their X-Forwarded-For "
         "is believed (empty: the peer address is the client).",
     )
+    # many web processes (botkit serve --workers N)
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for state every web process shares: rate limits and open event streams per user "
+        "(unset: per process). Redis down: each process limits on its own, with a warning.",
+    )
+    serve_jobs: bool = Field(
+        default=True,
+        description="`botkit serve` runs the embedded job runner (in its one supervisor process with --workers N). "
+        "False: renders run only in `botkit worker` processes.",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="`botkit worker` serves Prometheus /metrics on this port (Celery: this port + the pool "
+        "process index, one per process). The web server serves /metrics on its own port.",
+    )
+    # quotas per tenant (a widget site ``site:<key>`` or a Slack workspace ``slack:<team>``; "*": any other)
+    quotas: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description='Daily/monthly limits per tenant, e.g. {"*": {"daily_jobs": 50}, "site:abc": {"monthly_video_s": '
+        "600}}; keys daily_|monthly_ + jobs | video_s | engine_s. Windows are UTC days and months. Empty: no quotas.",
+    )
     orphan_after_s: float = Field(
         default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
     )

@@ -19,6 +19,7 @@ from botkit.channels.cli_credentials import register as register_credentials
 from botkit.channels.cli_history import ConversationArg, history_command
 from botkit.channels.cli_models import app as models_app
 from botkit.channels.cli_skills import app as skills_app
+from botkit.channels.cli_usage import register as register_usage
 from botkit.channels.cli_web import sites_app
 from botkit.domain import Progress as BotProgress
 from botkit.errors import BotkitError
@@ -36,6 +37,7 @@ app.add_typer(models_app, name="models", help="Video models in the registry: lis
 app.add_typer(skills_app, name="skills", help="Installed skills: list.")
 app.add_typer(sites_app, name="sites", help="Websites that embed the chat widget.")
 register_credentials(app)
+register_usage(app)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
 
@@ -348,6 +350,11 @@ def worker(
     that take queued jobs straight from SQL (no broker needed)."""
     settings = _settings(data_dir)
     engines = engine or [settings.engine]
+    if settings.metrics_port and settings.jobs == "embedded":
+        from botkit import metrics
+
+        if metrics.serve(settings.metrics_port):
+            Console(stderr=True).print(f"metrics on :{settings.metrics_port}/metrics", highlight=False)
     if settings.jobs == "celery":
         from botkit.jobs.celery_app import run_worker
         from botkit.store.db import make_engine
@@ -396,6 +403,9 @@ def report(
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Web processes on this port (share state via PostgreSQL/Redis).")
+    ] = 1,
     data_dir: DataDir = None,
 ) -> None:
     """Serve the web API and chat widget (and Slack when SLACK_SIGNING_SECRET is set), with the
@@ -404,7 +414,7 @@ def serve(
 
     Console(stderr=True).print(f"botkit serving on http://{host}:{port} (widget: /widget.js)", highlight=False)
     try:
-        serve_web(_settings(data_dir), host, port)
+        serve_web(_settings(data_dir), host, port, processes=workers)
     except BotkitError as exc:
         raise _fail(str(exc)) from None
 

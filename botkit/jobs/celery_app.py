@@ -120,6 +120,12 @@ def run_worker(settings: Settings, engines: list[str], *, concurrency: int = 1, 
         import torch
 
         torch.set_num_threads(settings.torch_threads or torch.get_num_threads())
+        if settings.metrics_port:  # each pool process counts its own jobs: one port each
+            from billiard.process import current_process
+
+            from botkit import metrics
+
+            metrics.serve(settings.metrics_port + int(getattr(current_process(), "index", 0) or 0))
         for name in engines:
             _warm_engine(name)
 

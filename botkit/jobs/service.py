@@ -8,10 +8,13 @@ claimed once), so ``sweep`` can re-dispatch anything that looks forgotten.
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
 from botkit.store.jobs import JobRepository, TooManyJobs
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["Dispatcher", "JobService", "NoDispatch", "TooManyJobs"]
 
@@ -66,6 +69,39 @@ class JobService:
         if created:
             self._dispatch([job_id])
         return job_id
+
+    def submit_in(
+        self,
+        session: Session,
+        conversation_id: str,
+        plan_id: str,
+        engine: str,
+        *,
+        idempotency_key: str | None = None,
+        max_active: int | None = None,
+        owner: str | None = None,
+    ) -> str:
+        """Queue a render inside the caller's transaction (see ``Bot.plan(queue=...)``); call
+        ``dispatch_new`` once it has committed."""
+        return self.jobs.create_in(
+            session,
+            conversation_id,
+            plan_id,
+            engine,
+            idempotency_key=idempotency_key,
+            max_attempts=self.max_attempts,
+            max_active=max_active,
+            dispatched=True,
+            owner=owner,
+        )
+
+    def dispatch_new(self, job_id: str, engine: str) -> None:
+        """Tell a worker about a job ``submit_in`` queued (already marked dispatched; if this
+        fails, ``sweep`` dispatches it again later)."""
+        try:
+            self.dispatcher.dispatch(job_id, engine)
+        except Exception:
+            logger.exception("dispatch failed", extra={"job_id": job_id})
 
     def status(self, job_id: str) -> JobStatus:
         return self.jobs.status(job_id)

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
 from botkit.errors import InputError
 from botkit.store import models
+from botkit.store.notify import EVENTS, JOBS, notify
 from botkit.store.repo import NewAsset, Repository
+from botkit.store.usage import UsageRepository
 
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
 
@@ -70,8 +72,9 @@ def _status(row: models.RenderJob) -> JobStatus:
 
 
 class JobRepository:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], usage: UsageRepository | None = None) -> None:
         self.sessions = sessions
+        self.usage = usage or UsageRepository(sessions)  # the ledger; its quotas are checked at submit
 
     # -- submit / read ---------------------------------------------------------------------------
 
@@ -94,37 +97,76 @@ class JobRepository:
             existing = self.find_by_key(idempotency_key)
             if existing is not None:
                 return existing, False
-        job_id = models.new_id()
         try:
             with self.sessions.begin() as session:
-                if max_active is not None:
-                    self._check_active(session, conversation_id, max_active)
-                session.add(
-                    models.RenderJob(
-                        id=job_id,
-                        conversation_id=conversation_id,
-                        plan_id=plan_id,
-                        engine=engine,
-                        idempotency_key=idempotency_key,
-                        max_attempts=max_attempts,
-                        state=JobState.QUEUED.value,
-                        purpose=purpose,
-                        preview_id=preview_id,
-                    )
+                job_id = self.create_in(
+                    session,
+                    conversation_id,
+                    plan_id,
+                    engine,
+                    idempotency_key=idempotency_key,
+                    max_attempts=max_attempts,
+                    max_active=max_active,
+                    purpose=purpose,
+                    preview_id=preview_id,
                 )
-                session.flush()
-                queued: dict[str, Any] = {"engine": engine}
-                if purpose != "render":
-                    queued["purpose"] = purpose
-                if preview_id is not None:
-                    queued["preview_id"] = preview_id
-                self._event(session, conversation_id, job_id, "queued", queued)
         except IntegrityError:
             existing = self.find_by_key(idempotency_key) if idempotency_key else None
             if existing is None:
                 raise
             return existing, False  # lost a race with an identical submit
         return job_id, True
+
+    def create_in(
+        self,
+        session: Session,
+        conversation_id: str,
+        plan_id: str,
+        engine: str,
+        *,
+        idempotency_key: str | None = None,
+        max_attempts: int = 3,
+        max_active: int | None = None,
+        dispatched: bool = False,
+        owner: str | None = None,
+        purpose: str = "render",
+        preview_id: str | None = None,
+    ) -> str:
+        """Insert a queued job and its ``queued`` event in the caller's transaction (a web POST
+        writes its turn, its job and the event its stream shows first in one commit). ``dispatched``:
+        the caller tells a worker right after the commit, so no separate write marks it. ``owner``:
+        the conversation's owner when the caller knows it (saves a query)."""
+        if owner is None and (max_active is not None or self.usage.quotas.rules):
+            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+        if max_active is not None:
+            self._check_active(session, conversation_id, max_active, owner=owner)
+        if self.usage.quotas.rules:  # the tenant's daily/monthly limits (QuotaExceeded)
+            self.usage.check(session, owner)
+        job_id = models.new_id()
+        session.add(
+            models.RenderJob(
+                id=job_id,
+                conversation_id=conversation_id,
+                plan_id=plan_id,
+                engine=engine,
+                idempotency_key=idempotency_key,
+                max_attempts=max_attempts,
+                state=JobState.QUEUED.value,
+                dispatched_at=now() if dispatched else None,
+                purpose=purpose,
+                preview_id=preview_id,
+            )
+        )
+        session.flush()
+        queued: dict[str, Any] = {"engine": engine}
+        if purpose != "render":
+            queued["purpose"] = purpose
+        if preview_id is not None:
+            queued["preview_id"] = preview_id
+        self._event(session, conversation_id, job_id, "queued", queued, wake=False)
+        # the stream and a runner waiting on PostgreSQL wake at commit (one statement for both)
+        notify(session, (EVENTS, conversation_id), (JOBS, engine))
+        return job_id
 
     def active_of_owner(self, conversation_id: str) -> int:
         """Queued or running jobs of every conversation with the same owner as this one."""
@@ -158,10 +200,13 @@ class JobRepository:
             or 0
         )
 
-    def _check_active(self, session: Session, conversation_id: str, limit: int) -> None:
+    def _check_active(self, session: Session, conversation_id: str, limit: int, *, owner: str | None = None) -> None:
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             # one owner's submits take turns, so two at once cannot both pass the count
-            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+            if owner is None:
+                owner = session.scalar(
+                    select(models.Conversation.owner).where(models.Conversation.id == conversation_id)
+                )
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner or conversation_id})
         else:  # SQLite: take the write lock before counting (a no-op write)
             session.execute(
@@ -280,6 +325,15 @@ class JobRepository:
                 )
             return list(session.scalars(query.order_by(models.RenderJob.created_at).limit(limit)))
 
+    def queue_depth(self) -> dict[str, int]:
+        """Queued jobs per engine (one GROUP BY; the metrics read it when scraped)."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            rows = session.execute(
+                select(job.engine, func.count()).where(job.state == JobState.QUEUED.value).group_by(job.engine)
+            ).all()
+        return {engine: int(count) for engine, count in rows}
+
     def engine_of(self, job_id: str) -> str:
         return self.status(job_id).engine
 
@@ -358,6 +412,8 @@ class JobRepository:
             assert row is not None
             for asset in assets:
                 session.add(Repository.asset_row(row.conversation_id, job_id, asset))
+            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == row.conversation_id))
+            UsageRepository.record_in(session, row, assets, timings, owner)
             session.add(models.Message(conversation_id=row.conversation_id, role="assistant", text=reply))
             outputs = [
                 {"platform": a.platform, "path": a.stored.path, "kind": a.kind, "width": a.width, "height": a.height}
@@ -472,8 +528,18 @@ class JobRepository:
             ]
 
     @staticmethod
-    def _event(session: Session, conversation_id: str, job_id: str | None, kind: str, data: dict[str, Any]) -> int:
+    def _event(
+        session: Session,
+        conversation_id: str,
+        job_id: str | None,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        wake: bool = True,
+    ) -> int:
         row = models.JobEvent(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
         session.add(row)
         session.flush()
+        if wake:  # streams of this conversation wake at commit (PostgreSQL)
+            notify(session, (EVENTS, conversation_id))
         return row.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,7 @@ class Repository:
         owner: str | None = None,
         base_revision: int | None = None,
         delivery: Delivery | None = None,
+        then: Callable[[Session, str], None] | None = None,
     ) -> str:
         """Write a user turn in one transaction: the conversation (when ``channel`` is given, a new
         one), the user message, its input images and the next plan revision. Returns the plan id.
@@ -71,7 +73,9 @@ class Repository:
         transaction is refused with ``StaleRevision`` (the unique revision number decides, on
         SQLite and PostgreSQL alike), so no change is ever built on a stale plan and lost.
         ``delivery``: the held key of the request doing this; the turn is noted under it in the
-        same transaction, so a retry after a crash finds the turn instead of making a second one."""
+        same transaction, so a retry after a crash finds the turn instead of making a second one.
+        ``then(session, plan_id)``: more writes in the same transaction (the web queues the turn's
+        render job here, so one POST is one commit)."""
         try:
             with self.sessions.begin() as session:
                 if channel is not None:
@@ -104,13 +108,16 @@ class Repository:
                     session.add(row)
                     image_ids[asset.stored.path] = row.id
                 session.flush()
-                revision = None if base_revision is None else base_revision + 1
+                # a new conversation's plan is revision 1: no query for the latest
+                revision = 1 if channel is not None else None if base_revision is None else base_revision + 1
                 plan_id = self._add_plan(session, conversation_id, plan, message.id, image_ids, revision=revision)
                 session.flush()  # a taken revision number fails here, inside the try
                 if delivery is not None:
                     InboundRepository.record_progress(
                         session, delivery, {"turn": {"conversation_id": conversation_id, "plan_id": plan_id}}
                     )
+                if then is not None:
+                    then(session, plan_id)
                 return plan_id
         except IntegrityError:
             if base_revision is not None and self.latest_revision_number(conversation_id) != base_revision:

@@ -179,6 +179,8 @@ class SlackService:
         self.set_title(place, turn.plan.title)
         try:
             self.present(place, turn, delivery=delivery, intro=new)
+        except InputError as exc:  # refused at submit (the workspace's quota, with when it resets)
+            self.say(place, messages.REFUSED.format(reason=escape(str(exc))))
         except Exception as exc:  # the plan is stored; say that it could not be shown or queued
             logger.exception("slack reply failed", extra={"conversation_id": turn.conversation_id})
             self.say(place, messages.TROUBLE.format(error=type(exc).__name__))

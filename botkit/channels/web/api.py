@@ -1,6 +1,5 @@
 """The HTTP API routes: conversations, messages (multipart), the SSE event stream, cancel, assets."""
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -17,7 +16,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from PIL import Image, UnidentifiedImageError
 
-from botkit.bot import Bot, Turn, upload_kind
+from botkit.bot import Bot, Queue, Turn, upload_kind
 from botkit.domain.plan import PLATFORM_IDS, Limits
 from botkit.errors import InputError
 from botkit.jobs.service import TooManyJobs
@@ -32,6 +31,7 @@ from .options import WebOptions
 from .ratelimit import RateLimited, RateLimiter
 from .schemas import CancelOut, ConversationOut, ErrorOut, GuestTokenIn, TokenOut, TurnOut
 from .sites import SiteDirectory, SiteInfo
+from .streams import EventWaker, StreamSlots, Watch
 from .tokens import AuthError, ForbiddenError, check_asset_signature, mint_user_token, new_guest_id
 from .views import Views
 
@@ -78,14 +78,22 @@ class WebApi:
         self.sites = sites
         self.options = options
         self.views = Views(bot, options.asset_ttl_s)
-        self.guest_tokens = RateLimiter(options.guest_tokens_per_window, options.window_s, what="guest sessions")
-        self.guest_messages = RateLimiter(options.guest_messages_per_window, options.window_s, what="messages")
-        self.user_messages = RateLimiter(options.user_messages_per_window, options.window_s, what="messages")
+        shared = options.redis_url  # limits shared by every web process when set
+        self.guest_tokens = RateLimiter(
+            options.guest_tokens_per_window, options.window_s, what="guest sessions", storage_url=shared
+        )
+        self.guest_messages = RateLimiter(
+            options.guest_messages_per_window, options.window_s, what="messages", storage_url=shared
+        )
+        self.user_messages = RateLimiter(
+            options.user_messages_per_window, options.window_s, what="messages", storage_url=shared
+        )
         self.inbound = InboundRepository(bot.repo.sessions, options.idempotency_lease_s)
         # Writes take turns in the bot (``Bot.write_gate``, only around SQL); stream reads get their
         # own threads so they never queue behind writes.
         self.read_threads = anyio.CapacityLimiter(options.read_threads)
-        self.open_streams: dict[str, int] = {}  # per owner; touched only on the event loop
+        self.open_streams = StreamSlots(options.redis_url, options.sse_max_s + 60)  # per owner
+        self.waker = EventWaker(bot.listener(), options.sse_poll_s)  # NOTIFY on PostgreSQL, else polling
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -353,6 +361,7 @@ class WebApi:
                             owner=principal.owner,
                             delivery=delivery,
                             ai_badge=site_badge(principal.site),
+                            queue=Queue(key, self.job_limit(principal)),  # turn + job + queued event: one commit
                         )
                 return self.start(turn, key, principal, preview, new=True)
 
@@ -392,6 +401,7 @@ class WebApi:
                             skill=skill or None,
                             seed=seed,
                             delivery=delivery,
+                            queue=Queue(key, self.job_limit(principal)),
                         )
                 return self.start(turn, key, principal, preview)
 
@@ -429,7 +439,7 @@ class WebApi:
                 if not last_event_id.isdigit():
                     raise InputError(f"Last-Event-ID must be an event id (a number), got {last_event_id!r}")
                 start = max(start, int(last_event_id))
-            if self.open_streams.get(principal.owner, 0) >= self.options.max_streams_per_user:
+            if self.open_streams.count(principal.owner) >= self.options.max_streams_per_user:
                 raise RateLimited(
                     f"too many open event streams for this user: at most {self.options.max_streams_per_user}; "
                     "close one (each conversation needs only one)",
@@ -499,18 +509,18 @@ class WebApi:
     ) -> AsyncIterator[str]:
         """The conversation's event log as SSE, from ``after`` on, polling SQL; pings keep proxies open."""
         owner = principal.owner
-        self.open_streams[owner] = self.open_streams.get(owner, 0) + 1
+        self.open_streams.enter(owner)
+        watch = self.waker.watch(conversation_id)
         try:
             yield "retry: 1000\n\n"
-            async for chunk in self._events(conversation_id, principal, base, after, max_s):
+            async for chunk in self._events(conversation_id, principal, base, after, max_s, watch):
                 yield chunk
         finally:
-            self.open_streams[owner] -= 1
-            if not self.open_streams[owner]:
-                del self.open_streams[owner]
+            self.waker.unwatch(watch)
+            self.open_streams.leave(owner)
 
     async def _events(
-        self, conversation_id: str, principal: Principal, base: str, after: int, max_s: float
+        self, conversation_id: str, principal: Principal, base: str, after: int, max_s: float, watch: Watch
     ) -> AsyncIterator[str]:
         deadline = time.monotonic() + max_s
         last_sent = time.monotonic()
@@ -536,4 +546,4 @@ class WebApi:
             if now - last_sent >= self.options.sse_ping_s:
                 last_sent = now
                 yield ": ping\n\n"
-            await asyncio.sleep(self.options.sse_poll_s)
+            await watch.wait()  # a NOTIFY for this conversation (PostgreSQL), or the poll interval

@@ -10,6 +10,7 @@ import html
 import json
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from botkit import metrics
 from botkit.bot import Bot, NothingToApprove, PreviewDecided, PreviewNotReady, StalePreview
 from botkit.errors import AssetStoreError, BotkitError, InputError, StoreError
 from botkit.jobs.service import TooManyJobs
@@ -29,15 +31,19 @@ from botkit.settings import Settings
 from botkit.store.inbound import LeaseLost
 from botkit.store.repo import StaleRevision
 from botkit.store.sweep import Janitor
+from botkit.store.usage import QuotaExceeded
 
 from . import previews
 from .api import Busy, NotFound, UnsupportedUpload, UploadTooLarge, WebApi
 from .auth import authenticate
 from .credentials import router as credentials_router
+from .metrics import RequestTimer
+from .metrics import router as metrics_router
 from .options import WebOptions
 from .ratelimit import RateLimited
 from .sites import SiteDirectory
 from .tokens import AuthError, ForbiddenError
+from .usage import router as usage_router
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +59,7 @@ def status_of(exc: InputError) -> int:
         (ForbiddenError, 403),
         (RateLimited, 429),
         (TooManyJobs, 429),
+        (QuotaExceeded, 429),
         (UploadTooLarge, 413),
         (UnsupportedUpload, 415),
         (Busy, 409),
@@ -158,6 +165,7 @@ class SiteHeaders:
             await answer(error_response(400, "Content-Length must be a number of bytes"))
             return
         if length is not None and int(length) > cap:
+            metrics.upload_refused("body_too_large")
             await answer(error_response(413, too_large(cap)))
             return
         received = 0
@@ -188,6 +196,7 @@ class SiteHeaders:
         else:
             exception = None
         if exceeded and not started:
+            metrics.upload_refused("body_too_large")
             await answer(error_response(413, too_large(cap)))
         elif exception is not None and not started:
             await answer(error_response(500, "internal error; the team has the details in the log"))
@@ -210,17 +219,29 @@ def create_app(
         bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s, cache_bytes=settings.s3_cache_bytes
     )
 
+    ready = threading.Event()
+
+    def warm_up() -> None:
+        try:
+            bot.warm_up()
+        except Exception:  # a warm-up that fails leaves the first request to do the work
+            logger.exception("warm-up failed; serving anyway")
+        ready.set()
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         janitor.start()  # sweeps what dead requests left behind: now, then every few minutes
         if run_workers:
             bot.start_workers()
+        # /healthz says 503 until the planner and (when renders run here) the engine are loaded
+        threading.Thread(target=warm_up, name="botkit-warm-up", daemon=True).start()
         try:
             yield
         finally:
             janitor.stop()
             if run_workers:
                 await anyio.to_thread.run_sync(bot.stop_workers)
+            await anyio.to_thread.run_sync(bot.close_listener)
 
     app = FastAPI(
         lifespan=lifespan,
@@ -235,14 +256,19 @@ def create_app(
     app.include_router(credentials_router)  # content credentials of the caller's outputs (issue 18)
     app.state.web_api = api  # the preview routes' handle on the API
     app.include_router(previews.router)
+    app.include_router(usage_router)
+    app.include_router(metrics_router)
     max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
     app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
+    app.add_middleware(RequestTimer)  # outermost: every answer is timed, the middleware's own included
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:
         status = status_of(exc)
+        if isinstance(exc, UploadTooLarge | UnsupportedUpload):
+            metrics.upload_refused("too_large" if isinstance(exc, UploadTooLarge) else "unsupported_type")
         headers = None
-        if isinstance(exc, RateLimited | TooManyJobs):
+        if isinstance(exc, RateLimited | TooManyJobs | QuotaExceeded):
             headers = {"Retry-After": f"{max(1, round(exc.retry_after_s))}"}
         if status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
@@ -299,7 +325,15 @@ def create_app(
         return HTMLResponse(page, headers={"Content-Security-Policy": f"frame-ancestors {ancestors}"})
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> Response:
-        return Response(json.dumps({"ok": True}), media_type="application/json")
+    async def healthz() -> Response:
+        # async: a health check must not wait for a request thread
+        if not ready.is_set():
+            return Response(
+                json.dumps({"ok": False, "ready": False, "detail": "loading the planner and the engine"}),
+                status_code=503,
+                media_type="application/json",
+                headers={"Retry-After": "1"},
+            )
+        return Response(json.dumps({"ok": True, "ready": True}), media_type="application/json")
 
     return app

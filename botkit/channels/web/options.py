@@ -31,6 +31,7 @@ class WebOptions:
     trusted_proxies: tuple[str, ...] = ()  # addresses / networks whose X-Forwarded-For is believed
     max_message_bytes: int = 64 * 1024  # a request body without uploads (forms, JSON)
     max_slack_bytes: int = 1024 * 1024  # a Slack delivery
+    redis_url: str | None = None  # rate limits and stream slots shared by every web process (BOTKIT_REDIS_URL)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebOptions:
@@ -39,4 +40,5 @@ class WebOptions:
             user_active_jobs=settings.user_active_jobs,
             guest_active_jobs=settings.guest_active_jobs,
             trusted_proxies=settings.trusted_proxy_list(),
+            redis_url=settings.redis_url,
         )
