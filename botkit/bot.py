@@ -98,6 +98,8 @@ class Queue:
 
     idempotency_key: str | None = None
     max_active: int | None = None
+    when: Callable[[ShotPlan], bool] | None = None
+    """Queue only if this says yes for the plan made (no: the channel previews it first instead)."""
 
 
 @dataclass
@@ -467,8 +469,10 @@ class Bot:
                                                    duration_s=info.duration_s))  # fmt: skip
                     queued.clear()  # a stale attempt's job rolled back with its turn
 
-                    def queue_job(session: Session, plan_id: str) -> None:
+                    def queue_job(session: Session, plan_id: str, plan: ShotPlan = plan) -> None:
                         assert queue is not None
+                        if queue.when is not None and not queue.when(plan):
+                            return  # previewed first: the render is queued when it is approved
                         queued.append(
                             self.jobs.submit_in(
                                 session,

@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from PIL import Image, UnidentifiedImageError
 
 from botkit.bot import Bot, Queue, Turn, upload_kind
-from botkit.domain.plan import PLATFORM_IDS, Limits
+from botkit.domain.plan import PLATFORM_IDS, Limits, ShotPlan
 from botkit.errors import InputError
 from botkit.jobs.service import TooManyJobs
 from botkit.media.probe import check_video
@@ -221,21 +221,25 @@ class WebApi:
     def start(
         self, turn: Turn, key: str | None, principal: Principal, preview: str | None, *, new: bool = False
     ) -> TurnOut:
-        """Queue the render, or the plan's preview (an animatic) when one is wanted: asked for
-        (``on``), by skill (``auto``), or while a preview waits in the conversation."""
-        if preview == "on":
-            wanted = True
-        elif preview == "off":
-            wanted = False
-        elif self.bot.pending_preview(turn.conversation_id) is not None:
-            wanted = True
-        else:
-            wanted = preview == "auto" and self.bot.wants_preview(turn.plan)
-        if wanted:
+        """Queue the render (unless it was queued with the turn), or the plan's preview (an
+        animatic) when one is wanted (``render_now``)."""
+        if turn.queued_with is None and not self.render_now(turn.conversation_id, preview)(turn.plan):
             self.bot.preview(turn)
             return self.turn_out(turn, new=new).model_copy(update={"preview": True})
         self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
         return self.turn_out(turn, new=new)
+
+    def render_now(self, conversation_id: str | None, preview: str | None) -> Callable[[ShotPlan], bool]:
+        """Whether a plan renders now, or its preview comes first: asked for (``on``), by skill
+        (``auto``), or while a preview waits in the conversation. Read before the turn is stored, so
+        the render can be queued in the turn's own commit."""
+        if preview == "on":
+            return lambda _plan: False
+        if preview == "off":
+            return lambda _plan: True
+        if conversation_id is not None and self.bot.pending_preview(conversation_id) is not None:
+            return lambda _plan: False
+        return lambda plan: not (preview == "auto" and self.bot.wants_preview(plan))
 
     def resumed(self, progress: dict) -> Turn | None:
         """The turn a request that died had already stored under its key, if any."""
@@ -361,7 +365,8 @@ class WebApi:
                             owner=principal.owner,
                             delivery=delivery,
                             ai_badge=site_badge(principal.site),
-                            queue=Queue(key, self.job_limit(principal)),  # turn + job + queued event: one commit
+                            # turn + job + queued event in one commit, unless it is previewed first
+                            queue=Queue(key, self.job_limit(principal), when=self.render_now(None, preview)),
                         )
                 return self.start(turn, key, principal, preview, new=True)
 
@@ -401,7 +406,7 @@ class WebApi:
                             skill=skill or None,
                             seed=seed,
                             delivery=delivery,
-                            queue=Queue(key, self.job_limit(principal)),
+                            queue=Queue(key, self.job_limit(principal), when=self.render_now(conversation_id, preview)),
                         )
                 return self.start(turn, key, principal, preview)
 
