@@ -8,8 +8,12 @@
    AAC, subtitle track, sidecars) on that MP4.
 3. Caption drift: cue start vs speech onset found in the audio's energy, over narrated plans,
    on the narration track and on the finished MP4 (after AAC), per voice kind.
+4. Through the product (``--product``): one 30 s training request planned and rendered by ``Bot``
+   (the real render path: engine, produce, sound step), narrated against silent
+   (``narration=False``), each in its own data dir so both render every shot; then the same
+   conversation's "no music" follow-up (clips re-used) for cue drift on the delivered MP4.
 
-    .venv/bin/python bench/audio.py [--repeats 5] [--skip-video]
+    .venv/bin/python bench/audio.py [--repeats 5] [--skip-video] [--product [--engine tiny-wan]] [--only-product]
 """
 
 from __future__ import annotations
@@ -242,17 +246,104 @@ def _hosted_drift(voices: VoiceTable, synthesizer: Synthesizer, tracks) -> list[
     return values
 
 
+PRODUCT_REQUEST = (
+    "How to set up your workstation in 30 seconds: 1. Adjust the chair so your feet rest flat 2. Raise the screen "
+    "to eye level 3. Keep your wrists straight 4. Put the keyboard close 5. Turn the lamp away from the screen "
+    "6. Take a short break every hour"
+)
+
+
+def product(engine: str) -> list[str]:
+    """The wired path: ``Bot.plan`` + ``Bot.render`` of one request, narrated and silent."""
+    from botkit.bot import Bot
+    from botkit.settings import Settings
+
+    rows: dict[str, tuple[float, float]] = {}
+    stages: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-product-") as scratch:
+        outputs: dict[str, Path] = {}
+        bots: dict[str, tuple[Bot, str]] = {}
+        for name, narration in (("silent", False), ("narrated", True)):
+            bot = Bot.open(Settings(data_dir=Path(scratch) / name, engine=engine, narration=narration, workers=1))
+            holder: dict[str, object] = {}
+            plan_s = timed(lambda bot=bot, holder=holder: holder.update(turn=bot.plan(PRODUCT_REQUEST, seed=3)))
+            turn = holder["turn"]
+            render_s = timed(lambda bot=bot, turn=turn: bot.render(turn))
+            rows[name] = (plan_s, render_s)
+            [job] = bot.context.jobs.of_conversation(turn.conversation_id)
+            stages[name] = dict(job.timings or {})
+            outputs[name] = Path(bot.outputs(turn.conversation_id)[0].path)
+            bots[name] = (bot, turn.conversation_id)
+        bot, conversation = bots["narrated"]
+        holder = {}
+        follow_s = timed(lambda: holder.update(turn=bot.follow_up(conversation, "no music")))
+        quiet = holder["turn"]
+        remix_s = timed(lambda: bot.render(quiet))
+        quiet_video = Path(bot.outputs(conversation, job_id=quiet.job_id)[0].path)
+        from botkit.audio.loudness import measure
+        from botkit.post.probe import probe
+        from botkit.post.subtitles import from_srt
+
+        loud = measure(outputs["narrated"])
+        srt = quiet_video.with_suffix(".srt").read_text(encoding="utf-8")
+        cues = from_srt(srt)
+        drifts = cue_drift(read_audio(quiet_video, rate=48_000), 48_000, cues)
+        summary = summarise(drifts)
+        durations = {name: probe(path).duration_s for name, path in outputs.items()}
+        narrated_plan = quiet.plan
+    silent_total = sum(rows["silent"])
+    narrated_total = sum(rows["narrated"])
+    lines = [
+        f"Through the product ({engine} engine): {PRODUCT_REQUEST[:60]}... "
+        f"({len(narrated_plan.shots)} shots, {narrated_plan.total_duration_s:g} s, youtube 1920x1080):",
+        "",
+        "| run | plan s | render s | total s |",
+        "|---|---:|---:|---:|",
+        f"| silent (narration off) | {rows['silent'][0]:.2f} | {rows['silent'][1]:.2f} | {silent_total:.2f} |",
+        f"| narrated + calm bed (default) | {rows['narrated'][0]:.2f} | {rows['narrated'][1]:.2f} | {narrated_total:.2f} |",
+        f"| **extra for sound** | {rows['narrated'][0] - rows['silent'][0]:+.2f} | "
+        f"{rows['narrated'][1] - rows['silent'][1]:+.2f} | **{narrated_total - silent_total:+.2f} "
+        f"({narrated_total / silent_total:.2f}x)** |",
+        f"| follow-up \"no music\" (clips re-used): plan + render | {follow_s:.2f} | {remix_s:.2f} | "
+        f"{follow_s + remix_s:.2f} |",
+        "",
+        "Inside the render (the job's own timings, s): "
+        + "; ".join(
+            f"{name}: shots {t.get('render_s', 0):.1f}, produce {t.get('produce_s', 0):.1f}, "
+            f"steps + store {t.get('total_s', 0) - t.get('render_s', 0) - t.get('produce_s', 0):.1f}"
+            for name, t in stages.items()
+        )
+        + ". Narration is spoken at plan time (Piper load + 6 lines) and re-used by the render.",
+        "",
+        f"Delivered narrated MP4: {loud.integrated_lufs:.1f} LUFS integrated, true peak {loud.true_peak_db:.1f} dBTP "
+        f"(ebur128); durations silent {durations['silent']:.2f} s, narrated {durations['narrated']:.2f} s.",
+        f"Cue drift on the delivered voice-only MP4 (AAC decoded, onsets from energy): {summary.count} cues, "
+        f"median {summary.median_ms:.1f} ms, worst {summary.worst_ms:.1f} ms, mean {summary.mean_ms:+.1f} ms, "
+        f"within one 30 fps frame: {summary.within_frame:.0%}.",
+        "",
+    ]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-video", action="store_true")
+    parser.add_argument("--product", action="store_true", help="Also plan and render through Bot (slow).")
+    parser.add_argument("--only-product", action="store_true", help="Only the product section.")
+    parser.add_argument("--engine", default="tiny-wan", help="Engine for the product section.")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the real-time factor is quoted
     report = ["# bench/audio.py", ""]
+    if args.only_product:
+        print("\n".join(report + product(args.engine)))
+        return
     report += speech(args.repeats)
     if not args.skip_video:
         report += video([line for texts in (PLANS["training"], PLANS["marketing"]) for line in texts])
     report += drift()
+    if args.product:
+        report += product(args.engine)
     print("\n".join(report))
 
 

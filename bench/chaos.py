@@ -146,6 +146,18 @@ class Checker:
                 )
             )
 
+    def errors_of(self, conversation_ids: list[str]) -> list[str]:
+        """Why the conversations' failed jobs failed (for the notes under the table)."""
+        with self.engine.connect() as connection:
+            return [
+                error or ""
+                for error in connection.scalars(
+                    select(models.RenderJob.error).where(
+                        models.RenderJob.conversation_id.in_(conversation_ids), models.RenderJob.state == "failed"
+                    )
+                )
+            ]
+
     def revisions(self, conversation_id: str) -> list[int]:
         with self.engine.connect() as connection:
             return list(
@@ -236,7 +248,8 @@ def kill_loop(service: Service, checker: Checker, auth: Auth, trials: int, rng: 
             row.duplicated += 1
         elif found != [answered] or list(states.values()) != ["succeeded"]:
             row.lost += 1
-            row.notes.append(f"{marker}: conversations {found}, jobs {states}")
+            errors = "; ".join(checker.errors_of(found))[:300]
+            row.notes.append(f"{marker}: conversations {found}, jobs {states}" + (f" ({errors})" if errors else ""))
         else:
             row.recovered += 1
     return row
@@ -394,6 +407,7 @@ def main() -> None:
     parser.add_argument("--postgres", help="admin URL of a local PostgreSQL: also run on a throwaway database there")
     parser.add_argument("--celery", help="local Redis URL: also run with BOTKIT_JOBS=celery and a botkit worker")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--only-celery", action="store_true", help="run the Celery setup only (needs --celery)")
     args = parser.parse_args()
     for url in filter(None, (args.postgres, args.celery)):
         host = urlsplit(url).hostname
@@ -401,9 +415,12 @@ def main() -> None:
             parser.error(f"only loopback services are allowed, got {host}")
     rows: list[Row] = []
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as sqlite_dir:
-        rows += run("SQLite, embedded runner", f"sqlite:///{sqlite_dir}/botkit.db", None, args.trials, args.seed)
-    if args.postgres:
+    if args.only_celery and not args.celery:
+        parser.error("--only-celery needs --celery URL")
+    if not args.only_celery:
+        with tempfile.TemporaryDirectory() as sqlite_dir:
+            rows += run("SQLite, embedded runner", f"sqlite:///{sqlite_dir}/botkit.db", None, args.trials, args.seed)
+    if args.postgres and not args.only_celery:
         url, drop = postgres_database(args.postgres)
         try:
             rows += run("PostgreSQL, embedded runner", url, None, args.trials, args.seed)

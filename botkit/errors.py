@@ -7,6 +7,7 @@ BotkitError
 │   └── Cancelled       a render was cancelled by its caller
 ├── PostError           ffmpeg / post-processing failed
 └── StoreError          the database or asset store failed
+    └── AssetStoreError the object store (S3) refused or could not be reached: says why and what to set
 
 Each class carries the HTTP status a web channel answers it with (``http_status``) and, where the
 message is for the log rather than the caller, the text the caller gets instead (``public_message``).
@@ -52,3 +53,9 @@ class StoreError(BotkitError):
 
     http_status = 503
     public_message = "the database is not available right now; try again shortly"
+
+class AssetStoreError(StoreError):
+    """The asset store (an S3-compatible bucket) refused a read or write or could not be reached:
+    the message names the bucket, the object and what to check (credentials, permissions, clock)."""
+
+    public_message = "the file store is not available right now; try again shortly"

@@ -28,11 +28,17 @@ class Settings(BaseSettings):
         "16-frame clip in 1.2 s where two took 32 s on a busy 2-core machine. Raise it for real models on CPU.",
     )
     quality_checks: bool = Field(default=True, description="Check each new clip; re-render once on failure.")
-    task_engines: dict[Literal["t2v", "i2v"], str] = Field(
+    task_engines: dict[Literal["t2v", "i2v", "v2v", "keyframe", "preview"], str] = Field(
         default_factory=dict,
-        description='Engines for shots the main engine cannot render, by task: {"i2v": "wan2.1-i2v-14b-480p"}.',
+        description="The deployment profile: the model per task; tasks it does not name go to `engine`. "
+        '{"t2v": "wan2.1-t2v-1.3b", "i2v": "wan2.1-i2v-14b-480p", "keyframe": "flux.1-schnell", '
+        '"v2v": "wan2.1-vace-1.3b", "preview": "animatic"}; keyframe: text-to-video shots become key frame '
+        "then image-to-video.",
     )
     x264_preset: X264Preset = Field(default=DEFAULT_X264_PRESET, description="H.264 speed/size trade-off.")
+    timeline_export: str = Field(
+        default="", description="Editor timelines written with every job: otio, fcpxml, fcp7 (comma-separated)."
+    )
     skills_config: Path | None = Field(
         default=None, description="TOML file with this deployment's skill configs, a table per skill (brand kit ...)."
     )
@@ -95,9 +101,66 @@ class Settings(BaseSettings):
         description="Web user tokens in botkit's old two-part format are accepted up to this day (YYYY-MM-DD; "
         "empty: refused now); mint JWTs (HS256, iss/sub/exp) before then.",
     )
+    # many web processes (botkit serve --workers N)
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for state every web process shares: rate limits and open event streams per user "
+        "(unset: per process). Redis down: each process limits on its own, with a warning.",
+    )
+    serve_jobs: bool = Field(
+        default=True,
+        description="`botkit serve` runs the embedded job runner (in its one supervisor process with --workers N). "
+        "False: renders run only in `botkit worker` processes.",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="`botkit worker` serves Prometheus /metrics on this port (Celery: this port + the pool "
+        "process index, one per process). The web server serves /metrics on its own port.",
+    )
+    # quotas per tenant (a widget site ``site:<key>`` or a Slack workspace ``slack:<team>``; "*": any other)
+    quotas: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description='Daily/monthly limits per tenant, e.g. {"*": {"daily_jobs": 50}, "site:abc": {"monthly_video_s": '
+        "600}}; keys daily_|monthly_ + jobs | video_s | engine_s. Windows are UTC days and months. Empty: no quotas.",
+    )
     orphan_after_s: float = Field(
         default=900.0, gt=0, description="Staging folders and unrecorded uploads older than this are swept."
     )
+    narration: bool = Field(
+        default=True, description="Speak the plans' narration and mix music into the videos (false: all silent)."
+    )
+    voice: str | None = Field(default=None, description="Voice id for every narration (default: the language's).")
+    music: str | None = Field(
+        default=None,
+        description="Music of new narrated plans: a built-in bed (calm, bright, focus), an absolute file path, "
+        "or 'none' (default: the skill's bed).",
+    )
+    voice_files: list[Path] = Field(default_factory=list, description="TOML voice tables (hosted voices too).")
+    voice_folders: list[Path] = Field(default_factory=list, description="Folders of Piper .onnx + .onnx.json voices.")
+
+    # asset storage: a local folder, or an S3-compatible bucket shared by web processes and workers
+    assets_url: str | None = Field(
+        default=None,
+        description="s3://bucket/prefix (AWS S3, MinIO, R2, GCS interop; credentials and region from the standard "
+        "AWS_* variables) or file:///folder; unset: <data dir>/assets. With a bucket, <data dir>/assets holds "
+        "staging folders and a local cache.",
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="e.g. http://minio:9000; unset: AWS.")
+    s3_region: str | None = Field(default=None, description="unset: AWS_REGION / AWS_DEFAULT_REGION / the profile.")
+    s3_addressing: Literal["auto", "path", "virtual"] = "auto"
+    s3_presign_s: int = Field(default=3600, ge=1, le=7 * 24 * 3600, description="Lifetime of presigned links.")
+    s3_cache_bytes: int = Field(
+        default=20 * 2**30, ge=0, description="Local copies of bucket objects kept per process (least recently used go)."
+    )
+
+    @field_validator("assets_url")
+    @classmethod
+    def _assets_url_known(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("s3://", "file://")):
+            raise ValueError(f"BOTKIT_ASSETS_URL {value!r} must be s3://bucket/prefix or file:///folder")
+        return value or None
 
     @field_validator("legacy_tokens_until", mode="before")
     @classmethod

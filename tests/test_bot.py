@@ -13,6 +13,7 @@ from botkit.errors import InputError, PlanLimitError
 from botkit.post.probe import probe
 from botkit.settings import Settings
 from botkit.store import models
+from botkit.testing.credentials import assert_job_verifies
 from tests.test_uploads import png_header_only
 
 
@@ -48,7 +49,9 @@ def test_chain_on_each_database(database_url: str, tmp_path: Path, tiny_engine) 
     assert any(e.stage == "rendering" and e.steps == 2 and e.step == 2 for e in events)
     rows = count_rows(bot)
     assert rows["conversations"] == 1 and rows["shot_plans"] == 1 and rows["shots"] == 2
-    assert rows["assets"] == 6  # 2 clips (re-used by render key), video, poster, preview, contact sheet
+    # 2 clips (re-used by render key), video, poster, preview, contact sheet, upload metadata JSON
+    assert rows["assets"] == 7
+    assert_job_verifies(Path(output.path).parent, model="tiny-wan")
     with bot.repo.sessions() as session:
         job = session.scalars(select(models.RenderJob)).one()
         video = session.scalars(select(models.Asset).where(models.Asset.kind == "video")).one()
@@ -60,13 +63,13 @@ def test_chain_on_each_database(database_url: str, tmp_path: Path, tiny_engine) 
     bot.db.dispose()
 
 
-def test_image_to_video_on_a_text_only_engine_is_refused_before_anything_is_stored(bot: Bot, tmp_path: Path) -> None:
+def test_image_to_video_on_a_text_only_engine_becomes_a_still(bot: Bot, tmp_path: Path) -> None:
+    # issue 17: no image model here, so the panel is animated as a still (not refused, not squashed)
     panel = tmp_path / "panel.png"
     Image.new("RGB", (64, 64), (200, 10, 10)).save(panel)
-    with pytest.raises(InputError, match=r"image-to-video .*'tiny-wan' does text-to-video only; models that can: "):
-        bot.plan("animate this storyboard panel", images=[panel])
-    assert set(count_rows(bot).values()) == {0}  # no conversation, message, plan, job or input image
-    assert not files_under(bot.assets.root)
+    turn = bot.plan("animate this storyboard panel", images=[panel])
+    assert turn.plan.shots[0].image and any("shown as a still" in note for note in turn.plan.notes)
+    assert bot.check_plan(turn.plan)[0] == "still"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from botkit.post.probe import probe
+from botkit.provenance import GENERATED
+from botkit.testing.credentials import assert_job_verifies, assert_outputs_verify
 
 
 def botkit(*args: str, data_dir: Path | None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -52,6 +54,11 @@ def test_chat_json_end_to_end(tmp_path: Path) -> None:
         assert (info.codec, info.pix_fmt, info.faststart) == ("h264", "yuv420p", True)
         assert abs(info.duration_s - 3.0) <= 1 / info.fps
         assert info.frames == 90 and output["duration_s"] == 3.0
+    copied = [Path(o[key]) for o in payload["outputs"] for key in ("path", "poster")]
+    assert_outputs_verify(copied, source_type=GENERATED, model="tiny-wan")  # the copies in --out verify too
+    [job] = (data / "assets" / "conversations").glob("*/jobs/*")
+    assert_job_verifies(job)
+    assert payload["disclosure"] == "AI-generated video" and "an AI assistant" in payload["intro"]
     with sqlite3.connect(data / "botkit.db") as db:
         assert db.execute("select count(*) from conversations").fetchone() == (1,)
         assert db.execute("select state from render_jobs").fetchall() == [("succeeded",)]
@@ -74,6 +81,7 @@ def test_dry_run_prints_plan_and_renders_nothing(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "1. 4 s from text" in done.stdout and "open the box" in done.stdout
+    assert done.stdout.startswith("Hi! I'm botkit, an AI assistant.")  # a new conversation: the bot says it is an AI
     assert not list(tmp_path.rglob("*.mp4"))
 
 
@@ -148,6 +156,7 @@ def test_the_cli_is_a_conversation(tmp_path: Path) -> None:
     assert lines[0].startswith("Revision 3 of " + started["conversation_id"][:8])
     assert "renders shot(s) 1 again; re-uses 1 clip(s)" in swapped.stdout  # old shot 2, now the first
     assert "Done: 2 video(s) for x, tiktok." in swapped.stdout
+    assert "AI-generated video (content credentials inside each file, signed with the botkit development" in swapped.stdout
     assert 'botkit chat --continue "' in lines[-1]
 
     one_error(cli("chat", "--continue", "hmm, not sure", "--engine", "tiny-wan", data_dir=data), "I kept the plan")

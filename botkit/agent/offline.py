@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from botkit.agent import languages, reading, steps, words
+from botkit.agent import languages, narration, reading, steps, words
 from botkit.agent.reading import find_camera
 from botkit.agent.subject import find_subject
 from botkit.agent.timing import find_counts, find_duration, find_each_duration, read_timing
@@ -232,7 +232,10 @@ class OfflinePlanner:
         skill = self.choose_skill(request, folded)
         args = parse_args(skill, request)
         config = parse_config(skill, request, self.skills)
-        draft = self.draft(request, text, folded, skill, args, config)
+        shown = text
+        if narration.quoted_lines(text):  # "panel 1: 'Where is she?'" is said, not drawn
+            shown = narration.without_quoted_lines(text)
+        draft = self.draft(request, shown, words.fold(shown) if shown != text else folded, skill, args, config)
         return self.refine(draft, request, text, args, config)
 
     def refine(
@@ -242,7 +245,17 @@ class OfflinePlanner:
         skill_request = SkillRequest(
             text=text, images=tuple(request.images), platforms=tuple(request.platforms), seed=request.seed
         )
-        return self.skills.apply_plan(draft, skill_request, args, config)
+        refined = self.skills.apply_plan(draft, skill_request, args, config)
+        # the skill's narration style writes the spoken lines (never the prompts); a plan that came
+        # with its own lines (an LLM's) keeps them
+        defaults = self.skills.get(refined.skill).defaults if refined.skill in self.skills else None
+        if defaults is None or defaults.narration is None:
+            return refined
+        steps_given = getattr(args, "steps", None)
+        narrated = narration.write_narration(refined, text, defaults.narration, step_list=steps_given)
+        if narrated.narrated and narrated.music is None and defaults.music:
+            narrated = narrated.model_copy(update={"music": defaults.music})
+        return narrated
 
     def draft(
         self, request: PlanRequest, text: str, folded: str, skill: Skill, args: SkillArgs, config: SkillConfig

@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from botkit.agent import edits
+from botkit.agent import edits, narration
 from botkit.agent.edits import normalise
 from botkit.agent.followup import Op, Reader, Reading, ShotEdit, WholeEdit
 from botkit.agent.offline import clean_request
@@ -432,6 +432,15 @@ def revise(
     handed to the hook, whose job is to keep its defaults (the social skill's 2 s hook) across
     lengths. Without ``skills`` this is a pure function of its arguments.
     """
+    defaults = skills.get(plan.skill).defaults if skills is not None and plan.skill in skills else None
+    sound = narration.sound_edit(
+        plan, clean_request(request), default_style=defaults.narration if defaults else None,
+        default_music=defaults.music if defaults else None,
+    )  # fmt: skip
+    if sound.changed:
+        if narration.only_filler(sound.rest) and not images:
+            return sound.plan  # "no voice", "slower voice", "say 'grab yours today' at the end"
+        plan, request = sound.plan, sound.rest
     reading = read(plan, request, images)
     revision = _Revision(plan, reading)
     revised = revision.apply()

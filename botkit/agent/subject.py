@@ -156,7 +156,8 @@ _KIND_PATTERNS = [
 # a pattern with a lead ("for the", "with a slow") is searched by its core, then the lead is looked
 # for just before each match: a lead that may match anywhere would be tried at every position
 _PRODUCTION = [
-    (re.compile(rf"(?:{p[0]})$"), re.compile(p[1])) if isinstance(p, tuple) else (None, re.compile(p))
+    # the lead starts at a word's start: "vide[o for X]" must not read the "o" of "video" as an article
+    (re.compile(rf"(?:\b|(?!\w))(?:{p[0]})$"), re.compile(p[1])) if isinstance(p, tuple) else (None, re.compile(p))
     for p in _PATTERNS
 ]
 _FRAMING = [re.compile(p) for p in _KIND_PATTERNS]

@@ -7,11 +7,13 @@ from importlib.util import find_spec
 from botkit.errors import InputError
 
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "web": ("fastapi", "uvicorn", "multipart", "jwt"),
+    "web": ("fastapi", "uvicorn", "multipart", "jwt", "limits"),
     "slack": ("slack_bolt", "slack_sdk"),
     "celery": ("celery", "redis"),
     "postgres": ("psycopg",),
     "llm": ("langchain_core", "langchain_openai"),
+    "metrics": ("prometheus_client",),
+    "s3": ("boto3",),
 }
 """Each extra of ``pyproject.toml`` and the modules that show it is installed."""
 

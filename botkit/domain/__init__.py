@@ -7,10 +7,13 @@ from botkit.domain.plan import (
     PLATFORM_IDS,
     EndCard,
     Limits,
+    Narration,
     PlatformId,
     Shot,
+    ShotKind,
     ShotMode,
     ShotPlan,
+    TransitionKind,
 )
 
 __all__ = [
@@ -19,15 +22,18 @@ __all__ = [
     "Clip",
     "EndCard",
     "Limits",
+    "Narration",
     "Output",
     "PlatformId",
     "Progress",
     "ProgressFn",
     "ProgressListener",
     "Shot",
+    "ShotKind",
     "ShotMode",
     "ShotPlan",
     "ShotRequest",
     "Stage",
     "Task",
+    "TransitionKind",
 ]

@@ -36,6 +36,12 @@ class JobStatus(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     timings: dict[str, Any] = {}
+    purpose: str = "render"
+    """``render``, or ``preview``: the plan's animatic, waiting for a person to approve it."""
+    decision: str | None = None
+    """A preview's outcome: ``approved``, ``cancelled``, ``superseded`` (a newer preview replaced it); None while it waits."""
+    preview_id: str | None = None
+    """A render job's approved preview (a job id); None when the render was not previewed."""
 
 
 class JobEvent(BaseModel):

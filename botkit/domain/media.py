@@ -10,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-Task = Literal["t2v", "i2v"]
+Task = Literal["t2v", "i2v", "v2v"]
 
 
 class ShotRequest(BaseModel):
@@ -24,6 +24,12 @@ class ShotRequest(BaseModel):
     negative_prompt: str = ""
     image: Path | None = None
     last_image: Path | None = None
+    video: Path | None = None
+    """``v2v``: the video to restyle (a file ffmpeg reads, or a folder of numbered frames)."""
+    strength: float | None = Field(default=None, gt=0, le=1)
+    """``v2v``: how far from the input video (1: nothing of it kept); default: the model's."""
+    reference_images: list[Path] = Field(default_factory=list, max_length=4)
+    """Appearance references (Wan VACE: a product, a character), not a first frame."""
     num_frames: int = Field(ge=1, le=1_441)
     width: int = Field(ge=8, le=4_096)
     height: int = Field(ge=8, le=4_096)
@@ -45,6 +51,10 @@ class Clip:
     frames: np.ndarray
     fps: float
     meta: dict[str, Any] = field(default_factory=dict)
+    audio: np.ndarray | None = None
+    """The model's own soundtrack (LTX-2 with ``audio = "keep"``): float32 ``[samples, channels]`` in
+    [-1, 1], as long as the frames; the sound step mixes it under narration and music."""
+    audio_rate: int | None = None
 
     def __post_init__(self) -> None:
         if self.frames.ndim != 4 or self.frames.shape[-1] != 3 or self.frames.dtype != np.uint8:

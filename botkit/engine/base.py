@@ -48,6 +48,9 @@ class Capabilities(BaseModel):
     """Not a diffusion render (the animatic): outputs are marked PREVIEW."""
     needs_last_image: bool = False
     """Image-to-video needs a last image as well as a first one (Wan FLF2V)."""
+    real_images: bool = True
+    """Image-to-video keeps a real photo (False for a model that knows only a toy world: the
+    embedded one; its image shots are shown as stills instead)."""
 
     @property
     def takes_images(self) -> bool:

@@ -16,6 +16,10 @@ class Conditioning:
     image: Image.Image | None = None
     last_image: Image.Image | None = None
     frames: list[Image.Image] = field(default_factory=list)
+    video: list[Image.Image] = field(default_factory=list)
+    """Video-to-video: the input video's frames (restyled, not continued)."""
+    references: list[Image.Image] = field(default_factory=list)
+    """Appearance references (Wan VACE ``reference_images``)."""
 
     def fitted(self, width: int, height: int) -> Conditioning:
         from botkit.engine.images import fit_image
@@ -25,6 +29,8 @@ class Conditioning:
             image=None if self.image is None else fit_image(self.image, width, height),
             last_image=None if self.last_image is None else fit_image(self.last_image, width, height),
             frames=[fit_image(frame, width, height) for frame in self.frames],
+            video=[fit_image(frame, width, height) for frame in self.video],
+            references=[fit_image(image, width, height) for image in self.references],
         )
 
     @classmethod

@@ -25,6 +25,38 @@ def load_image(path: Path) -> Image.Image:
         raise InputError(f"image {path} cannot be read as an image: {exc}") from exc
 
 
+_FRAME_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+
+
+def load_video(path: Path, *, max_frames: int) -> list[Image.Image]:
+    """At most ``max_frames`` RGB frames of a video file (decoded by the ffmpeg that imageio-ffmpeg
+    ships) or of a folder of numbered images; a missing or unreadable input is an ``InputError``."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in _FRAME_SUFFIXES)
+        if not files:
+            raise InputError(f"video folder {path} has no frames ({', '.join(_FRAME_SUFFIXES)})")
+        return [load_image(file) for file in files[:max_frames]]
+    if not path.is_file():
+        raise InputError(f"video {path} does not exist")
+    import imageio_ffmpeg
+
+    frames: list[Image.Image] = []
+    try:
+        reader = imageio_ffmpeg.read_frames(str(path))
+        meta = next(reader)
+        width, height = meta["size"]
+        for raw in reader:
+            frames.append(Image.frombytes("RGB", (width, height), raw))
+            if len(frames) >= max_frames:
+                break
+        reader.close()
+    except (OSError, RuntimeError, StopIteration, KeyError) as exc:
+        raise InputError(f"video {path} cannot be read as a video: {exc}") from exc
+    if not frames:
+        raise InputError(f"video {path} has no frames")
+    return frames
+
+
 def fit_image(image: Image.Image, width: int, height: int) -> Image.Image:
     """Scale to cover (width, height) and centre-crop: the model's size, the image's aspect kept."""
     image = image.convert("RGB")

@@ -97,9 +97,51 @@ def load_pipelines(entry: ModelEntry) -> dict[str, Any]:
     pipes: dict[str, Any] = {first_task: first}
     for task, class_name in tasks[1:]:
         pipes[task] = pipeline_class(class_name).from_pipe(first)
+    if entry.loras:
+        load_loras(first, entry)
     for pipe in pipes.values():
         pipe.set_progress_bar_config(disable=True)
     return pipes
+
+
+def lora_file(entry: ModelEntry, path: str) -> Path:
+    """A LoRA entry's file: the path itself, or ``pytorch_lora_weights.safetensors`` in a folder."""
+    resolved = entry.resolved_path(path)
+    assert resolved is not None
+    if resolved.is_dir():
+        resolved = resolved / "pytorch_lora_weights.safetensors"
+    return resolved
+
+
+def load_loras(pipe: Any, entry: ModelEntry) -> list[str]:
+    """Load the entry's LoRAs into the (shared) components and weight them; returns adapter names.
+
+    Components are shared between an entry's pipelines, so loading into the first is enough."""
+    if not hasattr(pipe, "load_lora_weights"):
+        raise EngineError(f"model {entry.name!r}: {type(pipe).__name__} cannot load LoRAs (no load_lora_weights)")
+    names: list[str] = []
+    weights: list[float] = []
+    for index, lora in enumerate(entry.loras):
+        file = lora_file(entry, lora.path)
+        if not file.is_file():
+            hint = f"; download it: {lora.hub.command(str(file.parent))}" if lora.hub else ""
+            raise EngineError(f"model {entry.name!r}: LoRA file {file} does not exist{hint}")
+        name = lora.name or "".join(c if c.isalnum() else "_" for c in file.stem) or f"lora{index}"
+        targets = {"transformer": [False], "transformer_2": [True], "both": [False, True]}[lora.expert]
+        for into_second in targets:
+            if into_second and getattr(pipe, "transformer_2", None) is None:
+                raise EngineError(f"model {entry.name!r}: LoRA {name!r} is for transformer_2, which this model lacks")
+            adapter = f"{name}_2" if into_second and lora.expert == "both" else name
+            extra = {"load_into_transformer_2": True} if into_second else {}
+            try:
+                pipe.load_lora_weights(str(file), adapter_name=adapter, **extra)
+            except (ValueError, KeyError, OSError, RuntimeError, ImportError) as exc:
+                raise EngineError(f"model {entry.name!r}: cannot load LoRA {file}: {exc}") from exc
+            names.append(adapter)
+            weights.append(lora.weight)
+    pipe.set_adapters(names, weights)
+    logger.info("loaded LoRAs", extra={"model": entry.name, "adapters": dict(zip(names, weights, strict=True))})
+    return names
 
 
 def _from_disk(entry: ModelEntry, cls: Any) -> Any:

@@ -114,6 +114,8 @@ def generate_long(
     frames: np.ndarray | None = None
     seams: list[int] = []
     first_meta: dict[str, Any] = {}
+    sound: list[np.ndarray] = []  # a model's own soundtrack (LTX-2): each chunk's new part, end to end
+    rate: int | None = None
     for index in range(count):
         task = request.task if index == 0 else "i2v"
         if index == count - 1 and last_image is not None:
@@ -132,6 +134,10 @@ def generate_long(
             progress_offset=index * steps,
             progress_total=total_steps,
         )
+        if part.audio is not None and part.audio_rate:
+            rate = part.audio_rate
+            skip = 0 if frames is None else round(overlap * rate / request.fps)
+            sound.append(part.audio[skip:])
         if frames is None:
             frames, first_meta = part.frames, part.meta
         else:
@@ -159,4 +165,13 @@ def generate_long(
         "steps_total": total_steps,
         "seconds": round(time.perf_counter() - started, 3),
     }
-    return Clip(frames=np.ascontiguousarray(frames[: request.num_frames]), fps=float(request.fps), meta=meta)
+    audio = None
+    if sound and rate:
+        audio = np.concatenate(sound)[: round(request.num_frames * rate / request.fps)]
+    return Clip(
+        frames=np.ascontiguousarray(frames[: request.num_frames]),
+        fps=float(request.fps),
+        meta=meta,
+        audio=audio,
+        audio_rate=rate if audio is not None else None,
+    )

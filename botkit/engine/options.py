@@ -40,12 +40,19 @@ class CacheOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["first_block", "mag"]
+    kind: Literal["first_block", "mag", "taylor"]
     threshold: float | None = Field(default=None, gt=0, le=1)
     mag_ratios: list[float] | None = None
     """MagCache ratios from a calibration run (``botkit.engine.options.calibrate_mag_cache``)."""
     max_skip_steps: int = Field(default=3, ge=1)
     retention_ratio: float = Field(default=0.2, ge=0, le=1)
+    cache_interval: int = Field(default=5, ge=1)
+    """TaylorSeer: full computations every this many steps, predicted in between."""
+    warmup_steps: int = Field(default=3, ge=0)
+    """TaylorSeer: full computations for the first steps (to fit the Taylor factors)."""
+    identifiers: list[str] | None = None
+    """TaylorSeer: regexes (full match) of the modules to predict; default: lite mode (skip the blocks,
+    predict ``proj_out``), since diffusers' default patterns miss Wan's ``attn1``/``attn2``."""
 
 
 class RenderOptions(BaseModel):
@@ -128,6 +135,15 @@ def _cache_config(cache: CacheOptions, steps: int, *, calibrate: bool = False) -
         from diffusers import FirstBlockCacheConfig
 
         return FirstBlockCacheConfig(threshold=cache.threshold or 0.05)
+    if cache.kind == "taylor":
+        from diffusers import TaylorSeerCacheConfig
+
+        return TaylorSeerCacheConfig(
+            cache_interval=cache.cache_interval,
+            disable_cache_before_step=cache.warmup_steps,
+            cache_identifiers=cache.identifiers,
+            use_lite_mode=cache.identifiers is None,
+        )
     from diffusers import MagCacheConfig
 
     if cache.mag_ratios is None and not calibrate:

@@ -31,7 +31,7 @@ from botkit.domain import Clip, ProgressFn, ShotRequest
 from botkit.engine.base import Capabilities
 from botkit.engine.conditioning import Conditioning
 from botkit.engine.families import family_for
-from botkit.engine.images import frames_to_uint8, load_image
+from botkit.engine.images import frames_to_uint8, load_image, load_video
 from botkit.engine.options import RenderOptions, apply_load_options, render_options
 from botkit.engine.registry import ModelEntry
 from botkit.engine.snapping import FrameRule, Shape, snap_shape
@@ -50,11 +50,19 @@ FAMILY_DEFAULTS: dict[str, dict[str, Any]] = {
     "sana": {"fps": 16, "size": (832, 480), "frames": "4k+1", "size_multiple": 32, "steps": 50, "guidance": 6.0},
     "svd": {"fps": 7, "size": (1024, 576), "min_frames": 2, "max_frames": 25, "size_multiple": 64, "steps": 25},
     "animatediff": {"fps": 8, "size": (512, 512), "max_frames": 32, "size_multiple": 8, "steps": 25},
+    "ltx2": {"fps": 24, "size": (768, 512), "frames": "8k+1", "size_multiple": 32, "steps": 40, "guidance": 4.0},
+    "helios": {"fps": 24, "size": (640, 384), "size_multiple": 16, "steps": 50, "guidance": 5.0},
+    "anyflow": {"fps": 16, "size": (832, 480), "frames": "4k+1", "steps": 4, "guidance": 1.0},
+    "kandinsky5": {"fps": 24, "size": (768, 512), "frames": "4k+1", "steps": 50, "guidance": 5.0},
     "custom": {},
 }
 _FAMILY_PREFIXES = (
     ("SkyReelsV2", "skyreels"),
     ("HunyuanVideo15", "hunyuan15"),
+    ("LTX2", "ltx2"),
+    ("Helios", "helios"),
+    ("AnyFlow", "anyflow"),
+    ("Kandinsky5", "kandinsky5"),
     ("Wan", "wan"),
     ("LTX", "ltx"),
     ("CogVideoX", "cogvideox"),
@@ -76,6 +84,12 @@ def task_of(pipeline_class: str) -> str:
     """The task a diffusers video pipeline class serves, from its name."""
     if "LongMultiPrompt" in pipeline_class:
         return "long"
+    if "VACE" in pipeline_class:
+        return "vace"
+    if "VideoToVideo" in pipeline_class:
+        return "v2v"
+    if pipeline_class.startswith("AnyFlowFAR"):
+        return "continue"
     if "Condition" in pipeline_class:
         return "condition"
     if "ImageToVideo" in pipeline_class or pipeline_class == "StableVideoDiffusionPipeline":
@@ -197,7 +211,7 @@ class PipelineEngine:
 
     @property
     def continues_from(self) -> Literal["frames", "image"] | None:
-        if "condition" in self.pipes:
+        if "condition" in self.pipes or "continue" in self.pipes:
             return "frames"
         return "image" if "i2v" in self.pipes else None
 
@@ -228,15 +242,28 @@ class PipelineEngine:
 
     def first_conditioning(self, request: ShotRequest) -> Conditioning:
         """The request's images, loaded and checked (a missing or unreadable file is an ``InputError``)."""
-        if request.task == "i2v" and not {"i2v", "condition"} & set(self.pipes):
+        pipes = set(self.pipes)
+        if request.task == "i2v" and not {"i2v", "condition", "vace", "continue"} & pipes:
             raise InputError(f"model {self.name!r} does text-to-video only; got task {request.task!r}")
         if request.task == "i2v" and request.image is None:
             raise InputError("an image-to-video shot needs an image")
         if request.task != "i2v" and request.image is not None:
             raise InputError(f"task {request.task!r} takes no image; use task 'i2v'")
+        if request.task == "v2v" and not {"v2v", "vace"} & pipes:
+            raise InputError(
+                f"model {self.name!r} does {self.capabilities.describe()} only; got a video-to-video request"
+            )
+        if request.task == "v2v" and request.video is None:
+            raise InputError("a video-to-video request needs a video (request.video)")
+        if request.task != "v2v" and request.video is not None:
+            raise InputError(f"task {request.task!r} takes no video; use task 'v2v'")
+        if request.reference_images and "vace" not in pipes:
+            raise InputError(f"model {self.name!r} takes no reference images (Wan VACE does)")
         return Conditioning(
             image=None if request.image is None else load_image(request.image),
             last_image=None if request.last_image is None else load_image(request.last_image),
+            video=[] if request.video is None else load_video(request.video, max_frames=request.num_frames),
+            references=[load_image(path) for path in request.reference_images],
         )
 
     def render(
@@ -251,6 +278,8 @@ class PipelineEngine:
     ) -> Clip:
         """One pipeline call. ``conditioning`` holds images already loaded (or frames of a previous chunk)."""
         task = task or self._task_for(request, conditioning)
+        if task in ("v2v", "vace") and conditioning.video:  # restyling: the input video's length
+            request = request.model_copy(update={"num_frames": min(request.num_frames, len(conditioning.video))})
         pipe = self.pipes[task]
         shape = self.shape(request.num_frames, request.width, request.height, limited=task != "long")
         steps = request.steps or self.entry.steps
@@ -260,8 +289,11 @@ class PipelineEngine:
         kwargs = self.family.arguments(pipe, task, request, shape, conditioning, entry=self.entry, guidance=guidance)
         kwargs.update(num_inference_steps=steps, generator=torch.Generator("cpu").manual_seed(request.seed))
         kwargs.setdefault("output_type", "np")
-        total = progress_total or self.family.progress_steps(pipe, task, kwargs, steps)
-        report = _progress(on_progress, offset=progress_offset, total=total)
+        own = self.family.progress_steps(pipe, task, kwargs, steps)
+        total = progress_total or own
+        # A chained call owns ``steps`` units of the chain's total, however many callbacks it makes.
+        scale = steps / own if progress_total and own != steps else 1.0
+        report = _progress(on_progress, offset=progress_offset, total=total, scale=scale)
         started = time.perf_counter()
         if not self._busy.acquire(blocking=False):
             raise EngineError(
@@ -278,6 +310,7 @@ class PipelineEngine:
             self._busy.release()
         frames = frames_to_uint8(out.frames[0])
         frames = self.family.postprocess(frames, shape)
+        audio, audio_rate = self.family.audio(pipe, out, self.entry, frames=len(frames), fps=request.fps)
         meta = {
             "model": self.name,
             "family": self.entry.family,
@@ -293,20 +326,32 @@ class PipelineEngine:
             meta["image_fitted"] = fitted
         if shape.snapped:
             logger.info("snapped request to the model's rules", extra={"model": self.name, **shape.meta()})
-        return Clip(frames=frames, fps=float(request.fps), meta=meta)
+        if self.entry.loras:
+            meta["loras"] = [f"{lora.name or Path(lora.path).stem}:{lora.weight:g}" for lora in self.entry.loras]
+        if audio is not None:
+            meta["audio"] = f"{audio.shape[0] / (audio_rate or 1):.2f} s at {audio_rate} Hz, {audio.shape[1]} channels"
+        return Clip(frames=frames, fps=float(request.fps), meta=meta, audio=audio, audio_rate=audio_rate)
 
     def _task_for(self, request: ShotRequest, conditioning: Conditioning) -> str:
-        if conditioning.frames and "condition" in self.pipes:
-            return "condition"
+        if conditioning.video or request.task == "v2v":
+            for task in ("v2v", "vace"):
+                if task in self.pipes:
+                    return task
+            raise InputError(f"model {self.name!r} does {self.capabilities.describe()} only; got task 'v2v'")
+        if conditioning.references and "vace" in self.pipes:
+            return "vace"
+        if conditioning.frames:
+            for task in ("condition", "continue"):
+                if task in self.pipes:
+                    return task
         if conditioning.image is not None or request.task == "i2v":
-            for task in ("i2v", "condition"):
+            for task in ("i2v", "condition", "vace", "continue"):
                 if task in self.pipes:
                     return task
             raise InputError(f"model {self.name!r} does text-to-video only; got task {request.task!r}")
-        if "t2v" in self.pipes:
-            return "t2v"
-        if "condition" in self.pipes:
-            return "condition"
+        for task in ("t2v", "condition", "vace", "continue"):
+            if task in self.pipes:
+                return task
         raise InputError(f"model {self.name!r} does image-to-video only ({', '.join(self.pipes)}): give it an image")
 
 
@@ -344,10 +389,10 @@ def _compute_dtype(pipe: Any) -> torch.dtype:
     return torch.float32
 
 
-def _progress(on_progress: ProgressFn | None, *, offset: int, total: int) -> ProgressFn:
+def _progress(on_progress: ProgressFn | None, *, offset: int, total: int, scale: float = 1.0) -> ProgressFn:
     def report(step: int, _steps: int) -> None:
         if on_progress is not None:
-            on_progress(offset + step, total)
+            on_progress(offset + (step if scale == 1.0 else max(1, round(step * scale))), total)
 
     return report
 

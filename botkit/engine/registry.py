@@ -32,8 +32,25 @@ REGISTRY_ENV = "BOTKIT_MODEL_REGISTRY"
 DEFAULT_MODELS_DIR = "~/botkit-models"
 """Where ``$BOTKIT_MODELS_DIR`` points when that variable is not set."""
 
-Family = Literal["wan", "ltx", "cogvideox", "skyreels", "hunyuan15", "sana", "svd", "animatediff", "image", "custom"]
-TaskName = Literal["t2v", "i2v", "condition", "long", "t2i"]
+Family = Literal[
+    "wan",
+    "ltx",
+    "ltx2",
+    "cogvideox",
+    "skyreels",
+    "hunyuan15",
+    "sana",
+    "svd",
+    "animatediff",
+    "helios",
+    "anyflow",
+    "kandinsky5",
+    "image",
+    "custom",
+]
+TaskName = Literal["t2v", "i2v", "condition", "long", "v2v", "vace", "continue", "t2i"]
+"""``v2v``: restyle a video (strength); ``vace``: Wan VACE (reference images, video + mask);
+``continue``: a native continuation pipeline (AnyFlow-FAR: chunk-wise causal, from given frames)."""
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".json")
 
 
@@ -49,6 +66,45 @@ class CapabilityOverrides(BaseModel):
     quality_checks: bool | None = None
     preview: bool | None = None
     needs_last_image: bool | None = None
+    real_images: bool | None = None
+
+
+class HubSource(BaseModel):
+    """Where a user downloads the weights (botkit itself never does): a hub repo at a revision."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    repo: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+    revision: str = Field(default="main", max_length=80)
+    """A branch, tag or commit; pin a commit for a reproducible deployment."""
+    include: list[str] = Field(default_factory=list)
+    """Only these file patterns (a LoRA repo with several files, one transformer of a few)."""
+    folder: str | None = None
+    """The local folder to download into; default: the entry's ``path`` (or the LoRA file's folder)."""
+
+    def command(self, folder: str) -> str:
+        """The exact shell command that downloads it (``hf`` is huggingface_hub's CLI)."""
+        parts = ["hf", "download", self.repo]
+        parts += [f"'{pattern}'" for pattern in self.include]
+        if self.revision != "main":
+            parts += ["--revision", self.revision]
+        parts += ["--local-dir", f'"{folder}"']
+        return " ".join(parts)
+
+
+class LoraEntry(BaseModel):
+    """One LoRA (or distillation) adapter, loaded with ``load_lora_weights`` after the pipeline."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    """A ``.safetensors`` file (or a folder with ``pytorch_lora_weights.safetensors``); ``~``/``$VARS`` expanded."""
+    weight: float = Field(default=1.0, ge=-4, le=4)
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]+$")
+    """Adapter name (default: the file's stem, made an identifier)."""
+    expert: Literal["transformer", "transformer_2", "both"] = "transformer"
+    """Wan 2.2 A14B has two experts: ``transformer_2`` loads the LoRA into the low-noise one."""
+    hub: HubSource | None = None
 
 
 class ModelEntry(BaseModel):
@@ -90,6 +146,17 @@ class ModelEntry(BaseModel):
     """Extra keyword arguments passed to every pipeline call (``max_sequence_length``, ``decode_timestep`` ...)."""
     options: EngineOptions = Field(default_factory=EngineOptions)
     capabilities: CapabilityOverrides = Field(default_factory=CapabilityOverrides)
+    hub: HubSource | None = None
+    """Download hint: the hub repo and revision ``botkit models pull NAME`` prints a command for."""
+    loras: list[LoraEntry] = Field(default_factory=list)
+    """Adapters loaded after the pipeline (LightX2V few-step LoRAs ...); ``steps``/``guidance`` are
+    then the values the distillation expects."""
+    audio: Literal["keep", "drop"] = "drop"
+    """Models that render a soundtrack too (LTX-2): ``keep`` returns it with the clip
+    (``clip.meta["audio"]``, for the sound step to mix under narration/music); ``drop`` skips decoding it."""
+    shapes: str | None = None
+    """The config set under ``botkit/engine/configs/`` (real component configs, no weights) that
+    ``botkit models plan NAME`` builds on the meta device; default: none (tiny and loader entries)."""
     revision: str | None = Field(default=None, max_length=80)
     """Names the weights (bump it when they change); default: a fingerprint of the entry and its weight files."""
     source: str = ""
@@ -134,10 +201,12 @@ class ModelEntry(BaseModel):
         """Capabilities from the pipelines (what a ``PipelineEngine`` of this entry can do), then overrides."""
         pipes = set(self.pipelines)
         tasks: set[str] = set()
-        if pipes & {"t2v", "condition"}:
+        if pipes & {"t2v", "condition", "vace", "continue"}:
             tasks.add("t2v")
-        if pipes & {"i2v", "condition"}:
+        if pipes & {"i2v", "condition", "vace", "continue"}:
             tasks.add("i2v")
+        if pipes & {"v2v", "vace"}:
+            tasks.add("v2v")
         derived = Capabilities(
             tasks=frozenset(tasks or {"t2v"}),  # type: ignore[arg-type]
             max_frames=self.max_frames,
@@ -151,9 +220,11 @@ class ModelEntry(BaseModel):
         no multi-GB hashing at start-up)."""
         if self.revision:
             return self.revision
-        fields = self.model_dump(mode="json", exclude={"description", "source", "options", "capabilities"})
+        fields = self.model_dump(
+            mode="json", exclude={"description", "source", "options", "capabilities", "hub", "shapes"}
+        )
         digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode())
-        for value in (self.path, self.transformer_file):
+        for value in (self.path, self.transformer_file, *(lora.path for lora in self.loras)):
             folder = self.resolved_path(value) if value else None
             if folder is None or not folder.exists():
                 continue
@@ -212,10 +283,27 @@ class Registry:
         return sorted(self.entries)
 
     def get(self, name: str) -> ModelEntry:
+        if name not in self.entries and ">" in name:
+            return self.factorized(*name.split(">", 1))
         try:
             return self.entries[name]
         except KeyError:
             raise InputError(f"unknown engine {name!r}; available: {', '.join(self.names())}") from None
+
+    def factorized(self, keyframe: str, video: str) -> ModelEntry:
+        """The entry ``"<keyframe>><video>"``: key frames by one model, motion by another (a deployment
+        profile's ``keyframe`` + ``i2v``), at the video model's fps and size."""
+        video_entry, keyframe_entry = self.get(video), self.get(keyframe)
+        if "t2i" not in keyframe_entry.pipelines and not self.capabilities(keyframe).can("t2v"):
+            raise InputError(f"key frame model {keyframe!r} makes neither images nor text-to-video")
+        return ModelEntry(
+            name=f"{keyframe}>{video}",
+            description=f"factorized: a {keyframe} key frame -> {video} image-to-video",
+            keyframe_model=keyframe,
+            video_model=video,
+            fps=video_entry.fps,
+            size=video_entry.size,
+        )
 
     def capabilities(self, name: str) -> Capabilities:
         """What the engine of entry ``name`` can do, without loading it (plan-time checks use this)."""

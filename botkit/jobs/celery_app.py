@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from functools import cache
 
 from celery import Celery, signals
@@ -35,7 +36,8 @@ app.conf.update(
 
 
 def queue_for(engine: str) -> str:
-    return f"botkit.render.{engine}"
+    """One queue per model: ``botkit.render.<engine>`` (a factorized ``a>b`` name as ``a+b``)."""
+    return f"botkit.render.{engine.replace('>', '+')}"
 
 
 def configure(settings: Settings) -> Celery:
@@ -54,9 +56,14 @@ class CeleryDispatcher:
         self.app.send_task("botkit.render", args=[job_id], queue=queue_for(engine))
 
 
+_worker_settings: Settings | None = None
+"""The settings ``run_worker`` was started with (``botkit worker --data-dir ...``); a worker started
+by ``celery -A botkit.jobs.celery_app worker`` reads them from the environment."""
+
+
 @cache
 def _context() -> WorkerContext:
-    return worker_context(Settings())
+    return worker_context(_worker_settings or Settings())
 
 
 _engines: dict[str, Engine] = {}
@@ -82,10 +89,14 @@ def render(job_id: str) -> str | None:
 def _sweep_forever(settings: Settings, stop: threading.Event) -> None:
     context = worker_context(settings)
     service = JobService(context.jobs, CeleryDispatcher(settings), stale_after_s=settings.job_stale_s)
+    next_trim = time.monotonic()
     while True:
         try:
             service.sweep(redispatch_after_s=settings.redispatch_after_s)
             clear_dead_staging(context)
+            if time.monotonic() >= next_trim:  # a bucket's local copies (a local store: no-op); walks the folder
+                context.assets.trim_cache(settings.s3_cache_bytes)
+                next_trim = time.monotonic() + 300
         except Exception:
             logger.exception("sweep failed")
         if stop.wait(settings.sweep_s):
@@ -94,6 +105,9 @@ def _sweep_forever(settings: Settings, stop: threading.Event) -> None:
 
 def run_worker(settings: Settings, engines: list[str], *, concurrency: int = 1, hostname: str | None = None) -> None:
     """Start a worker consuming the engines' queues; blocks until it is stopped."""
+    global _worker_settings
+    _worker_settings = settings  # the forked pool processes render with these, not the environment's
+    _context.cache_clear()
     configure(settings)
     stop = threading.Event()
 
@@ -106,6 +120,12 @@ def run_worker(settings: Settings, engines: list[str], *, concurrency: int = 1, 
         import torch
 
         torch.set_num_threads(settings.torch_threads or torch.get_num_threads())
+        if settings.metrics_port:  # each pool process counts its own jobs: one port each
+            from billiard.process import current_process
+
+            from botkit import metrics
+
+            metrics.serve(settings.metrics_port + int(getattr(current_process(), "index", 0) or 0))
         for name in engines:
             _warm_engine(name)
 

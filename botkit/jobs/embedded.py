@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from botkit.engine import Engine
 from botkit.jobs.render import RenderWorker, WorkerContext, clear_dead_staging, worker_name
+from botkit.store.notify import JOBS, Listener
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class EmbeddedRunner:
         *,
         workers: int = 1,
         poll_s: float = 1.0,
+        listener: Listener | None = None,
     ) -> None:
         self.context = context
         self.engine_factory = engine_factory
@@ -33,6 +35,11 @@ class EmbeddedRunner:
         self._pending = 0
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._loaded = 0
+        self.ready = threading.Event()  # every thread has its engine warm (a server is ready after this)
+        # PostgreSQL: a job queued by any process (another web worker) wakes a thread at once
+        self.listener = listener
+        self._unsubscribe = listener.subscribe(JOBS, lambda engine: self.dispatch("", engine)) if listener else None
 
     # Dispatcher protocol
     def dispatch(self, job_id: str, engine: str) -> None:
@@ -49,6 +56,8 @@ class EmbeddedRunner:
             self._threads.append(thread)
 
     def stop(self, timeout: float = 30.0) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         self._stopping.set()
         with self._wake:
             self._wake.notify_all()
@@ -56,7 +65,13 @@ class EmbeddedRunner:
             thread.join(timeout)
 
     def _loop(self) -> None:
-        engine = self.engine_factory()  # warm for this thread's whole life
+        try:
+            engine = self.engine_factory()  # warm for this thread's whole life
+        finally:
+            with self._wake:
+                self._loaded += 1
+                if self._loaded >= self.workers:
+                    self.ready.set()
         worker = RenderWorker(self.context, engine, worker_name("embedded"))
         while not self._stopping.is_set():
             self.context.jobs.recover(stale_after_s=self.context.stale_after_s)

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from botkit import metrics
 from botkit.domain import Progress, ProgressListener
 from botkit.domain.jobs import JobState
 from botkit.engine import Engine, load_engine
@@ -130,6 +131,7 @@ class RenderWorker:
         ctx = self.context
         if not ctx.jobs.claim(job_id, self.name, stale_after_s=ctx.stale_after_s):
             return None
+        claimed = time.perf_counter()
         status = ctx.jobs.status(job_id)
         folder = job_folder(status.conversation_id, job_id)
         # leftovers of an attempt whose worker died: never recorded, so never visible
@@ -153,13 +155,17 @@ class RenderWorker:
                 if not ctx.jobs.complete(job_id, self.name, rendered.assets, rendered.reply, rendered.timings):
                     rendered.discard(ctx.assets)
                     logger.warning("job taken over by another worker; outputs dropped", extra={"job_id": job_id})
+                    metrics.job_ended(status.engine, "lost", time.perf_counter() - claimed)
                     return None
+                count_render(status.engine, rendered.shots, rendered.timings)
+                metrics.job_ended(status.engine, "succeeded", time.perf_counter() - claimed)
             if on_progress:
                 on_progress(Progress(stage="done", shots=len(plan.shots), detail=rendered.reply))
             return JobState.SUCCEEDED
         except Cancelled as exc:
             ctx.assets.remove_tree(folder)
             ctx.jobs.finish(job_id, self.name, JobState.CANCELLED, str(exc))
+            metrics.job_ended(status.engine, "cancelled", time.perf_counter() - claimed)
             return JobState.CANCELLED
         except Exception as exc:
             ctx.assets.remove_tree(folder)
@@ -169,11 +175,30 @@ class RenderWorker:
                 logger.exception("render failed", extra={"job_id": job_id})
                 message = f"internal error while rendering ({type(exc).__name__}); the team has the details in the log"
             ctx.jobs.finish(job_id, self.name, JobState.FAILED, message)
+            metrics.job_ended(status.engine, "failed", time.perf_counter() - claimed)
             if on_progress:
                 on_progress(Progress(stage="failed", detail=message))
             raise
         finally:
             heartbeat.stop_requested.set()
+
+
+def count_render(engine: str, shots: list[dict], timings: dict[str, float]) -> None:
+    """Render seconds per engine (each new shot's own time, by the engine that made it) and
+    quality retries, from the shots' metadata; the job's render time when no shot says."""
+    counted = False
+    for shot in shots:
+        if shot.get("reused"):
+            continue
+        source = str(shot.get("source") or engine)
+        seconds = shot.get("seconds", shot.get("render_s"))
+        if isinstance(seconds, int | float):
+            metrics.rendered(source, float(seconds))
+            counted = True
+        if int(shot.get("attempts") or 1) > 1:
+            metrics.quality_retry(source)
+    if not counted:
+        metrics.rendered(engine, float(timings.get("render_s") or 0.0))
 
 
 def clear_dead_staging(context: WorkerContext) -> list[str]:

@@ -8,11 +8,13 @@ claimed once), so ``sweep`` can re-dispatch anything that looks forgotten.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
-from botkit.store.jobs import JobRepository, TooManyJobs, now
+from botkit.store.jobs import JobRepository, TooManyJobs
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["Dispatcher", "JobService", "NoDispatch", "TooManyJobs"]
 
@@ -47,9 +49,13 @@ class JobService:
         *,
         idempotency_key: str | None = None,
         max_active: int | None = None,
+        purpose: str = "render",
+        preview_id: str | None = None,
     ) -> str:
         """Queue a render; the same idempotency key always gives the same job. ``max_active``: the
-        most queued or running jobs the conversation's owner may have (``TooManyJobs`` past it)."""
+        most queued or running jobs the conversation's owner may have (``TooManyJobs`` past it).
+        ``purpose`` ``preview``: the plan's animatic; ``preview_id``: the preview this render was
+        approved from."""
         job_id, created = self.jobs.create(
             conversation_id,
             plan_id,
@@ -57,10 +63,45 @@ class JobService:
             idempotency_key=idempotency_key,
             max_attempts=self.max_attempts,
             max_active=max_active,
+            purpose=purpose,
+            preview_id=preview_id,
         )
         if created:
             self._dispatch([job_id])
         return job_id
+
+    def submit_in(
+        self,
+        session: Session,
+        conversation_id: str,
+        plan_id: str,
+        engine: str,
+        *,
+        idempotency_key: str | None = None,
+        max_active: int | None = None,
+        owner: str | None = None,
+    ) -> str:
+        """Queue a render inside the caller's transaction (see ``Bot.plan(queue=...)``); call
+        ``dispatch_new`` once it has committed."""
+        return self.jobs.create_in(
+            session,
+            conversation_id,
+            plan_id,
+            engine,
+            idempotency_key=idempotency_key,
+            max_attempts=self.max_attempts,
+            max_active=max_active,
+            dispatched=True,
+            owner=owner,
+        )
+
+    def dispatch_new(self, job_id: str, engine: str) -> None:
+        """Tell a worker about a job ``submit_in`` queued (already marked dispatched; if this
+        fails, ``sweep`` dispatches it again later)."""
+        try:
+            self.dispatcher.dispatch(job_id, engine)
+        except Exception:
+            logger.exception("dispatch failed", extra={"job_id": job_id})
 
     def status(self, job_id: str) -> JobStatus:
         return self.jobs.status(job_id)
@@ -82,7 +123,7 @@ class JobService:
     def sweep(self, *, redispatch_after_s: float = 60.0) -> list[str]:
         """Requeue jobs whose worker died, and re-dispatch queued jobs nobody picked up."""
         self.jobs.recover(stale_after_s=self.stale_after_s)
-        forgotten = self.jobs.queued(dispatched_before=now() - timedelta(seconds=redispatch_after_s), limit=100)
+        forgotten = self.jobs.queued(dispatched_s_ago=redispatch_after_s, limit=100)
         self._dispatch(forgotten)
         return forgotten
 

@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from botkit.domain import Clip
+from botkit.domain import Clip, TransitionKind
 from botkit.errors import InputError
 from botkit.media.probe import check_video
 from botkit.post.ffmpeg import ffmpeg_output, run_ffmpeg
 
 logger = logging.getLogger(__name__)
 
-TransitionKind = Literal[
-    "cut", "crossfade", "dip-black", "dip-white", "wipe-left", "wipe-right", "wipe-up", "wipe-down",
-    "slide-left", "slide-right", "slide-up", "slide-down",
-]  # fmt: skip
 TRANSITION_KINDS: tuple[str, ...] = TransitionKind.__args__  # type: ignore[attr-defined]
 XFADE_NAMES: dict[str, str] = {
     "crossfade": "fade", "dip-black": "fadeblack", "dip-white": "fadewhite",

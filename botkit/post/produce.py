@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +17,11 @@ from botkit.errors import InputError
 from botkit.post.assemble import Transition, assemble, shot_starts
 from botkit.post.captions import Brand, CaptionStyle, Overlay, end_card, step_captions
 from botkit.post.encode import EncodedVideo, check_music, encode_platforms
+from botkit.post.highlight import cue_overlays
 from botkit.post.presets import PlatformPreset
 from botkit.post.preview import PreviewFormat, contact_sheet, write_preview
 from botkit.post.reframe import ReframeMode
+from botkit.post.subtitles import Cue
 from botkit.post.x264 import DEFAULT_X264_PRESET, X264Preset
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ class ProduceOptions(BaseModel):
     stem: str = Field(default="video", pattern=r"^[A-Za-z0-9_-]{1,40}$")
     crf: int = Field(default=20, ge=0, le=51)
     x264_preset: X264Preset = DEFAULT_X264_PRESET
+    timed_captions: list[Cue] | None = None  # speech-timed cues drawn instead of the narrated shots' captions
 
 
 @dataclass
@@ -74,16 +78,35 @@ def _looks(timeline: Clip, out_dir: Path, options: ProduceOptions) -> tuple[Path
     return preview, sheet
 
 
+def timed_layers(plan: ShotPlan, preset: PlatformPreset, scratch: Path, options: ProduceOptions, *,
+                 numbered: bool, captions: bool) -> list[Overlay]:  # fmt: skip
+    """The speech-timed cues, plus the captions of shots that say nothing (a narrated shot's caption
+    would repeat its line)."""
+    cues = cue_overlays(options.timed_captions or [], preset, scratch, options.caption_style)
+    if not captions:
+        return cues
+    silent = plan.model_copy(
+        update={"shots": [s.model_copy(update={"caption": None}) if s.narration else s for s in plan.shots]}
+    )
+    return [*cues, *step_captions(silent, preset, scratch, options.caption_style, numbered=numbered)]
+
+
 def produce(
     clips: list[Clip],
     plan: ShotPlan,
     presets: list[PlatformPreset],
     out_dir: Path,
     options: ProduceOptions | None = None,
+    *,
+    badge: Callable[[PlatformPreset, Path], Overlay] | None = None,
+    timeline: Clip | None = None,
 ) -> Production:
     """Assemble ``clips`` (one per plan shot) and write, into ``out_dir``, one MP4 and one poster PNG
     per preset (``<stem>-<platform>.mp4/.png``), plus ``<stem>-preview.webp|gif`` and
-    ``<stem>-contact.png`` when asked. Raises ``InputError`` for bad input, ``PostError`` when ffmpeg fails."""
+    ``<stem>-contact.png`` when asked. ``badge(preset, png_path)`` draws a mark laid over everything
+    else (the visible "AI" badge, ``botkit.provenance.label``). ``timeline``: the shots already
+    joined, each at its planned duration (``botkit.render.media.join_shots``). Raises ``InputError``
+    for bad input, ``PostError`` when ffmpeg fails."""
     options = options or ProduceOptions()
     if len(clips) != len(plan.shots):
         raise InputError(f"the plan has {len(plan.shots)} shots but {len(clips)} clips were rendered")
@@ -92,7 +115,8 @@ def produce(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     durations = [shot.duration_s for shot in plan.shots]
-    timeline = assemble(clips, durations, transition=options.transition, crossfade_s=options.crossfade_s)
+    if timeline is None:  # else already joined by the caller (transitions between the user's media)
+        timeline = assemble(clips, durations, transition=options.transition, crossfade_s=options.crossfade_s)
     duration = timeline.duration_s
     captions = plan.captions if options.captions is None else options.captions
     numbered = plan.skill == "training" if options.numbered is None else options.numbered
@@ -108,11 +132,15 @@ def produce(
             layers = (
                 step_captions(plan, preset, Path(scratch), options.caption_style, numbered=numbered) if captions else []
             )
+            if options.timed_captions:
+                layers = timed_layers(plan, preset, Path(scratch), options, numbered=numbered, captions=captions)
             if options.brand is not None:
                 start = max(duration / 2, duration - options.end_card_s)
                 card = end_card(options.brand, preset, start, duration + 1, Path(scratch) / f"card-{preset.id}.png",
                                 options.caption_style)  # fmt: skip
                 layers = [*(layer for layer in layers if layer.start_s < start), card]
+            if badge is not None:
+                layers = [*layers, badge(preset, Path(scratch) / f"badge-{preset.id}.png")]
             overlays[preset.id] = layers
         try:
             videos = encode_platforms(

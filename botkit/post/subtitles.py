@@ -5,6 +5,7 @@ WebVTT in bold with a STYLE block colouring it."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -77,6 +78,24 @@ def to_vtt(cues: list[Cue]) -> str:
             "",
         ]
     return "\n".join(parts)
+
+
+_SRT_BLOCK = re.compile(r"(\d+:\d\d:\d\d[,.]\d{3}) --> (\d+:\d\d:\d\d[,.]\d{3})[^\n]*\n(.*?)(?:\n\s*\n|\s*$)", re.S)
+
+
+def _seconds(clock: str) -> float:
+    hours, minutes, seconds = clock.replace(",", ".").split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def from_srt(text: str) -> list[Cue]:
+    """The cues of a SubRip (or WebVTT) text, tags dropped (for reports and measurements)."""
+    cues = []
+    for start, end, body in _SRT_BLOCK.findall(text):
+        plain = re.sub(r"<[^>]+>", "", body).strip()
+        if plain and _seconds(end) > _seconds(start):
+            cues.append(Cue(start_s=_seconds(start), end_s=_seconds(end), text=plain))
+    return cues
 
 
 def _write_atomic(path: Path, text: str) -> Path:

@@ -64,6 +64,9 @@ class Generator(BaseModel):
 
     model: str = Field(min_length=1, max_length=200, description="Engine model name, e.g. 'embedded'.")
     weights_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    weights_revision: str | None = Field(
+        default=None, max_length=200, description="The engine's own weights revision, e.g. 'embedded@1a2b...'."
+    )
     botkit_version: str = __version__
 
 
@@ -174,6 +177,8 @@ def manifest_definition(
     generator_data: dict[str, Any] = {"botkit_version": generator.botkit_version, "model": generator.model}
     if generator.weights_sha256:
         generator_data["weights_sha256"] = generator.weights_sha256
+    if generator.weights_revision:
+        generator_data["weights_revision"] = generator.weights_revision
     if include_prompts and provenance.prompts:
         generator_data["prompts"] = list(provenance.prompts)
     manifest = {

@@ -147,7 +147,9 @@ def _make_dev_chain_once(directory: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not chain_path.exists() or not key_path.exists():
             make_dev_chain(directory)
-            logger.warning("made a development signing chain", extra={"directory": str(directory)})
+            # info, not a warning: on a fresh machine this is the expected way to start (the CLI's
+            # stderr stays one line per real problem); `botkit credentials show` tells the rest
+            logger.info("made a development signing chain", extra={"directory": str(directory)})
 
 
 def _open(config: SignerConfig, *, create_dev_chain: bool) -> tuple[object, CommandHook | None, SignerStatus]:
@@ -249,7 +251,8 @@ def open_signer(config: SignerConfig, *, create_dev_chain: bool = True) -> Signe
     native, hook, status = _open(config, create_dev_chain=create_dev_chain)
     _probe(native, hook, status)
     for warning in status.warnings:
-        logger.warning("signing: %s", warning)
+        expected = status.source == "development chain" and warning.startswith("development chain")
+        logger.log(logging.INFO if expected else logging.WARNING, "signing: %s", warning)
     logger.info(
         "signer ready",
         extra={"source": status.source, "subject": status.certificate.subject, "mode": status.mode},

@@ -72,6 +72,7 @@ class GeneratorSummary(BaseModel):
     claim_generator: str = ""  # the app that signed: "botkit 0.1.0"
     model: str = ""
     weights_sha256: str = ""
+    weights_revision: str = ""
     botkit_version: str = ""
     prompts: list[str] = Field(default_factory=list)
 
@@ -179,6 +180,7 @@ def _generator(manifest: dict[str, Any]) -> GeneratorSummary:
             data = assertion.get("data") or {}
             summary.model = str(data.get("model") or "")
             summary.weights_sha256 = str(data.get("weights_sha256") or "")
+            summary.weights_revision = str(data.get("weights_revision") or "")
             summary.botkit_version = str(data.get("botkit_version") or "")
             summary.prompts = [str(p) for p in data.get("prompts") or []]
     return summary

@@ -58,6 +58,11 @@ def save_clip(clip: Clip, path: Path) -> None:
             ("frames", clip.frames),
             ("fps", np.float64(clip.fps)),
             ("meta", np.array(json.dumps(clip.meta, default=str))),
+            *(
+                (("audio", clip.audio), ("audio_rate", np.int64(clip.audio_rate or 0)))
+                if clip.audio is not None
+                else ()
+            ),
         ):
             with archive.open(f"{name}.npy", "w", force_zip64=True) as handle:
                 np.lib.format.write_array(handle, np.asanyarray(value), allow_pickle=False)
@@ -65,7 +70,15 @@ def save_clip(clip: Clip, path: Path) -> None:
 
 def load_clip(path: Path) -> Clip:
     with np.load(path) as data:
-        return Clip(frames=data["frames"], fps=float(data["fps"]), meta=json.loads(str(data["meta"])))
+        audio = data["audio"] if "audio" in data else None
+        rate = int(data["audio_rate"]) if "audio_rate" in data else None
+        return Clip(
+            frames=data["frames"],
+            fps=float(data["fps"]),
+            meta=json.loads(str(data["meta"])),
+            audio=audio,
+            audio_rate=rate,
+        )
 
 
 class ClipCache:

@@ -25,14 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from botkit.domain import Clip, Output, Progress, ProgressListener, ShotMode, ShotPlan, ShotRequest
+from botkit.domain import Clip, Output, Progress, ProgressListener, ShotKind, ShotMode, ShotPlan, ShotRequest
 from botkit.post.captions import Brand
 from botkit.post.presets import preset_for
 from botkit.post.produce import ProduceOptions, produce
 from botkit.post.reframe import ReframeMode
+from botkit.provenance.label import badge_overlay
 from botkit.render.clips import ClipWriter, image_checksum, render_key
 from botkit.render.context import RenderContext
-from botkit.render.routing import Engines
+from botkit.render.handoff import stage_timeline
+from botkit.render.media import FootageSource, StillSource, fit_clip, footage_sound, join_shots
+from botkit.render.routing import STILL, Engines
 from botkit.render.sources import ShotSource
 from botkit.render.steps import Staged, StagedFile, run_steps
 from botkit.store.assets import AssetStore
@@ -88,6 +91,8 @@ def shot_request(plan: ShotPlan, index: int, source: ShotSource, ctx: RenderCont
     shot = plan.shots[index]
     width, height = source.native_size
     image = ctx.assets.path(shot.image) if shot.mode is ShotMode.IMAGE_TO_VIDEO and shot.image else None
+    if shot.kind is ShotKind.FOOTAGE and shot.footage:
+        image = ctx.assets.path(shot.footage)  # the clip's checksum goes into the render key
     return ShotRequest(
         task=shot.mode.value,
         prompt=f"{shot.prompt}, {plan.style}" if plan.style else shot.prompt,
@@ -121,6 +126,8 @@ def render_shots(
     handed to ``writer``, which stores it at once on a background thread (while the next shot
     renders, and the last one while the video encodes)."""
     sources = engines.sources_for(plan)
+    # a plan with the user's media renders on one canvas: every other clip is fitted to it (cropped)
+    canvas = next((s.native_size for s in sources if isinstance(s, StillSource | FootageSource)), None)
     results: list[ShotResult] = []
     for shot, source in zip(plan.shots, sources, strict=True):
         request = shot_request(plan, shot.index, source, ctx)
@@ -138,6 +145,13 @@ def render_shots(
             made = source.clip(request, on_step, shot=shot.index)
             clip, problems, attempts, quality = made.clip, made.problems, made.attempts, made.quality
             writer.submit(key, clip)
+        if canvas is not None and clip.size != canvas:
+            clip = fit_clip(clip, *canvas)
+        if source.name == STILL and shot.kind is ShotKind.GENERATED:
+            clip.meta["fallback_note"] = (
+                "shown as a still of your image (camera move): no image-to-video model that keeps real "
+                "pictures is installed; the embedded model knows only its toy world"
+            )
         scalars = {k: v for k, v in clip.meta.items() if isinstance(v, int | float | str)}
         meta = {
             "index": shot.index,
@@ -154,13 +168,46 @@ def render_shots(
     return results
 
 
+def wants_badge(plan: ShotPlan, ctx: RenderContext) -> bool:
+    """The visible "AI" badge: the plan's choice (its site's or workspace's setting), else its
+    skill's config, else the deployment's; only on videos that have generated shots (all today)."""
+    if plan.ai_badge is not None:
+        return plan.ai_badge
+    if ctx.skills is not None and plan.skill in ctx.skills:
+        chosen = ctx.skills.config_for(plan.skill).ai_badge
+        if chosen is not None:
+            return chosen
+    return ctx.ai_badge
+
+
 def produce_outputs(
     plan: ShotPlan, shots: list[ShotResult], ctx: RenderContext, staging: Path, reframe: ReframeMode
 ) -> Staged:
-    """Stage 2: assemble and encode every platform into the staging folder."""
+    """Stage 2: the sound prepared (narration spoken, cues timed), then every platform assembled
+    and encoded into the staging folder, with the speech-timed captions burned in when asked."""
     presets = [preset_for(platform) for platform in plan.platforms]
-    options = ProduceOptions(mode=reframe, brand=brand_card(plan, ctx.assets), x264_preset=ctx.x264_preset)
-    made = produce([shot.clip for shot in shots], plan, presets, staging, options)
+    sound = ctx.narrator.prepare(plan, max(s.clip.fps for s in shots), ctx.assets) if ctx.narrator else None
+    # the user's clips keep their own sound where asked ("keep the sound"): the video's audio track
+    # under any narration the sound step mixes in
+    kept_sound = footage_sound(plan, ctx.assets.path, staging, max(shot.clip.fps for shot in shots))
+    options = ProduceOptions(
+        mode=reframe,
+        brand=brand_card(plan, ctx.assets),
+        x264_preset=ctx.x264_preset,
+        timed_captions=sound.cues if sound is not None and sound.burn else None,
+        music=kept_sound,
+    )
+    badge = wants_badge(plan, ctx)
+    joined, joins = join_shots([shot.clip for shot in shots], plan)
+    made = produce(
+        [shot.clip for shot in shots],
+        plan,
+        presets,
+        staging,
+        options,
+        badge=badge_overlay if badge else None,
+        timeline=joined,
+    )
     outputs = [
         Output(
             platform=v.platform,
@@ -181,7 +228,18 @@ def produce_outputs(
         )
         if path is not None
     ]
-    return Staged(plan, staging, outputs, made.timeline, extras, list(made.warnings), shots=[s.meta for s in shots])
+    staged = Staged(
+        plan,
+        staging,
+        outputs,
+        made.timeline,
+        extras,
+        [*made.warnings, *joins],
+        shots=[s.meta for s in shots],
+        sound=sound,
+    )
+    staged.metrics["ai_badge"] = badge
+    return staged
 
 
 def store_outputs(
@@ -194,7 +252,7 @@ def store_outputs(
         for extra in staged.extras:
             stored = store.put(extra.path, f"{folder}/{extra.path.name}")
             moved.append(stored.path)
-            assets.append(NewAsset(stored, extra.kind, extra.mime))
+            assets.append(NewAsset(stored, extra.kind, extra.mime, platform=extra.platform))
         metrics = {
             "shots": [shot.meta for shot in shots],
             "quality": [entry for shot in shots for entry in shot.quality],
@@ -236,6 +294,12 @@ def reply_for(plan: ShotPlan, outputs: int, shots: list[ShotResult]) -> str:
     problems = [f"shot {shot.meta['index'] + 1}: {p}" for shot in shots for p in shot.meta.get("problems", [])]
     if problems:
         reply += " Quality checks still flag: " + "; ".join(problems) + "."
+    by_note: dict[str, list[str]] = {}
+    for shot in shots:
+        if shot.meta.get("fallback_note"):
+            by_note.setdefault(shot.meta["fallback_note"], []).append(str(shot.meta["index"] + 1))
+    for note, numbers in by_note.items():
+        reply += f" {'Shot' if len(numbers) == 1 else 'Shots'} {', '.join(numbers)}: {note}."
     return reply
 
 
@@ -265,6 +329,9 @@ def render_plan(
         writer.flush()  # every new clip stored before the outputs are
         produced_s = time.perf_counter() - started
         staged = run_steps(staged, ctx.after_produce)
+        if ctx.timeline_formats:  # the edit for an editor: shot files and OTIO / FCPXML, next to the videos
+            staged.extras += stage_timeline(plan, [shot.clip for shot in shots], ctx.assets, staging, folder,
+                                            ctx.timeline_formats, x264_preset=ctx.x264_preset)  # fmt: skip
         reporter.checkpoint()
         assets, moved = store_outputs(staged, shots, ctx.assets, folder)
     timings = {

@@ -27,6 +27,7 @@ class StagedFile:
     path: Path
     kind: str
     mime: str
+    platform: str | None = None  # the video it belongs to (subtitle sidecars)
 
 
 @dataclass
@@ -42,6 +43,8 @@ class Staged:
     metrics: dict[str, Any] = field(default_factory=dict)  # merged into every video's asset metrics
     shots: list[dict[str, Any]] = field(default_factory=list)
     """Per shot: render key, model, weights revision, seed, ... (what a signing step puts in a manifest)."""
+    sound: Any = None
+    """The narration track, music and caption cues prepared before ``produce`` (``botkit.render.sound``)."""
 
 
 class OutputStep(Protocol):

@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from botkit.domain import Limits, PlatformId
+from botkit.domain import Limits, PlatformId, TransitionKind
 
 API_VERSION = 1
 """Version of this SDK. A skill states the version it was written for in ``Skill.api_version``;
@@ -42,6 +42,9 @@ class SkillConfig(BaseModel):
     default_platforms: list[PlatformId] | None = Field(
         default=None, description="Platforms used when a request names none."
     )
+    ai_badge: bool | None = Field(
+        default=None, description="The on-screen 'AI' corner badge on this skill's videos; None: the deployment's."
+    )
 
 
 class SkillRequest(BaseModel):
@@ -70,6 +73,14 @@ class PlanDefaults(BaseModel):
         default="duration", description="How the shot count is chosen: by length, one per image, one per step."
     )
     caption_style: Literal["title", "numbered"] = "title"
+    narration: Literal["steps", "voiceover", "hook", "quoted"] | None = Field(
+        default=None,
+        description="What the offline planner narrates: each step read aloud, a voice-over ending on the call to "
+        "action, a hook line, or only the lines the user quotes; None: silent.",
+    )
+    music: str | None = Field(default=None, description="Built-in music bed of a narrated plan (None: none).")
+    transition: TransitionKind = Field(default="cut", description="Between shots unless the request names one.")
+    transition_s: float = Field(default=0.5, ge=0, le=3)
 
 
 class ShotTemplate(BaseModel):
@@ -102,6 +113,9 @@ class Skill:
     min_images: ClassVar[int | None] = None
     """Chosen for a request carrying at least this many images when no keyword matched."""
     defaults: ClassVar[PlanDefaults] = PlanDefaults()
+    preview_first: ClassVar[bool] = False
+    """Show an animatic of the plan for approval before the diffusion render, where the channel
+    decides by skill (Slack, the web widget); a request can still say otherwise."""
     template: ClassVar[ShotTemplate | None] = None
     """Shot prompts; ``None`` uses the planner's versioned template for this skill's name."""
     Args: ClassVar[type[SkillArgs]] = SkillArgs

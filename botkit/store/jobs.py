@@ -11,14 +11,16 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import DateTime, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
 from botkit.errors import InputError
 from botkit.store import models
+from botkit.store.notify import EVENTS, JOBS, notify
 from botkit.store.repo import NewAsset, Repository
+from botkit.store.usage import UsageRepository
 
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
 
@@ -39,6 +41,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def lease_clock(session: Session) -> Any:
+    """The clock job leases (claims, heartbeats, staleness) are measured by: the database's on
+    PostgreSQL, so a worker whose own clock is off neither loses its job (a slow clock writes old
+    heartbeats) nor takes live jobs from others (a fast one sees every heartbeat as stale); this
+    process's on SQLite, whose processes all share one machine and so one clock."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return func.statement_timestamp(type_=DateTime(timezone=True))
+    return now()
+
+
 def _status(row: models.RenderJob) -> JobStatus:
     return JobStatus(
         id=row.id,
@@ -55,12 +67,16 @@ def _status(row: models.RenderJob) -> JobStatus:
         started_at=row.started_at,
         finished_at=row.finished_at,
         timings=row.timings or {},
+        purpose=row.purpose or "render",
+        decision=row.decision,
+        preview_id=row.preview_id,
     )
 
 
 class JobRepository:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], usage: UsageRepository | None = None) -> None:
         self.sessions = sessions
+        self.usage = usage or UsageRepository(sessions)  # the ledger; its quotas are checked at submit
 
     # -- submit / read ---------------------------------------------------------------------------
 
@@ -73,6 +89,8 @@ class JobRepository:
         idempotency_key: str | None = None,
         max_attempts: int = 3,
         max_active: int | None = None,
+        purpose: str = "render",
+        preview_id: str | None = None,
     ) -> tuple[str, bool]:
         """Insert a queued job; returns (job id, created). A repeated idempotency key returns the
         existing job instead of creating a second one. ``max_active``: refuse (``TooManyJobs``)
@@ -81,30 +99,76 @@ class JobRepository:
             existing = self.find_by_key(idempotency_key)
             if existing is not None:
                 return existing, False
-        job_id = models.new_id()
         try:
             with self.sessions.begin() as session:
-                if max_active is not None:
-                    self._check_active(session, conversation_id, max_active)
-                session.add(
-                    models.RenderJob(
-                        id=job_id,
-                        conversation_id=conversation_id,
-                        plan_id=plan_id,
-                        engine=engine,
-                        idempotency_key=idempotency_key,
-                        max_attempts=max_attempts,
-                        state=JobState.QUEUED.value,
-                    )
+                job_id = self.create_in(
+                    session,
+                    conversation_id,
+                    plan_id,
+                    engine,
+                    idempotency_key=idempotency_key,
+                    max_attempts=max_attempts,
+                    max_active=max_active,
+                    purpose=purpose,
+                    preview_id=preview_id,
                 )
-                session.flush()
-                self._event(session, conversation_id, job_id, "queued", {"engine": engine})
         except IntegrityError:
             existing = self.find_by_key(idempotency_key) if idempotency_key else None
             if existing is None:
                 raise
             return existing, False  # lost a race with an identical submit
         return job_id, True
+
+    def create_in(
+        self,
+        session: Session,
+        conversation_id: str,
+        plan_id: str,
+        engine: str,
+        *,
+        idempotency_key: str | None = None,
+        max_attempts: int = 3,
+        max_active: int | None = None,
+        dispatched: bool = False,
+        owner: str | None = None,
+        purpose: str = "render",
+        preview_id: str | None = None,
+    ) -> str:
+        """Insert a queued job and its ``queued`` event in the caller's transaction (a web POST
+        writes its turn, its job and the event its stream shows first in one commit). ``dispatched``:
+        the caller tells a worker right after the commit, so no separate write marks it. ``owner``:
+        the conversation's owner when the caller knows it (saves a query)."""
+        if owner is None and (max_active is not None or self.usage.quotas.rules):
+            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+        if max_active is not None:
+            self._check_active(session, conversation_id, max_active, owner=owner)
+        if self.usage.quotas.rules:  # the tenant's daily/monthly limits (QuotaExceeded)
+            self.usage.check(session, owner)
+        job_id = models.new_id()
+        session.add(
+            models.RenderJob(
+                id=job_id,
+                conversation_id=conversation_id,
+                plan_id=plan_id,
+                engine=engine,
+                idempotency_key=idempotency_key,
+                max_attempts=max_attempts,
+                state=JobState.QUEUED.value,
+                dispatched_at=now() if dispatched else None,
+                purpose=purpose,
+                preview_id=preview_id,
+            )
+        )
+        session.flush()
+        queued: dict[str, Any] = {"engine": engine}
+        if purpose != "render":
+            queued["purpose"] = purpose
+        if preview_id is not None:
+            queued["preview_id"] = preview_id
+        self._event(session, conversation_id, job_id, "queued", queued, wake=False)
+        # the stream and a runner waiting on PostgreSQL wake at commit (one statement for both)
+        notify(session, (EVENTS, conversation_id), (JOBS, engine))
+        return job_id
 
     def active_of_owner(self, conversation_id: str) -> int:
         """Queued or running jobs of every conversation with the same owner as this one."""
@@ -138,10 +202,13 @@ class JobRepository:
             or 0
         )
 
-    def _check_active(self, session: Session, conversation_id: str, limit: int) -> None:
+    def _check_active(self, session: Session, conversation_id: str, limit: int, *, owner: str | None = None) -> None:
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             # one owner's submits take turns, so two at once cannot both pass the count
-            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+            if owner is None:
+                owner = session.scalar(
+                    select(models.Conversation.owner).where(models.Conversation.id == conversation_id)
+                )
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner or conversation_id})
         else:  # SQLite: take the write lock before counting (a no-op write)
             session.execute(
@@ -181,19 +248,93 @@ class JobRepository:
             ).all()
             return [_status(row) for row in rows]
 
+    # -- preview first ---------------------------------------------------------------------------
+
+    def previews(self, conversation_id: str) -> list[JobStatus]:
+        """The conversation's preview jobs, newest first."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(job)
+                .where(job.conversation_id == conversation_id, job.purpose == "preview")
+                .order_by(job.created_at.desc(), job.id.desc())
+            ).all()
+            return [_status(row) for row in rows]
+
+    def decide(self, preview_id: str, decision: str) -> bool:
+        """Record a preview's decision once (one conditional UPDATE: of two approvals at the same
+        moment, one wins). False when it was decided already."""
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            changed = session.execute(
+                update(job)
+                .where(job.id == preview_id, job.purpose == "preview", job.decision.is_(None))
+                .values(decision=decision)
+            ).rowcount
+            if changed:
+                row = session.get(job, preview_id)
+                assert row is not None
+                self._event(session, row.conversation_id, preview_id, "preview_" + decision, {})
+        return bool(changed)
+
+    def supersede(self, conversation_id: str, keep: str) -> list[str]:
+        """Mark the conversation's undecided previews other than ``keep`` as superseded."""
+        job = models.RenderJob
+        with self.sessions.begin() as session:
+            ids = list(
+                session.scalars(
+                    select(job.id).where(
+                        job.conversation_id == conversation_id,
+                        job.purpose == "preview",
+                        job.decision.is_(None),
+                        job.id != keep,
+                    )
+                )
+            )
+            if ids:
+                session.execute(
+                    update(job).where(job.id.in_(ids), job.decision.is_(None)).values(decision="superseded")
+                )
+                for preview_id in ids:
+                    self._event(session, conversation_id, preview_id, "preview_superseded", {"by": keep})
+        return ids
+
+    def approved_from(self, preview_id: str) -> str | None:
+        """The render job approved from a preview, if one was created."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            return session.scalar(select(job.id).where(job.preview_id == preview_id).order_by(job.created_at).limit(1))
+
     def queued(
-        self, *, engine: str | None = None, limit: int = 10, dispatched_before: datetime | None = None
+        self,
+        *,
+        engine: str | None = None,
+        limit: int = 10,
+        dispatched_before: datetime | None = None,
+        dispatched_s_ago: float | None = None,
     ) -> list[str]:
-        """Oldest queued jobs first."""
+        """Oldest queued jobs first; ``dispatched_s_ago``: only those not dispatched in that many
+        seconds (by the lease clock)."""
         query = select(models.RenderJob.id).where(models.RenderJob.state == JobState.QUEUED.value)
         if engine is not None:
             query = query.where(models.RenderJob.engine == engine)
-        if dispatched_before is not None:
-            query = query.where(
-                or_(models.RenderJob.dispatched_at.is_(None), models.RenderJob.dispatched_at < dispatched_before)
-            )
         with self.sessions() as session:
+            if dispatched_s_ago is not None:
+                dispatched_before = lease_clock(session) - timedelta(seconds=dispatched_s_ago)
+            if dispatched_before is not None:
+                query = query.where(
+                    or_(models.RenderJob.dispatched_at.is_(None), models.RenderJob.dispatched_at < dispatched_before)
+                )
             return list(session.scalars(query.order_by(models.RenderJob.created_at).limit(limit)))
+
+    def queue_depth(self) -> dict[str, int]:
+        """Queued jobs per engine (one GROUP BY; the metrics read it when scraped)."""
+        job = models.RenderJob
+        with self.sessions() as session:
+            rows = session.execute(
+                select(job.engine, func.count()).where(job.state == JobState.QUEUED.value).group_by(job.engine)
+            ).all()
+        return {engine: int(count) for engine, count in rows}
 
     def engine_of(self, job_id: str) -> str:
         return self.status(job_id).engine
@@ -203,16 +344,19 @@ class JobRepository:
         if ids:
             with self.sessions.begin() as session:
                 session.execute(
-                    update(models.RenderJob).where(models.RenderJob.id.in_(ids)).values(dispatched_at=now())
+                    update(models.RenderJob)
+                    .where(models.RenderJob.id.in_(ids))
+                    .values(dispatched_at=lease_clock(session))
                 )
 
     # -- a worker's life cycle -------------------------------------------------------------------
 
     def claim(self, job_id: str, worker: str, *, stale_after_s: float) -> bool:
         """Take the job for ``worker``: queued, or running with a stale heartbeat (its worker died)."""
-        stale = now() - timedelta(seconds=stale_after_s)
         job = models.RenderJob
         with self.sessions.begin() as session:
+            clock = lease_clock(session)
+            stale = clock - timedelta(seconds=stale_after_s)
             claimed = session.execute(
                 update(job)
                 .where(
@@ -228,8 +372,8 @@ class JobRepository:
                     state=JobState.RUNNING.value,
                     attempts=job.attempts + 1,
                     worker=worker,
-                    started_at=now(),
-                    heartbeat_at=now(),
+                    started_at=clock,
+                    heartbeat_at=clock,
                     error=None,
                 )
             ).rowcount
@@ -248,7 +392,7 @@ class JobRepository:
             touched = session.execute(
                 update(job)
                 .where(job.id == job_id, job.worker == worker, job.state == JobState.RUNNING.value)
-                .values(heartbeat_at=now())
+                .values(heartbeat_at=lease_clock(session))
             ).rowcount
             if not touched:
                 return True  # someone else owns it now: stop
@@ -270,6 +414,8 @@ class JobRepository:
             assert row is not None
             for asset in assets:
                 session.add(Repository.asset_row(row.conversation_id, job_id, asset))
+            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == row.conversation_id))
+            UsageRepository.record_in(session, row, assets, timings, owner)
             session.add(models.Message(conversation_id=row.conversation_id, role="assistant", text=reply))
             outputs = [
                 {"platform": a.platform, "path": a.stored.path, "kind": a.kind, "width": a.width, "height": a.height}
@@ -321,10 +467,10 @@ class JobRepository:
 
     def recover(self, *, stale_after_s: float) -> list[str]:
         """Running jobs whose worker stopped: back to queued while attempts remain, else failed."""
-        stale = now() - timedelta(seconds=stale_after_s)
         job = models.RenderJob
         requeued = []
         with self.sessions.begin() as session:
+            stale = lease_clock(session) - timedelta(seconds=stale_after_s)
             rows = session.scalars(
                 select(job).where(job.state == JobState.RUNNING.value, job.heartbeat_at < stale).with_for_update()
             ).all()
@@ -384,8 +530,18 @@ class JobRepository:
             ]
 
     @staticmethod
-    def _event(session: Session, conversation_id: str, job_id: str | None, kind: str, data: dict[str, Any]) -> int:
+    def _event(
+        session: Session,
+        conversation_id: str,
+        job_id: str | None,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        wake: bool = True,
+    ) -> int:
         row = models.JobEvent(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
         session.add(row)
         session.flush()
+        if wake:  # streams of this conversation wake at commit (PostgreSQL)
+            notify(session, (EVENTS, conversation_id))
         return row.id

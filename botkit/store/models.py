@@ -145,6 +145,11 @@ class RenderJob(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
     timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # preview first (0009): a preview job renders the plan's animatic; a person approves or cancels it
+    purpose: Mapped[str] = mapped_column(String(16), default="render", server_default="render")  # render | preview
+    decision: Mapped[str | None] = mapped_column(String(16))  # a preview's: approved | cancelled | superseded
+    preview_id: Mapped[str | None] = mapped_column(ForeignKey("render_jobs.id", ondelete="SET NULL"), index=True)
+    """A render job's approved preview (its job id); None for a render that was not previewed."""
 
 
 class Asset(Base):
@@ -273,3 +278,25 @@ class JobFeedback(Base):
     channel: Mapped[str] = mapped_column(String(32))  # slack | web | ...
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class JobUsage(Base):
+    """What one finished job cost, per tenant (a widget site or a Slack workspace) and user: the
+    ledger behind quotas and ``botkit usage``. Kept when the job's conversation is deleted."""
+
+    __tablename__ = "job_usage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str | None] = mapped_column(
+        ForeignKey("render_jobs.id", ondelete="SET NULL"), unique=True, nullable=True
+    )
+    conversation_id: Mapped[str] = mapped_column(String(32))
+    tenant: Mapped[str | None] = mapped_column(String(80), index=True)  # site:<key> | slack:<team>
+    site: Mapped[str | None] = mapped_column(String(64))
+    workspace: Mapped[str | None] = mapped_column(String(64))  # Slack team id
+    user: Mapped[str | None] = mapped_column(String(255), index=True)  # the conversation owner
+    engine: Mapped[str] = mapped_column(String(80))
+    engine_s: Mapped[float] = mapped_column(Float)  # seconds in the engines (GPU-seconds on a GPU)
+    video_s: Mapped[float] = mapped_column(Float)  # seconds of video delivered (every platform's cut)
+    bytes: Mapped[int] = mapped_column(BigInteger)  # bytes the job stored (videos, posters, clips)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,7 @@ class Repository:
         owner: str | None = None,
         base_revision: int | None = None,
         delivery: Delivery | None = None,
+        then: Callable[[Session, str], None] | None = None,
     ) -> str:
         """Write a user turn in one transaction: the conversation (when ``channel`` is given, a new
         one), the user message, its input images and the next plan revision. Returns the plan id.
@@ -74,7 +76,9 @@ class Repository:
         transaction is refused with ``StaleRevision`` (the unique revision number decides, on
         SQLite and PostgreSQL alike), so no change is ever built on a stale plan and lost.
         ``delivery``: the held key of the request doing this; the turn is noted under it in the
-        same transaction, so a retry after a crash finds the turn instead of making a second one."""
+        same transaction, so a retry after a crash finds the turn instead of making a second one.
+        ``then(session, plan_id)``: more writes in the same transaction (the web queues the turn's
+        render job here, so one POST is one commit)."""
         try:
             with self.sessions.begin() as session:
                 if channel is not None:
@@ -107,13 +111,16 @@ class Repository:
                     session.add(row)
                     image_ids[asset.stored.path] = row.id
                 session.flush()
-                revision = None if base_revision is None else base_revision + 1
+                # a new conversation's plan is revision 1: no query for the latest
+                revision = 1 if channel is not None else None if base_revision is None else base_revision + 1
                 plan_id = self._add_plan(session, conversation_id, plan, message.id, image_ids, revision=revision)
                 session.flush()  # a taken revision number fails here, inside the try
                 if delivery is not None:
                     InboundRepository.record_progress(
                         session, delivery, {"turn": {"conversation_id": conversation_id, "plan_id": plan_id}}
                     )
+                if then is not None:
+                    then(session, plan_id)
                 return plan_id
         except IntegrityError:
             if base_revision is not None and self.latest_revision_number(conversation_id) != base_revision:
@@ -266,6 +273,14 @@ class Repository:
             if row is None:
                 raise KeyError(f"no plan {plan_id!r}")
             return ShotPlan.model_validate(row.plan)
+
+    def plan_revision(self, plan_id: str) -> int:
+        """The revision number of a stored plan (1 for the first plan of its conversation)."""
+        with self.sessions() as session:
+            revision = session.scalar(select(models.ShotPlanRow.revision).where(models.ShotPlanRow.id == plan_id))
+            if revision is None:
+                raise KeyError(f"no plan {plan_id!r}")
+            return int(revision)
 
     def outputs(self, conversation_id: str, *, job_id: str | None = None) -> list[Output]:
         """Finished videos of a conversation (or of one job), oldest first; paths relative to the store."""

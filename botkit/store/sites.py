@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,10 +17,12 @@ class SiteRecord:
     secret: str
     name: str
     origins: tuple[str, ...]
+    config: dict[str, Any] = field(default_factory=dict, compare=False)  # e.g. {"ai_badge": false}
 
 
 def _record(row: models.Site) -> SiteRecord:
-    return SiteRecord(row.site_key, row.secret, row.name, tuple((row.allowed_origins or {}).get("origins", [])))
+    origins = tuple((row.allowed_origins or {}).get("origins", []))
+    return SiteRecord(row.site_key, row.secret, row.name, origins, dict(row.config or {}))
 
 
 class SiteRepository:
@@ -30,6 +33,16 @@ class SiteRepository:
         with self.sessions.begin() as session:
             row = models.Site(site_key=site_key, secret=secret, name=name, allowed_origins={"origins": origins})
             session.add(row)
+            session.flush()
+            return _record(row)
+
+    def configure(self, site_key: str, **values: Any) -> SiteRecord:
+        """Set keys of a site's config (``ai_badge=False``); KeyError for an unknown site."""
+        with self.sessions.begin() as session:
+            row = session.scalars(select(models.Site).where(models.Site.site_key == site_key)).first()
+            if row is None:
+                raise KeyError(f"no site {site_key!r}")
+            row.config = {**(row.config or {}), **values}
             session.flush()
             return _record(row)
 

@@ -29,13 +29,21 @@ JOB_FOLDER = re.compile(r"^([0-9a-f]{32})-")
 class SweepReport:
     staging_folders: int = 0
     input_images: int = 0
+    cache_bytes_freed: int = 0
 
 
 class Janitor:
     def __init__(
-        self, assets: AssetStore, sessions: sessionmaker[Session], *, older_than_s: float, every_s: float = 300.0
+        self,
+        assets: AssetStore,
+        sessions: sessionmaker[Session],
+        *,
+        older_than_s: float,
+        every_s: float = 300.0,
+        cache_bytes: int | None = None,
     ) -> None:
         self.assets = assets
+        self.cache_bytes = cache_bytes  # a bucket's local copies are trimmed to this (None: never)
         self.sessions = sessions
         self.older_than_s = older_than_s
         self.every_s = every_s
@@ -51,10 +59,11 @@ class Janitor:
                 if self._old(folder, cutoff) and not self._job_running(folder.name):
                     shutil.rmtree(folder, ignore_errors=True)
                     report.staging_folders += 1
-        conversations = self.assets.root / "conversations"
-        if conversations.is_dir():
-            for inputs in conversations.glob("*/inputs"):
-                report.input_images += self._sweep_inputs(inputs, cutoff)
+        # listed through the store: on a bucket, an upload a dead web process put there is found too
+        for conversation_id, old in self.assets.input_files(cutoff).items():
+            report.input_images += self._sweep_inputs(conversation_id, old)
+        if self.cache_bytes is not None:
+            report.cache_bytes_freed = self.assets.trim_cache(self.cache_bytes)
         if report.staging_folders or report.input_images:
             logger.info(
                 "swept leftovers of dead requests",
@@ -62,11 +71,7 @@ class Janitor:
             )
         return report
 
-    def _sweep_inputs(self, inputs: Path, cutoff: float) -> int:
-        old = [path for path in inputs.iterdir() if path.is_file() and self._old(path, cutoff)]
-        if not old:
-            return 0
-        conversation_id = inputs.parent.name
+    def _sweep_inputs(self, conversation_id: str, old: list[str]) -> int:
         with self.sessions() as session:
             recorded = set(
                 session.scalars(
@@ -76,9 +81,9 @@ class Janitor:
                 )
             )
         removed = 0
-        for path in old:
-            if path.relative_to(self.assets.root).as_posix() not in recorded:
-                self.assets.remove(path.relative_to(self.assets.root).as_posix())
+        for relative in old:
+            if relative not in recorded:
+                self.assets.remove(relative)
                 removed += 1
         return removed
 

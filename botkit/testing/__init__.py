@@ -4,6 +4,8 @@
   and the rendered outputs back; for skill authors, like pytest's ``pytester``.
 * ``botkit.testing.engines``: the engine contract checks every botkit engine passes, for anyone
   writing an engine of their own.
+* ``botkit.testing.credentials``: ``assert_verifies`` / ``assert_job_verifies``: an output carries
+  valid content credentials (signed, binding intact, marked as AI-generated).
 * ``botkit.testing.tiny``: real diffusers pipelines with tiny random weights built in code (the
   ``tiny-*`` registry entries): test doubles, never on the runtime path.
 

@@ -23,6 +23,9 @@ from botkit.agent.subject import find_subject
         ("tutoriel vidéo de 20 secondes : comment nettoyer un écran en 4 étapes", "comment nettoyer un écran"),
         ("Schritt für Schritt Anleitung, 20 Sekunden, wie man einen Reifen wechselt", "wie man einen Reifen wechselt"),
         ("   ", ""),
+        # a lead word is a whole word: the "o" ending "video"/"promo" is not Portuguese "o"
+        ("a 1 second video for X of a red ball bouncing", "a red ball bouncing"),
+        ("a 1 second promo for X of our desk lamp", "our desk lamp"),
     ],
 )
 def test_subject(text: str, subject: str) -> None:

@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 
 from botkit.bot import Bot
 from botkit.domain.jobs import JobState
+from botkit.provenance import GENERATED
 from botkit.settings import Settings
 from botkit.store import models
+from botkit.testing.credentials import assert_job_verifies
 
 JOBS = 3
 KILLS = 3
@@ -104,7 +106,10 @@ def check_outcome(bot: Bot, job_ids: list[str]) -> dict[str, int]:
             files = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
             if status.state is JobState.SUCCEEDED:
                 assert assets == 2 and len(done_events) == 1  # completed exactly once
-                assert files == ["video-contact.png", "video-preview.webp", "video-x.mp4", "video-x.png"]
+                assert files == [
+                    "video-contact.png", "video-preview.webp", "video-x.mp4", "video-x.png", "video-x.upload.json"
+                ]  # fmt: skip
+                assert_job_verifies(folder, source_type=GENERATED, model="tiny-wan")  # signed in the worker process
             else:
                 assert status.error and assets == 0 and files == []
     assert not list((bot.assets.root / ".staging").glob("*")), "orphan staging folders"
@@ -248,3 +253,36 @@ def test_a_job_that_died_for_good_leaves_no_files(tmp_path: Path) -> None:
     assert not list((bot.assets.root / ".staging").glob("*"))
     assert not (bot.assets.root / f"conversations/{status.conversation_id}/jobs/{job_id}").exists()
     bot.db.dispose()
+
+
+def test_celery_worker_renders_from_its_data_dir_option(tmp_path: Path, redis_url: str) -> None:
+    """``botkit worker --data-dir D`` (no BOTKIT_DATA_DIR in the environment) reads the job's
+    uploaded panel from D: the pool processes render with the command's settings."""
+    from PIL import Image
+
+    data_dir = tmp_path / "data"
+    panel = tmp_path / "panel.png"
+    Image.new("RGB", (320, 240), (200, 60, 40)).save(panel)
+    bot = Bot.open(Settings(data_dir=data_dir, engine="embedded", jobs="celery", broker_url=redis_url))
+    bot.start_workers()
+    job_id = bot.submit(bot.plan("a 1 second teaser for our lamp", images=[panel], platforms=["x"]))
+    env = {key: value for key, value in worker_env(data_dir).items() if key != "BOTKIT_DATA_DIR"}
+    env.update(BOTKIT_JOBS="celery", BOTKIT_BROKER_URL=redis_url, BOTKIT_ENGINE="embedded")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "botkit", "worker", "--data-dir", str(data_dir)],
+        env=env,
+        cwd=tmp_path,  # the default ./botkit-data would be tmp_path/botkit-data: not where the panel is
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not bot.jobs.status(job_id).state.finished and time.monotonic() < deadline:
+            time.sleep(0.2)
+        status = bot.jobs.status(job_id)
+        assert status.state is JobState.SUCCEEDED, status
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        bot.db.dispose()

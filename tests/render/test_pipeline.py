@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 from botkit.bot import Bot
 from botkit.domain import Clip, ProgressFn, ShotRequest
 from botkit.errors import BotkitError, EngineError
+from botkit.provenance import GENERATED
 from botkit.render import Engines, Reporter, Staged, render_plan
 from botkit.render.clips import ClipCache, load_clip, save_clip
 from botkit.store import models
+from botkit.testing.credentials import assert_job_verifies
 
 
 class CountingEngine:
@@ -68,8 +70,11 @@ def test_render_plan_stages_and_what_it_returns(planned, tiny_engine) -> None:
     seen = []
     rendered = run(bot, turn, tiny_engine, reporter=Reporter(seen.append))
     kinds = sorted(asset.kind for asset in rendered.assets)
-    assert kinds == ["contact_sheet", "poster", "preview", "video"]  # clips are recorded already, not here
+    assert kinds == ["contact_sheet", "poster", "preview", "upload_metadata", "video"]  # clips: recorded already
     assert all(bot.assets.path(path).is_file() for path in rendered.moved)
+    folder = bot.assets.path(rendered.moved[0]).parent
+    verified = assert_job_verifies(folder, source_type=GENERATED, model="tiny-wan")
+    assert len(verified) == 4  # video, poster, preview, contact sheet
     assert clip_rows(bot) == 3
     assert [s["reused"] for s in rendered.shots] == [False, False, False]
     assert rendered.reply.startswith("Done: 1 video(s) for x.")

@@ -54,13 +54,19 @@ def test_each_shot_goes_to_an_engine_that_can_do_it() -> None:
     ]
 
 
+def test_image_shots_become_stills_where_no_engine_keeps_a_real_photo() -> None:
+    # issue 17: an image shot is never refused for want of an image model, and never given to one
+    # that only knows a toy world (the embedded model): it is shown as a still instead
+    assert route(plan("t2v", "i2v", "i2v"), "text-only") == ["text-only", "still", "still"]
+    toy = Capabilities(tasks=frozenset({"t2v", "i2v"}), real_images=False)
+    engines = {**ENGINES, "toy": toy}
+    assert route_shots(plan("t2v", "i2v"), "toy", engines.__getitem__) == ["toy", "still"]
+    assert route_shots(plan("i2v"), "toy", engines.__getitem__, routes={"i2v": "both"}) == ["both"]
+    assert route_shots(plan("i2v"), "toy", engines.__getitem__, routes={"i2v": "toy"}) == ["still"]
+    assert Registry.default().capabilities("embedded").real_images is False
+
+
 def test_refusals_say_what_is_wrong_and_who_can() -> None:
-    with pytest.raises(InputError) as refused:
-        route(plan("t2v", "i2v", "i2v"), "text-only")
-    message = str(refused.value)
-    assert message.startswith("shots 2 and 3 of this plan are image-to-video (from an input image)")
-    assert "engine 'text-only' does text-to-video only; models that can: both, image-only" in message
-    assert """BOTKIT_TASK_ENGINES='{"i2v": "both"}'""" in message
     with pytest.raises(InputError, match=r"shot 1 of this plan is text-to-video \(from text alone\)"):
         route(plan("t2v"), "image-only")
     with pytest.raises(InputError, match="BOTKIT_TASK_ENGINES sends image-to-video shots to 'text-only'"):
@@ -98,8 +104,17 @@ def test_a_deployment_routes_image_shots_to_its_image_model(tmp_path: Path, tiny
     bot.db.dispose()
 
 
-def test_follow_ups_are_checked_too(bot: Bot, tmp_path: Path) -> None:
+def test_follow_ups_are_checked_too(tmp_path: Path, tiny_engine) -> None:
+    settings = Settings(data_dir=tmp_path / "data", engine="tiny-wan", task_engines={"i2v": "tiny-wan"})
+    bot = Bot.open(settings, engine=tiny_engine)
     turn = bot.plan("a 2 second promo for our lamp", platforms=["x"])
-    with pytest.raises(InputError, match="image-to-video"):
+    with pytest.raises(InputError, match="BOTKIT_TASK_ENGINES sends image-to-video shots to 'tiny-wan'"):
         bot.follow_up(turn.conversation_id, "use this photo", images=[panel(tmp_path)])
     assert len(bot.repo.messages(turn.conversation_id)) == 2  # the first turn only: user + plan summary
+    bot.db.dispose()
+
+
+def test_a_photo_on_a_text_only_engine_is_planned_as_a_still(bot: Bot, tmp_path: Path) -> None:
+    turn = bot.plan("a 2 second promo for our lamp", platforms=["x"])
+    later = bot.follow_up(turn.conversation_id, "use this photo", images=[panel(tmp_path)])
+    assert any("shown as a still" in note for note in later.plan.notes)  # tiny-wan does no image-to-video

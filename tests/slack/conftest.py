@@ -106,6 +106,7 @@ def slack_settings(fake: FakeSlack, **overrides: Any) -> SlackSettings:
         "update_every_s": 0.5,
         "min_update_gap_s": 0.2,
         "poll_s": 0.1,
+        "preview_first": "never",  # scenarios of the direct flow; tests/slack/test_preview.py turn it on
     }
     values.update(overrides)
     return SlackSettings(**values)

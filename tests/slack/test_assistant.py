@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from botkit.channels.slack import blocks as ids
 from botkit.channels.slack import messages
+from botkit.provenance import GENERATED
 from botkit.provenance.disclosure import ai_generated_line, assistant_intro
 from botkit.store.feedback import FeedbackRepository
+from botkit.testing.credentials import assert_verifies
 from tests.slack.conftest import (
     assistant_context_changed,
     assistant_started,
@@ -38,7 +40,7 @@ def started_thread(server, fake_slack, channel: str = "D1", **kwargs) -> str:
     return thread
 
 
-def test_assistant_thread_from_greeting_to_rendered_video(fake_slack, make_bot, serve):
+def test_assistant_thread_from_greeting_to_rendered_video(fake_slack, make_bot, serve, tmp_path):
     bot = make_bot(workers=True)
     server, channel = serve(bot, slack_settings(fake_slack))
     thread = started_thread(server, fake_slack)
@@ -107,6 +109,31 @@ def test_assistant_thread_from_greeting_to_rendered_video(fake_slack, make_bot, 
     assert feedback.counts(job_id).positive == 0
     assert feedback.of(job_id, "slack:T1:UALICE") == "negative"
 
+    # what was uploaded to Slack carries content credentials; the button shows them in the thread
+    video = next(u for u in uploaded() if u["filename"].endswith(".mp4"))
+    (tmp_path / video["filename"]).write_bytes(video["data"])
+    assert_verifies(tmp_path / video["filename"], source_type=GENERATED, model="tiny-wan")
+    poster = next(u for u in uploaded() if u["filename"].endswith(".png"))
+    (tmp_path / poster["filename"]).write_bytes(poster["data"])
+    assert_verifies(tmp_path / poster["filename"])
+    [button] = [e for b in stream["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e.get("action_id") == ids.CREDENTIALS]  # fmt: skip
+    assert button["value"] == job_id
+    before = len(fake_slack.thread("D1", thread))
+    server.action(block_action("T1", "D1", stopped, ids.CREDENTIALS, value=job_id))
+    reply = fake_slack.wait_for(
+        lambda: fake_slack.thread("D1", thread)[before:] and fake_slack.thread("D1", thread)[-1], what="credentials"
+    )
+    assert reply["text"].startswith(messages.CREDENTIALS_HEADER)
+    assert "*x*: Signed by botkit development signer" in reply["text"] and "content intact" in reply["text"]
+    # another workspace cannot read this job's credentials, not even that it exists
+    fake_slack.add_workspace("T2", "other")
+    server.action(block_action("T2", "D1", stopped, ids.CREDENTIALS, value=job_id))
+    refused = fake_slack.wait_for(
+        lambda: fake_slack.thread("D1", thread)[-1]["text"] == messages.CREDENTIALS_NONE or None, what="refusal"
+    )
+    assert refused
+
 
 def test_a_prompt_from_the_list_plans_with_its_skill_and_context_changes_are_kept(fake_slack, make_bot, serve):
     bot = make_bot()
@@ -140,6 +167,11 @@ def test_dm_threads_outside_the_assistant_stay_classic(fake_slack, make_bot, ser
     assert fake_slack.statuses == [] and fake_slack.titles == {}
     assert all("streaming_state" not in m for m in fake_slack.thread("D2", thread))
     assert fake_slack.thread("D2", thread)[0]["blocks"][0]["type"] == "header"  # the classic plan message
+    # a new conversation's first message says the bot is an AI assistant; the revision's does not
+    first_reply, _, revised, _ = fake_slack.thread("D2", thread)
+    assert first_reply["text"].startswith(assistant_intro("botkit"))
+    assert first_reply["blocks"][-1] == {"type": "context", "elements": [{"type": "mrkdwn", "text": assistant_intro("botkit")}]}
+    assert assistant_intro("botkit") not in revised["text"]
 
 
 def test_a_restart_goes_on_with_the_same_stream(fake_slack, make_bot, serve):

@@ -38,8 +38,11 @@ def test_brand_fields_reach_the_skills_that_declare_them(tmp_path: Path):
     configs = settings.skill_configs(skills)
     assert configs["marketing"]["brand_name"] == "Lumo" and configs["marketing"]["cta"] == "Shop now"
     assert configs["marketing"]["logo"] == logo  # kept from the deployment
-    assert configs["social"] == {"default_platforms": ["reels"], "handle": "@lumo"}
-    assert configs["storyboard"] == {"default_platforms": ["reels"]}
+    # the deployment's config of each skill (its ai_badge choice too) with the workspace's values on top
+    assert configs["social"] == {
+        **skills.config_for("social").model_dump(), "default_platforms": ["reels"], "handle": "@lumo"
+    }
+    assert configs["storyboard"] == {**skills.config_for("storyboard").model_dump(), "default_platforms": ["reels"]}
     assert "handle" not in configs["marketing"]
     assert WorkspaceSettings().skill_configs(skills) == {}
 

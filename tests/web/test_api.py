@@ -24,6 +24,8 @@ PATHS = {
     "/api/jobs/{job_id}/cancel": {"post"},
     "/api/assets/{asset_id}": {"get"},
     "/api/tokens/guest": {"post"},
+    "/api/assets/{asset_id}/credentials": {"get"},
+    "/api/jobs/{job_id}/credentials": {"get"},
 }
 
 

@@ -42,7 +42,8 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8">
   body {{ margin: 0; padding: 40px; background: #f5f5f4; }}
 </style></head>
 <body><h1>Trail shoes</h1><p>Our new shoes. Ask the bot for a teaser.</p>
-<script src="{api}/widget.js" data-site-key="{site_key}" data-title="Shoe video bot"></script>
+<script src="{api}/widget.js" data-site-key="{site_key}" data-title="Shoe video bot"
+  data-preview="off"></script>
 </body></html>"""
 
 
@@ -234,7 +235,7 @@ def test_signed_in_user_gets_tokens_from_the_customers_backend(live_http: Live, 
 
     page_html = (
         "<!doctype html><meta charset='utf-8'><title>shop</title><p>Signed in as customer 42</p>"
-        f"<script src='{live.url}/widget.js' data-site-key='{live.site.site_key}' data-token-url='/token'></script>"
+        f"<script src='{live.url}/widget.js' data-site-key='{live.site.site_key}' data-token-url='/token' data-preview='off'></script>"
     ).encode()
     minted: list[str] = []
 

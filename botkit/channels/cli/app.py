@@ -20,6 +20,7 @@ from botkit.channels.cli.history import ConversationArg, history_command
 from botkit.channels.cli.models import app as models_app
 from botkit.channels.cli.skills import app as skills_app
 from botkit.channels.cli.slack import slack_command
+from botkit.channels.cli.usage import register as register_usage
 from botkit.channels.cli.web import sites_app
 from botkit.domain import Progress as BotProgress
 from botkit.errors import BotkitError
@@ -38,6 +39,7 @@ app.add_typer(skills_app, name="skills", help="Installed skills: list.")
 app.add_typer(sites_app, name="sites", help="Websites that embed the chat widget.")
 register_credentials(app)
 app.command("slack")(slack_command)
+register_usage(app)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the database and assets live [./botkit-data].")]
 
@@ -73,7 +75,16 @@ def chat(
     ] = None,
     skill: Annotated[str | None, typer.Option(help="marketing | social | storyboard | training.")] = None,
     image: Annotated[
-        list[Path] | None, typer.Option("--image", "-i", help="Storyboard panel / product image (repeatable).")
+        list[Path] | None,
+        typer.Option("--image", "-i", help="Storyboard panel / product image, or a video clip (repeatable)."),
+    ] = None,
+    media: Annotated[
+        list[Path] | None,
+        typer.Option("--media", "-m", help="Your own footage (MP4, MOV, WebM, animated GIF) or photo (repeatable)."),
+    ] = None,
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="Also write the edit for an editor: otio, fcpxml, fcp7 (comma-separated)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for reproducible shots.")] = None,
     out: Annotated[Path | None, typer.Option(help="Also copy the videos and posters into this folder.")] = None,
@@ -87,14 +98,33 @@ def chat(
         Path | None,
         typer.Option("--skills-config", help="TOML with skill configs, e.g. a [marketing] brand kit [settings]."),
     ] = None,
+    voice: Annotated[
+        str | None, typer.Option(help="Voice id for the narration (see the voice table), e.g. joe or espeak:de.")
+    ] = None,
+    no_voice: Annotated[bool, typer.Option("--no-voice", help="No narration: a silent or music-only video.")] = False,
+    music: Annotated[
+        str | None, typer.Option(help="Music: a built-in bed (calm, bright, focus), a music file, or none.")
+    ] = None,
+    preview: Annotated[
+        bool,
+        typer.Option(
+            "--preview",
+            help="Render a quick animatic for approval first; then: botkit chat -c ID approve | cancel | a change.",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Plan and render one request, or a follow-up that revises a conversation's plan (only the
-    shots it changes are rendered again); prints the plan, the quality checks' reply and the videos."""
+    shots it changes are rendered again); prints the plan, the quality checks' reply and the videos.
+    With --preview an animatic comes first; in a conversation with a preview waiting, "approve"
+    renders it, "cancel" drops it, and a change previews again."""
     from botkit.agent.revise import changed_shots
     from botkit.agent.suggest import suggestions_for
     from botkit.bot import Bot
+    from botkit.channels.cli.preview import decide, decision_word, next_steps
     from botkit.post.reframe import REFRAME_MODES
+    from botkit.provenance.disclosure import ai_generated_line, assistant_intro
+    from botkit.render.handoff import timeline_formats
     from botkit.store.history import History
 
     console = Console(stderr=as_json, soft_wrap=True)  # paths stay whole for copy and paste
@@ -107,11 +137,18 @@ def chat(
     repeated = sorted({p for p in platform or [] if (platform or []).count(p) > 1})
     if repeated:
         raise _fail(f"--platform {repeated[0]} is given more than once; name each platform once")
+    if voice and no_voice:
+        raise _fail("give --voice NAME or --no-voice, not both")
+    sound = _sound_choice(voice, no_voice, music)
     reply = ""
     changed: list[int] | None = None
+    note = ""
+    decided: dict | None = None
     try:
-        settings = _settings(data_dir, engine=engine, skills_config=skills_config)
+        settings = _settings(data_dir, engine=engine, skills_config=skills_config,
+                             timeline_export=",".join(timeline_formats(export)) if export else None)  # fmt: skip
         bot = Bot.open(settings)
+        uploads = [*(image or []), *(media or [])]
         conversation_id = None
         if conversation is not None:
             conversation_id = History(bot.repo.sessions).resolve(conversation)
@@ -119,29 +156,53 @@ def chat(
             conversation_id = History(bot.repo.sessions).latest()
             if conversation_id is None:
                 raise BotkitError(f'no conversation in {settings.data_dir} to continue; start one: botkit chat "..."')
-        if conversation_id is None:
-            turn = bot.plan(
-                request, images=image or [], platforms=platform or [], skill=skill, seed=seed, channel="cli"
+        word = decision_word(request)
+        if word is not None and conversation_id is None:
+            raise BotkitError(f'"{word}" is for a preview: botkit chat --conversation ID {word} (or --continue {word})')
+        previewing = preview or (conversation_id is not None and bot.pending_preview(conversation_id) is not None)
+        if word is not None:
+            assert conversation_id is not None
+            turn, reply, note, decided = decide(
+                bot, conversation_id, word, render=_render, reframe=reframe, transient=as_json
             )
+            changed = [] if word == "cancel" else None
+        elif conversation_id is None:
+            turn = bot.plan(
+                request, images=uploads, platforms=platform or [], skill=skill, seed=seed, channel="cli",
+                sound=sound,
+            )  # fmt: skip
+            if not as_json:  # a new conversation's first bot message says it is an AI (EU AI Act Art. 50(1))
+                console.print(assistant_intro(), highlight=False, markup=False)
         else:
             _plan_id, previous = bot.repo.latest_plan(conversation_id)
             turn = bot.follow_up(
-                conversation_id, request, images=image or [], platforms=platform or [], skill=skill, seed=seed
-            )
+                conversation_id, request, images=uploads, platforms=platform or [], skill=skill, seed=seed,
+                sound=sound,
+            )  # fmt: skip
             changed = changed_shots(previous, turn.plan)
         revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]
-        if not as_json:
+        if not as_json and word is None:
+            if conversation_id is None:  # a new conversation's first message says the bot is an AI (Art. 50(1))
+                console.print(assistant_intro(), highlight=False, markup=False)
             _print_plan(console, turn.plan, turn.conversation_id, revision, changed)
-        if not dry_run:
-            turn, reply = _render(bot, turn, reframe, transient=as_json)
+        if not dry_run and word is None:
+            turn, reply = _render(bot, turn, reframe, transient=as_json, run=bot.preview if previewing else None)
+            if previewing:
+                note, decided = next_steps(turn.conversation_id), {"preview_id": turn.job_id, "decision": None}
     except BotkitError as exc:
         raise _fail(str(exc)) from None
     outputs = [output.model_dump() for output in turn.outputs]
+    timelines = [
+        str(bot.assets.path(row["path"])) for row in bot.repo.assets_of(turn.conversation_id, "timeline", job_id=turn.job_id)
+    ] if turn.job_id else []  # fmt: skip
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for output in outputs:
+            sidecars = _sidecars(output)
             for key in ("path", "poster"):
                 output[key] = str(shutil.copy2(output[key], out / Path(output[key]).name))
+            for sidecar in sidecars:
+                shutil.copy2(sidecar, out / sidecar.name)
     if as_json:
         payload = {
             "conversation_id": turn.conversation_id,
@@ -152,7 +213,13 @@ def chat(
             "rendered_again": changed if changed is not None else [shot.index for shot in turn.plan.shots],
             "reply": reply,
             "outputs": outputs,
+            "disclosure": ai_generated_line() if outputs else None,
+            "timelines": timelines,
         }
+        if conversation_id is None:
+            payload["intro"] = assistant_intro()
+        if decided is not None:
+            payload["preview"] = decided
         sys.stdout.write(json.dumps(payload) + "\n")
         return
     for output in outputs:
@@ -161,15 +228,48 @@ def chat(
             f"{output['path']}",
             highlight=False,
         )
+        for sidecar in _sidecars(output):
+            console.print(f"  subtitles: {sidecar}", highlight=False, markup=False)
+    if outputs:
+        console.print(f"{ai_generated_line()} ({_credentials_note(bot)})", highlight=False, markup=False)
+    for timeline in timelines:
+        console.print(f"[cyan]timeline[/] {timeline}", highlight=False)
     if reply:
         flagged = "Quality checks still flag" in reply
         console.print(f"[yellow]{reply}[/]" if flagged else reply, highlight=False, markup=flagged)
+    if note:
+        console.print(note, highlight=False, markup=False)
+        if decided is not None and decided.get("decision") != "approved":
+            return
     example = next((s.text for s in suggestions_for(turn.plan) if s.id != "take"), "another take")
     console.print(
         f'conversation {turn.conversation_id[:8]}: follow up with  botkit chat --continue "{example}"',
         highlight=False,
         markup=False,
     )
+
+
+def _sound_choice(voice: str | None, no_voice: bool, music: str | None):  # type: ignore[no-untyped-def]
+    from botkit.render.sound import SoundChoice
+
+    if music and music.lower() not in ("none", "calm", "bright", "focus"):
+        music = str(Path(music).expanduser().resolve())  # a file: stored as an absolute path
+    if not (voice or no_voice or music):
+        return None
+    return SoundChoice(voice=voice, narration=False if no_voice else None, music=music)
+
+
+def _sidecars(output: dict) -> list[Path]:  # type: ignore[type-arg]
+    """The SRT and WebVTT files next to an output video (the sound step writes them)."""
+    video = Path(output["path"])
+    return [path for path in (video.with_suffix(".srt"), video.with_suffix(".vtt")) if path.is_file()]
+def _credentials_note(bot) -> str:  # type: ignore[no-untyped-def]
+    signer = bot.context.render.signer
+    if signer is None:
+        return "content credentials are off: BOTKIT_SIGNING=off"
+    who = "the botkit development certificate, untrusted" if signer.status.certificate.development else (
+        signer.status.certificate.common_name)  # fmt: skip
+    return f"content credentials inside each file, signed with {who}; check one: botkit verify FILE"
 
 
 _FALLBACK = re.compile(r"\(llm fallback: ([^)]*)\)")
@@ -200,9 +300,9 @@ def _print_plan(
             console.print(f"renders shot(s) {shots} again; re-uses {kept} clip(s)", highlight=False)
 
 
-def _render(bot, turn, reframe: str, *, transient: bool):
+def _render(bot, turn, reframe: str, *, transient: bool, run=None):
     """Render with a progress bar; returns the turn and the job's reply (what the quality checks
-    still flag after their retry is in it)."""
+    still flag after their retry is in it). ``run``: what renders (``bot.render``; a preview, an approval)."""
     reply = ""
     with Progress(
         TextColumn("{task.description}"),
@@ -226,7 +326,7 @@ def _render(bot, turn, reframe: str, *, transient: bool):
                 reply = event.detail or ""
                 bar.update(task, description="done", completed=1, total=1)
 
-        turn = bot.render(turn, on_progress=show, mode=reframe)
+        turn = (run or bot.render)(turn, on_progress=show, mode=reframe)
     return turn, reply
 
 
@@ -252,6 +352,11 @@ def worker(
     that take queued jobs straight from SQL (no broker needed)."""
     settings = _settings(data_dir)
     engines = engine or [settings.engine]
+    if settings.metrics_port and settings.jobs == "embedded":
+        from botkit import metrics
+
+        if metrics.serve(settings.metrics_port):
+            Console(stderr=True).print(f"metrics on :{settings.metrics_port}/metrics", highlight=False)
     if settings.jobs == "celery":
         from botkit.channels.extras import require
 
@@ -264,6 +369,9 @@ def worker(
         from botkit.store.migrate import upgrade
 
         upgrade(open_db(settings.resolved_database_url()))
+        from botkit.render.context import asset_store
+
+        asset_store(settings).check()  # a missing bucket or refused credentials: one line now, not per job
         run_worker(settings, engines, concurrency=concurrency)
         return
     import signal
@@ -274,6 +382,7 @@ def worker(
     if len(engines) != 1:
         raise _fail("the embedded runner serves one engine; start one worker per engine")
     bot = Bot.open(settings.model_copy(update={"engine": engines[0], "workers": concurrency}))
+    bot.assets.check()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     bot.start_workers()
@@ -302,6 +411,9 @@ def report(
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Web processes on this port (share state via PostgreSQL/Redis).")
+    ] = 1,
     data_dir: DataDir = None,
 ) -> None:
     """Serve the web API and chat widget (and Slack when SLACK_SIGNING_SECRET is set), with the
@@ -310,7 +422,7 @@ def serve(
 
     Console(stderr=True).print(f"botkit serving on http://{host}:{port} (widget: /widget.js)", highlight=False)
     try:
-        serve_web(_settings(data_dir), host, port)
+        serve_web(_settings(data_dir), host, port, processes=workers)
     except BotkitError as exc:
         raise _fail(str(exc)) from None
 

@@ -22,6 +22,7 @@ from botkit.post.preview import contact_sheet
 from botkit.quality import QualityReport, Thresholds, measure, verdict
 from botkit.quality.plots import svg_plot
 from botkit.quality.signals import BLACK_LUMA
+from botkit.render.context import asset_store
 from botkit.settings import Settings
 from botkit.store.assets import AssetStore
 from botkit.store.db import open_db, session_factory
@@ -185,12 +186,44 @@ def _video_section(video: VideoEntry, thresholds: Thresholds, measure_missing: b
     with tempfile.TemporaryDirectory(prefix="botkit-report-") as scratch:
         sheet = contact_sheet(frames, Path(scratch) / "contact.png", count=12, columns=6, thumb_width=160)
         body = f'<img class="sheet" alt="contact sheet" src="{_png_data_uri(sheet)}">'
+    body += _sound_section(video)
     stored = _stored_reports(video.metrics)
     for label, report in stored:
         body += _quality_section(label, report, thresholds)
     if not stored and measure_missing and frames.num_frames >= 2:
         body += _quality_section("measured on the encoded video", measure(frames), thresholds)
     return head + body
+
+
+def _sound_section(video: VideoEntry) -> str:
+    """The video's sound as a waveform with its caption cues over it (from the SRT sidecar), and
+    the loudness the sound step measured; empty for a silent video."""
+    from botkit.audio.decode import read_audio
+    from botkit.audio.waveform import waveform_png
+    from botkit.post.subtitles import from_srt
+
+    rate = 8_000  # enough to draw the envelope
+    try:
+        samples = read_audio(video.path, rate=rate)
+    except BotkitError:
+        return ""  # no audio track: nothing to draw
+    srt = video.path.with_suffix(".srt")
+    cues = from_srt(srt.read_text(encoding="utf-8")) if srt.is_file() else []
+    with tempfile.TemporaryDirectory(prefix="botkit-report-") as scratch:
+        picture = waveform_png(samples, rate, Path(scratch) / "wave.png", cues=cues)
+        html = f'<h4>Sound</h4><img class="sheet" alt="waveform with caption cues" src="{_png_data_uri(picture)}">'
+    loudness = ((video.metrics.get("audio") or {}).get(video.platform) or {}).get("loudness")
+    if loudness:
+        html += (
+            f"<p>{loudness['integrated_lufs']:.1f} LUFS integrated, true peak {loudness['true_peak_db']:.1f} dBTP, "
+            f"{len(cues)} caption cue(s)</p>"
+        )
+    if cues:
+        rows = "".join(
+            f"<tr><th>{cue.start_s:.2f}-{cue.end_s:.2f} s</th><td>{escape(cue.text)}</td></tr>" for cue in cues[:40]
+        )
+        html += f"<details><summary>caption cues</summary><table>{rows}</table></details>"
+    return html
 
 
 STYLE = """
@@ -242,7 +275,7 @@ def write_report(
         data = load_report_input(
             Repository(sessions),
             JobRepository(sessions),
-            AssetStore(settings.data_dir / "assets"),
+            asset_store(settings),
             conversation_id,
             job_id,
         )

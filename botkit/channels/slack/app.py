@@ -33,6 +33,7 @@ from botkit.channels.slack import blocks as ids
 from botkit.channels.slack import home, messages
 from botkit.channels.slack.assistant import listen_assistant
 from botkit.channels.slack.blocks import escape
+from botkit.channels.slack.credentials import credentials_reply
 from botkit.channels.slack.service import Place, SlackService, clean_text
 from botkit.channels.slack.settings import SlackSettings
 from botkit.errors import BotkitError, InputError
@@ -300,6 +301,11 @@ def _listen(app: App, service: SlackService) -> None:
                 service.other_platform(place, value, delivery=delivery)
             elif action["action_id"] == ids.SUGGEST:
                 service.suggested(place, value, delivery=delivery)
+            elif action["action_id"] == ids.CREDENTIALS:
+                service.say(place, credentials_reply(service.bot, place.team, value))
+            elif action["action_id"] in ids.PREVIEW_ACTIONS:
+                blocks = message.get("blocks") or []
+                service.preview_action(place, action["action_id"], value, message_ts=message_ts, blocks=blocks)
         except InputError as exc:
             service.say(place, messages.REFUSED.format(reason=escape(str(exc))))
         except Exception as exc:

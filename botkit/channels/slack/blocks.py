@@ -7,7 +7,7 @@ from typing import Any
 from botkit.agent.suggest import suggestions_for
 from botkit.channels.slack import messages
 from botkit.domain import Output, ShotPlan
-from botkit.domain.plan import PLATFORM_IDS, ShotMode
+from botkit.domain.plan import PLATFORM_IDS, ShotKind, ShotMode
 
 Block = dict[str, Any]
 
@@ -16,6 +16,7 @@ TAKE = "botkit_take"
 PLATFORM = "botkit_platform"
 CANCEL = "botkit_cancel"
 SUGGEST = "botkit_suggest"  # value "<conversation id>:<suggestion id>" (botkit.agent.suggest)
+CREDENTIALS = "botkit_credentials"  # value: the job id; shows its outputs' content credentials
 
 _MAX_TEXT = 2900  # a section's text may hold 3000 characters
 
@@ -50,6 +51,8 @@ def plan_blocks(plan: ShotPlan, plan_id: str, conversation_id: str, *, approval:
     lines = []
     for shot in plan.shots:
         how = "from image" if shot.mode is ShotMode.IMAGE_TO_VIDEO else "from text"
+        if shot.kind is ShotKind.FOOTAGE:
+            how = f"your clip from {shot.in_s:g} s"
         camera = f", _{escape(shot.camera)}_" if shot.camera else ""
         lines.append(f"{shot.index + 1}. {shot.duration_s:g} s {how}{camera}: {escape(shot.prompt)}")
     blocks: list[Block] = [
@@ -87,9 +90,10 @@ def status_blocks(text: str, *, job_id: str, running: bool) -> list[Block]:
     return blocks
 
 
-def result_blocks(text: str, conversation_id: str, plan: ShotPlan) -> list[Block]:
+def result_blocks(text: str, conversation_id: str, plan: ShotPlan, *, job_id: str | None = None) -> list[Block]:
     """The finished status with follow-ups that fit the video (no "Vertical version" under a
-    vertical one), and the same video for another platform."""
+    vertical one), the same video for another platform, and (with ``job_id``) a button that shows
+    the videos' content credentials."""
     elements: list[Block] = [
         _button(TAKE, suggestion.label, conversation_id)
         if suggestion.id == "take"
@@ -108,6 +112,8 @@ def result_blocks(text: str, conversation_id: str, plan: ShotPlan) -> list[Block
                 ],
             }
         )
+    if job_id is not None:
+        elements.append(_button(CREDENTIALS, messages.CREDENTIALS_BUTTON, job_id))
     return [
         {"type": "section", "text": _text(text)},
         {"type": "actions", "block_id": "botkit_result_actions", "elements": elements},
@@ -144,3 +150,34 @@ def feedback_block(job_id: str) -> Block:
             }
         ],
     }
+
+
+def with_intro(intro: str, text: str) -> str:
+    """A new conversation's first message: the bot says it is an AI assistant, then the text."""
+    return f"{intro}\n\n{text}" if intro else text
+
+
+def with_intro_block(intro: str, blocks: list[Block]) -> list[Block]:
+    if not intro:
+        return blocks
+    return [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(intro)}]}]
+PREVIEW_APPROVE = "botkit_preview_approve"  # value: the preview's job id
+PREVIEW_REVISE = "botkit_preview_revise"
+PREVIEW_CANCEL = "botkit_preview_cancel"
+PREVIEW_ACTIONS = (PREVIEW_APPROVE, PREVIEW_REVISE, PREVIEW_CANCEL)
+
+
+def preview_blocks(text: str, preview_id: str) -> list[Block]:
+    """A finished preview: what it is, and Approve / Revise / Cancel (each names the preview)."""
+    return [
+        {"type": "section", "text": _text(text)},
+        {
+            "type": "actions",
+            "block_id": "botkit_preview_actions",
+            "elements": [
+                _button(PREVIEW_APPROVE, "Approve and render", preview_id, "primary"),
+                _button(PREVIEW_REVISE, "Revise", preview_id),
+                _button(PREVIEW_CANCEL, "Cancel", preview_id, "danger"),
+            ],
+        },
+    ]

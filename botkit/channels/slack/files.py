@@ -13,6 +13,7 @@ from botkit.errors import InputError
 logger = logging.getLogger(__name__)
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
+VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm", "image/gif")  # probed again by the turn
 
 
 class SlackFileError(InputError):
@@ -21,6 +22,11 @@ class SlackFileError(InputError):
 
 def is_image(file: dict[str, Any]) -> bool:
     return str(file.get("mimetype", "")).lower() in IMAGE_TYPES
+
+
+def is_media(file: dict[str, Any]) -> bool:
+    """A photo or a video clip the bot can use."""
+    return is_image(file) or str(file.get("mimetype", "")).lower() in VIDEO_TYPES
 
 
 def download(file: dict[str, Any], token: str, dest: Path, *, max_bytes: int, timeout_s: float = 30.0) -> Path:
@@ -41,9 +47,9 @@ def download(file: dict[str, Any], token: str, dest: Path, *, max_bytes: int, ti
             body = response.read(max_bytes + 1)
     except urllib.error.URLError as exc:
         raise SlackFileError(f"file {name!r} could not be downloaded: {exc}") from exc
-    if not content_type.startswith("image/"):
+    if not content_type.startswith(("image/", "video/")):
         raise SlackFileError(
-            f"Slack sent {content_type} instead of the image {name!r}: the app needs the files:read scope"
+            f"Slack sent {content_type} instead of the file {name!r}: the app needs the files:read scope"
         )
     if len(body) > max_bytes:
         raise SlackFileError(f"file {name!r} is larger than {max_bytes // (1024 * 1024)} MiB")
@@ -55,13 +61,13 @@ def download(file: dict[str, Any], token: str, dest: Path, *, max_bytes: int, ti
 
 
 def download_images(files: list[dict[str, Any]], token: str, dest: Path, *, max_bytes: int) -> list[Path]:
-    """All image files of a message, in order; other kinds of file are refused with their name."""
+    """All image and video files of a message, in order; other kinds of file are refused with their name."""
     paths = []
     for file in files:
-        if not is_image(file):
+        if not is_media(file):
             raise SlackFileError(
                 f"file {file.get('name')!r} is {file.get('mimetype') or 'not an image'}; "
-                "I can use PNG, JPEG or WebP images"
+                "I can use PNG, JPEG or WebP images and MP4, MOV, WebM or animated GIF clips"
             )
         paths.append(download(file, token, dest, max_bytes=max_bytes))
     return paths

@@ -30,6 +30,7 @@ INPUTS = {
     "handle": "handle",
     "platforms": "default_platforms",
     "approve": "approve_before_render",
+    "badge": "ai_badge",
 }
 _STATE_ICONS = {"succeeded": ":white_check_mark:", "failed": ":x:", "cancelled": ":no_entry_sign:"}
 
@@ -124,6 +125,10 @@ def settings_modal(settings: WorkspaceSettings, *, approve_default: bool) -> dic
     checkboxes: Block = {"type": "checkboxes", "action_id": VALUE, "options": [approve_option]}
     if approve:
         checkboxes["initial_options"] = [approve_option]
+    badge_option = {"text": _plain('Show an "AI" badge in a corner of each video'), "value": "on"}
+    badge: Block = {"type": "checkboxes", "action_id": VALUE, "options": [badge_option]}
+    if settings.ai_badge is not False:  # on by default (the deployment's BOTKIT_AI_BADGE decides when unset)
+        badge["initial_options"] = [badge_option]
     blocks: list[Block] = [
         _text_input("brand_name", "Brand name", settings.brand_name, hint="Shown on the end card.", max_length=80),
         _text_input(
@@ -145,6 +150,7 @@ def settings_modal(settings: WorkspaceSettings, *, approve_default: bool) -> dic
             "element": platforms,
         },
         {"type": "input", "block_id": "approve", "optional": True, "label": _plain("Approval"), "element": checkboxes},
+        {"type": "input", "block_id": "badge", "optional": True, "label": _plain("AI disclosure"), "element": badge},
     ]
     return {
         "type": "modal",
@@ -178,6 +184,7 @@ def read_submission(values: dict[str, Any]) -> tuple[WorkspaceSettings | None, d
         "handle": text("handle"),
         "default_platforms": selected("platforms"),
         "approve_before_render": "on" in selected("approve"),
+        "ai_badge": ("on" in selected("badge")) if "badge" in values else None,  # an older modal: unchanged
     }
     try:
         return WorkspaceSettings.model_validate(data), {}

@@ -51,3 +51,21 @@ HOME_UNSET = "_not set_"
 SETTINGS_TITLE = "Brand kit and defaults"
 SETTINGS_SAVE = "Save"
 SETTINGS_SAVED = "Saved. New plans in this workspace use this brand kit."
+
+# content credentials (issue 18)
+CREDENTIALS_BUTTON = "Content credentials"
+CREDENTIALS_NONE = "I have no videos of that job to check."
+CREDENTIALS_HEADER = "*Content credentials* (C2PA) of these videos:"
+# -- preview first -----------------------------------------------------------------------------
+PREVIEW_READY = (
+    ":eyes: Preview ready ({outputs}): an animatic of the plan, no diffusion yet. "
+    "Approve to render it for real (the same shots and timing), Revise to change it, or Cancel."
+)
+PREVIEW_APPROVED_BY = "Approved by <@{user}>: rendering now."
+PREVIEW_ALREADY = "This preview was approved already; its render is job `{job}` (nothing is rendered twice)."
+PREVIEW_CANCELLED_BY = "Cancelled by <@{user}>; nothing was rendered. Reply in this thread with a change for a new preview."
+PREVIEW_REVISE = (
+    'What should change? Reply in this thread (e.g. "shot 2 slower", "make it 5 seconds", "vertical for TikTok") '
+    "and I will draw a new preview."
+)
+PREVIEW_OTHER_THREAD = "That preview belongs to another thread; use the buttons under it there."

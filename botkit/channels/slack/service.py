@@ -24,8 +24,16 @@ from slack_sdk.errors import SlackApiError
 from botkit.agent.revise import UnclearRevision, revise
 from botkit.agent.suggest import SUGGESTIONS
 from botkit.bot import Bot, Turn
+from botkit.channels.preview import decision_word, preview_default, requested_preview
 from botkit.channels.slack import home, messages
-from botkit.channels.slack.blocks import escape, plan_blocks
+from botkit.channels.slack.blocks import (
+    PREVIEW_APPROVE,
+    PREVIEW_CANCEL,
+    escape,
+    plan_blocks,
+    with_intro,
+    with_intro_block,
+)
 from botkit.channels.slack.files import download_images
 from botkit.channels.slack.records import AssistantThread, JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
@@ -68,6 +76,7 @@ class Place:
     files: list[dict[str, Any]] = field(default_factory=list)
     assistant: AssistantThread | None = None  # set in an AI-app thread: its context
     status_ok: bool = True  # False once Slack refused this place's status line
+    preview: bool | None = None  # what the request said about a preview first (None: nothing)
 
     @property
     def settings_team(self) -> str:
@@ -97,6 +106,8 @@ class SlackService:
             return False
         if place.files:
             return True
+        if decision_word(clean_text(text)) and self.bot.previews(conversation_id):
+            return True  # "approve" / "cancel" under a preview
         try:
             revise(self.bot.repo.latest_plan(conversation_id)[1], clean_text(text))
         except UnclearRevision:
@@ -122,7 +133,26 @@ class SlackService:
         resumed = (progress or {}).get("turn")
         if place.assistant is None:
             place.assistant = self.records.thread(place.channel, place.thread_ts)
+        word = decision_word(request)
+        conversation_id = self.conversation_of(place) if word else None
+        if word and conversation_id:
+            # "approve" / "cancel" typed in the thread: the same as the newest preview's buttons
+            try:
+                previews = self.bot.previews(conversation_id)
+                if not previews:
+                    self.bot.approvable(conversation_id)  # says that nothing waits for approval
+                newest = previews[0].id
+                self.preview_action(
+                    place, PREVIEW_APPROVE if word == "approve" else PREVIEW_CANCEL, newest, message_ts=None, blocks=[]
+                )
+            except InputError as exc:
+                self.say(place, messages.REFUSED.format(reason=escape(str(exc))))
+            return None
+        place.preview, request = requested_preview(request)
         self.set_status(place, messages.STATUS_PLANNING)
+        # a new classic conversation: its first message (the plan) says the bot is an AI assistant;
+        # an assistant thread said so in its greeting (``start_thread``)
+        new = not isinstance(resumed, dict) and place.assistant is None and self.conversation_of(place) is None
         try:
             if isinstance(resumed, dict):
                 plan_id = resumed["plan_id"]
@@ -148,7 +178,9 @@ class SlackService:
             return None
         self.set_title(place, turn.plan.title)
         try:
-            self.present(place, turn, delivery=delivery)
+            self.present(place, turn, delivery=delivery, intro=new)
+        except InputError as exc:  # refused at submit (the workspace's quota, with when it resets)
+            self.say(place, messages.REFUSED.format(reason=escape(str(exc))))
         except Exception as exc:  # the plan is stored; say that it could not be shown or queued
             logger.exception("slack reply failed", extra={"conversation_id": turn.conversation_id})
             self.say(place, messages.TROUBLE.format(error=type(exc).__name__))
@@ -174,28 +206,34 @@ class SlackService:
                 external_key=external_key(place.team, place.channel, place.thread_ts),
                 owner=f"slack:{place.team}:{place.user}" if place.user else f"slack:{place.team}",
                 delivery=held,
+                ai_badge=self.workspace_settings(place.settings_team).ai_badge,
             )
 
-    def present(self, place: Place, turn: Turn, *, delivery: str) -> str | None:
+    def present(self, place: Place, turn: Turn, *, delivery: str, intro: bool = False) -> str | None:
         """Show the plan and submit the job, unless it waits for a go-ahead.
 
         The seam for "preview first": ``awaits_go_ahead`` decides whether this plan renders now.
         Today the go-ahead is the workspace's Approve setting and the plan message carries the
-        Approve button (``approve`` starts the job); a preview renders here instead, with its own
-        buttons, and its approval calls ``start_job`` the same way."""
+        Approve button (``approve`` starts the job). Preview first (``wants_preview``) comes before
+        both: the plan's animatic renders as a job, watched like a render, and ends with Approve /
+        Revise / Cancel (``preview_action``); its approval starts the render. ``intro``: a new
+        conversation's first message says the bot is an AI assistant."""
+        hello = assistant_intro(self.settings.bot_name) if intro else ""
+        if self.wants_preview(place, turn):
+            return self.start_preview(place, turn, hello=hello)
         if self.awaits_go_ahead(place, turn):
             self.post(
                 place,
-                escape(turn.plan.summary()),
-                plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=True),
+                with_intro(hello, escape(turn.plan.summary())),
+                with_intro_block(hello, plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=True)),
             )
             return None
         stream = self.streams_in(place)
         if not stream:  # a streamed reply starts with the plan itself
             self.post(
                 place,
-                escape(turn.plan.summary()),
-                plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=False),
+                with_intro(hello, escape(turn.plan.summary())),
+                with_intro_block(hello, plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=False)),
             )
         return self.start_job(place, turn, idempotency_key=f"slack:{delivery}", stream=stream)
 
@@ -225,6 +263,92 @@ class SlackService:
         if self.records.claim_job(record):
             self.watchers.watch(record, place.client)
         return job_id
+
+    # -- preview first ----------------------------------------------------------------------
+
+    def wants_preview(self, place: Place, turn: Turn) -> bool:
+        """The request's words, else a preview again while one waits in the thread, else the
+        deployment's default (``SLACK_PREVIEW_FIRST``: by skill, always, never)."""
+        if place.preview is not None:
+            return place.preview
+        if self.bot.pending_preview(turn.conversation_id) is not None:
+            return True
+        return preview_default(self.settings.preview_first, self.bot.wants_preview(turn.plan))
+
+    def start_preview(self, place: Place, turn: Turn, *, hello: str = "") -> str:
+        """The plan, then its animatic as a preview job with one watcher (which ends with the buttons)."""
+        stream = self.streams_in(place)
+        if not stream:
+            self.post(
+                place,
+                with_intro(hello, escape(turn.plan.summary())),
+                with_intro_block(hello, plan_blocks(turn.plan, turn.plan_id, turn.conversation_id, approval=False)),
+            )
+        preview_id = self.bot.preview(turn).job_id
+        assert preview_id is not None
+        record = JobRecord(
+            job_id=preview_id,
+            conversation_id=turn.conversation_id,
+            team=place.team,
+            channel=place.channel,
+            thread_ts=place.thread_ts,
+            user=place.user,
+            assistant=place.assistant is not None,
+            streaming=stream,
+        )
+        if self.records.claim_job(record):
+            self.watchers.watch(record, place.client)
+        return preview_id
+
+    def preview_action(
+        self, place: Place, action_id: str, preview_id: str, *, message_ts: str | None, blocks: list[dict[str, Any]]
+    ) -> str | None:
+        """Approve (the render starts in this thread, reported as today), Revise (ask what should
+        change: the reply previews again) or Cancel a preview. Refusals are ``InputError``s: a
+        preview of an older revision, one decided already, one of another thread."""
+        try:
+            status = self.bot.jobs.status(preview_id) if len(preview_id) <= 64 else None
+        except KeyError:
+            status = None
+        if status is None or status.purpose != "preview":
+            raise InputError(f"no preview {preview_id!r} waits for a decision here")
+        if status.conversation_id != self.conversation_of(place):
+            raise InputError(messages.PREVIEW_OTHER_THREAD)
+        if action_id == PREVIEW_CANCEL:
+            self.bot.cancel_preview(status.conversation_id, preview_id=preview_id)
+            if message_ts:
+                self.edit_actions(place, message_ts, blocks, messages.PREVIEW_CANCELLED_BY.format(user=place.user))
+            else:
+                self.say(place, messages.PREVIEW_CANCELLED_BY.format(user=place.user))
+            return None
+        if action_id != PREVIEW_APPROVE:  # Revise
+            self.bot.approvable(status.conversation_id, preview_id=preview_id)  # an old one says so now
+            self.say(place, messages.PREVIEW_REVISE)
+            return None
+        approval = self.bot.approve(status.conversation_id, preview_id=preview_id, render_here=False)
+        if not approval.created:
+            self.say(place, messages.PREVIEW_ALREADY.format(job=approval.job_id))
+            return approval.job_id
+        if message_ts:
+            self.edit_actions(place, message_ts, blocks, messages.PREVIEW_APPROVED_BY.format(user=place.user))
+        else:
+            self.say(place, messages.PREVIEW_APPROVED_BY.format(user=place.user))
+        if place.assistant is None:
+            place.assistant = self.records.thread(place.channel, place.thread_ts)
+        record = JobRecord(
+            job_id=approval.job_id,
+            conversation_id=status.conversation_id,
+            team=place.team,
+            channel=place.channel,
+            thread_ts=place.thread_ts,
+            user=place.user,
+            assistant=place.assistant is not None,
+            streaming=self.streams_in(place),
+        )
+        if self.records.claim_job(record):
+            self.watchers.watch(record, place.client)
+        logger.info("slack preview approved", extra={"preview": preview_id, "job_id": approval.job_id})
+        return approval.job_id
 
     # -- slash command ----------------------------------------------------------------------
 
@@ -285,7 +409,10 @@ class SlackService:
                 pass
         except InputError as exc:
             return {"brand_name": str(exc)[:150]}
-        self.records.update_workspace(team, **parsed.model_dump(include=set(home.INPUTS.values())))
+        chosen = parsed.model_dump(include=set(home.INPUTS.values()))
+        if chosen.get("ai_badge") is None:
+            chosen.pop("ai_badge", None)  # a modal without the badge box leaves the stored choice alone
+        self.records.update_workspace(team, **chosen)
         logger.info("slack workspace settings saved", extra={"team": team})
         return {}
 

@@ -38,6 +38,12 @@ class SlackSettings(BaseSettings):
     approve_before_render: bool = Field(
         default=False, description="Default for workspaces without their own setting: render only after Approve."
     )
+    preview_first: Literal["skill", "always", "never"] = Field(
+        default="skill",
+        description="Show an animatic for Approve / Revise / Cancel before the render: for skills that "
+        "ask for it (storyboard, marketing), always, or never. A request's words choose too "
+        '("preview first", "no preview").',
+    )
     update_every_s: float = Field(default=3.0, gt=0, description="At most one progress chat.update this often.")
     min_update_gap_s: float = Field(default=1.0, ge=0, description="Least time between two status edits.")
     poll_s: float = Field(default=0.5, gt=0, description="How often a job watcher reads the job's event log.")

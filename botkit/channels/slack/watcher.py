@@ -31,6 +31,7 @@ from botkit.channels.slack.blocks import (
     escape,
     feedback_block,
     plan_blocks,
+    preview_blocks,
     result_blocks,
     status_blocks,
 )
@@ -107,6 +108,7 @@ class JobWatcher(threading.Thread):
         self._status_ok = record.assistant  # the status line is only for assistant threads
         self._status_set = False
         self.plan_id = ""
+        self.preview = False  # a preview job: it ends with Approve / Revise / Cancel
         self.plan: ShotPlan | None = None
         self.stream: StreamedReply | None = None
 
@@ -119,7 +121,8 @@ class JobWatcher(threading.Thread):
 
     def follow(self) -> None:
         record = self.record
-        self.plan_id = self.bot.jobs.status(record.job_id).plan_id
+        status = self.bot.jobs.status(record.job_id)
+        self.plan_id, self.preview = status.plan_id, status.purpose == "preview"
         self.plan = self.bot.repo.get_plan(self.plan_id)
         plan = self.plan
         platforms = plan.platforms
@@ -130,6 +133,9 @@ class JobWatcher(threading.Thread):
         wanted: JobEvent | None = None  # the newest event not shown yet
         while not self.stopping.is_set():
             for event in self.bot.jobs.events(job_id=record.job_id, after=record.after):
+                if event.kind.startswith("preview_"):  # a preview's decision: not a stage to show
+                    record.after = event.id
+                    continue
                 if event.kind in FINAL_KINDS:  # ``after`` moves past it only once it was reported
                     self.finish(event, plan)
                     return
@@ -181,14 +187,23 @@ class JobWatcher(threading.Thread):
                 self.set_status(status_line(uploading, platforms))
                 self.show("upload", messages.UPLOADING)
             outputs = self.bot.outputs(record.conversation_id, job_id=record.job_id)
-            text = with_disclosure(messages.DONE.format(outputs=describe_outputs(outputs)))
+            if self.preview:  # drawn, not generated: no AI disclosure; the buttons decide what renders
+                text = messages.PREVIEW_READY.format(outputs=describe_outputs(outputs))
+            else:
+                text = with_disclosure(messages.DONE.format(outputs=describe_outputs(outputs)))
             try:
                 self.upload(outputs, text)
             except SlackApiError as exc:
                 logger.warning("upload failed", extra={"job_id": record.job_id, "error": error_of(exc)})
                 text = messages.UPLOAD_FAILED.format(error=error_of(exc))
                 self.say(text)
-            blocks = [*result_blocks(text, record.conversation_id, plan), feedback_block(record.job_id)]
+            if self.preview:
+                blocks = preview_blocks(text, record.job_id)
+            else:
+                blocks = [
+                    *result_blocks(text, record.conversation_id, plan, job_id=record.job_id),
+                    feedback_block(record.job_id),
+                ]
             self.conclude(event, text, blocks)
         else:
             text = describe(event, platforms)

@@ -31,6 +31,7 @@ class WorkspaceSettings(BaseModel):
     cta: str | None = Field(default=None, max_length=60, description='Call to action, e.g. "Shop now".')
     handle: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_.]{1,30}$", description="Social account.")
     default_platforms: list[PlatformId] = Field(default_factory=list, description="When a request names none.")
+    ai_badge: bool | None = Field(default=None, description='The on-screen "AI" badge on this workspace\'s videos.')
 
     @field_validator("colours")
     @classmethod

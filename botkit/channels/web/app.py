@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,7 @@ from fastapi.responses import Response
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from botkit import metrics
 from botkit.bot import Bot
 from botkit.errors import InputError
 from botkit.settings import Settings
@@ -24,8 +26,10 @@ from botkit.store.sweep import Janitor
 
 from .auth import authenticate
 from .errors import botkit_error_response, error_response, install_error_handlers
+from .metrics import RequestTimer
+from .metrics import router as metrics_router
 from .options import WebOptions
-from .routes import assets, conversations, events, jobs, pages, tokens
+from .routes import assets, conversations, credentials, events, jobs, pages, previews, tokens, usage
 from .services import WebServices
 from .sites import SiteDirectory
 
@@ -122,6 +126,7 @@ class SiteHeaders:
             await answer(error_response(400, "Content-Length must be a number of bytes"))
             return
         if length is not None and int(length) > cap:
+            metrics.upload_refused("body_too_large")
             await answer(error_response(413, too_large(cap)))
             return
         received = 0
@@ -152,6 +157,7 @@ class SiteHeaders:
         else:
             exception = None
         if exceeded and not started:
+            metrics.upload_refused("body_too_large")
             await answer(error_response(413, too_large(cap)))
         elif exception is not None and not started:
             await answer(error_response(500, "internal error; the team has the details in the log"))
@@ -169,19 +175,32 @@ def create_app(
     when the server starts and stops it (finishing the current render) when the server stops."""
     options = options or WebOptions.from_settings(settings)
     sites = SiteDirectory(bot.repo.sessions)
-    janitor = Janitor(bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s)
+    janitor = Janitor(
+        bot.context.assets, bot.repo.sessions, older_than_s=settings.orphan_after_s, cache_bytes=settings.s3_cache_bytes
+    )
+    services = WebServices(bot, sites, options)
+
+    def warm_up() -> None:
+        try:
+            bot.warm_up()
+        except Exception:  # a warm-up that fails leaves the first request to do the work
+            logger.exception("warm-up failed; serving anyway")
+        services.ready.set()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         janitor.start()  # sweeps what dead requests left behind: now, then every few minutes
         if run_workers:
             bot.start_workers()
+        # /healthz says 503 until the planner and (when renders run here) the engine are loaded
+        threading.Thread(target=warm_up, name="botkit-warm-up", daemon=True).start()
         try:
             yield
         finally:
             janitor.stop()
             if run_workers:
                 await anyio.to_thread.run_sync(bot.stop_workers)
+            await anyio.to_thread.run_sync(bot.close_listener)
 
     app = FastAPI(
         lifespan=lifespan,
@@ -189,10 +208,12 @@ def create_app(
         version="1",
         description="Chat with a video bot: send messages, stream progress by SSE, fetch the videos.",
     )
-    app.state.services = WebServices(bot, sites, options)  # what the routes' ``Depends(get_services)`` read
-    for module in (tokens, conversations, events, jobs, assets, pages):
+    app.state.services = services  # what the routes' ``Depends(get_services)`` read
+    for module in (tokens, conversations, events, jobs, assets, pages, credentials, previews, usage):
         app.include_router(module.router)
+    app.include_router(metrics_router)
     install_error_handlers(app)
     max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
     app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
+    app.add_middleware(RequestTimer)  # outermost: every answer is timed, the middleware's own included
     return app

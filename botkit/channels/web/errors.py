@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from botkit import metrics
 from botkit.errors import BotkitError, InputError
 
 from .tokens import ForbiddenError
@@ -68,6 +69,8 @@ def botkit_error_response(exc: BotkitError) -> JSONResponse:
 
 async def botkit_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BotkitError)
+    if isinstance(exc, UploadTooLarge | UnsupportedUpload):
+        metrics.upload_refused("too_large" if isinstance(exc, UploadTooLarge) else "unsupported_type")
     if not isinstance(exc, InputError):
         logger.warning("request failed: %s", exc)
     return botkit_error_response(exc)

@@ -35,6 +35,7 @@ class WebOptions:
     max_message_bytes: int = 64 * 1024  # a request body without uploads (forms, JSON)
     max_slack_bytes: int = 1024 * 1024  # a Slack delivery
     legacy_tokens_until: date | None = LEGACY_TOKENS_UNTIL  # old two-part tokens pass until then (None: never)
+    redis_url: str | None = None  # rate limits and stream slots shared by every web process (BOTKIT_REDIS_URL)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebOptions:
@@ -44,4 +45,5 @@ class WebOptions:
             guest_active_jobs=settings.guest_active_jobs,
             trusted_proxies=settings.trusted_proxy_list(),
             legacy_tokens_until=settings.legacy_tokens_until,
+            redis_url=settings.redis_url,
         )

@@ -32,6 +32,12 @@ class TurnOut(BaseModel):
     job_id: str
     summary: str
     plan: dict[str, Any]
+    intro: str | None = Field(
+        default=None, description="A new conversation's first bot message: it says the bot is an AI assistant."
+    )
+    preview: bool = Field(
+        default=False, description="True: ``job_id`` is a preview (an animatic) waiting for approve or cancel."
+    )
 
 
 class MessageOut(BaseModel):
@@ -50,6 +56,9 @@ class JobOut(BaseModel):
     error: str | None = None
     created_at: datetime
     finished_at: datetime | None = None
+    purpose: str = Field(default="render", description="render, or preview (an animatic for approval)")
+    decision: str | None = Field(default=None, description="A preview's: approved, cancelled, superseded; null: waits")
+    preview_id: str | None = Field(default=None, description="A render's approved preview (a job id)")
 
 
 class OutputOut(BaseModel):
@@ -63,6 +72,9 @@ class OutputOut(BaseModel):
     url: str = Field(description="Signed, expiring URL of the MP4 (supports HTTP Range).")
     download_url: str
     poster_url: str | None = None
+    disclosure: str = Field(default="AI-generated video", description="Show it with the video.")
+    credentials_url: str | None = Field(default=None, description="Its content credentials (needs the bearer token).")
+    subtitles_url: str | None = Field(default=None, description="Signed URL of the WebVTT captions of a narrated video.")
 
 
 class SuggestionOut(BaseModel):
@@ -92,3 +104,14 @@ class ConversationOut(BaseModel):
 class CancelOut(BaseModel):
     job_id: str
     state: str
+
+
+class ApprovalOut(BaseModel):
+    """A preview's decision: approved (``job_id`` renders it; ``created`` False: an earlier approval
+    started that render) or cancelled (``job_id`` null)."""
+
+    preview_id: str
+    decision: str
+    job_id: str | None = None
+    created: bool = False
+    summary: str | None = None

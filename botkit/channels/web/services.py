@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -21,10 +22,13 @@ from fastapi import Depends, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from PIL import Image, UnidentifiedImageError
 
-from botkit.bot import Bot, Turn
-from botkit.domain.plan import PLATFORM_IDS
+from botkit.bot import Bot, Turn, upload_kind
+from botkit.domain.plan import PLATFORM_IDS, ShotPlan
 from botkit.errors import InputError
 from botkit.jobs.service import TooManyJobs
+from botkit.media.probe import check_video
+from botkit.media.sniff import ACCEPTED_TEXT, SniffError, sniff_file
+from botkit.provenance.disclosure import assistant_intro
 from botkit.store.inbound import Claim, Delivery, InboundRepository, Lease
 from botkit.uploads import ALLOWED_FORMATS
 
@@ -33,7 +37,8 @@ from .errors import REPLAYED, Busy, NotFound, UnsupportedUpload, UploadTooLarge
 from .options import WebOptions
 from .ratelimit import RateLimiter
 from .schemas import TurnOut
-from .sites import SiteDirectory
+from .sites import SiteDirectory, SiteInfo
+from .streams import EventWaker, StreamSlots
 from .views import Views
 
 logger = logging.getLogger(__name__)
@@ -47,6 +52,12 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 
+def site_badge(site: SiteInfo) -> bool | None:
+    """The site's choice of the visible "AI" badge (``sites.config["ai_badge"]``); None: not set."""
+    chosen = (site.config or {}).get("ai_badge")
+    return chosen if isinstance(chosen, bool) else None
+
+
 class WebServices:
     """Everything the routes share, one per app (``create_app`` builds it)."""
 
@@ -55,14 +66,23 @@ class WebServices:
         self.sites = sites
         self.options = options
         self.views = Views(bot, options.asset_ttl_s)
-        self.guest_tokens = RateLimiter(options.guest_tokens_per_window, options.window_s, what="guest sessions")
-        self.guest_messages = RateLimiter(options.guest_messages_per_window, options.window_s, what="messages")
-        self.user_messages = RateLimiter(options.user_messages_per_window, options.window_s, what="messages")
+        shared = options.redis_url  # limits shared by every web process when set
+        self.guest_tokens = RateLimiter(
+            options.guest_tokens_per_window, options.window_s, what="guest sessions", storage_url=shared
+        )
+        self.guest_messages = RateLimiter(
+            options.guest_messages_per_window, options.window_s, what="messages", storage_url=shared
+        )
+        self.user_messages = RateLimiter(
+            options.user_messages_per_window, options.window_s, what="messages", storage_url=shared
+        )
         self.inbound = InboundRepository(bot.repo.sessions, options.idempotency_lease_s)
         # Writes take turns in the bot (``Bot.write_gate``, only around SQL); stream reads get their
         # own threads so they never queue behind writes.
         self.read_threads = anyio.CapacityLimiter(options.read_threads)
-        self.open_streams: dict[str, int] = {}  # per owner; touched only on the event loop
+        self.open_streams = StreamSlots(options.redis_url, options.sse_max_s + 60)  # per owner
+        self.waker = EventWaker(bot.listener(), options.sse_poll_s)  # NOTIFY on PostgreSQL, else polling
+        self.ready = threading.Event()  # set once the planner (and the engine, when renders run here) is loaded
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -109,7 +129,7 @@ class WebServices:
         """Write uploads to ``folder``, refusing oversized files and bytes that are not an allowed image."""
         if len(uploads) > self.options.max_images:
             raise InputError(f"{len(uploads)} images sent; at most {self.options.max_images} are allowed")
-        limit = self.bot.image_limits.max_bytes
+        limit = max(self.bot.image_limits.max_bytes, self.bot.video_limits.max_bytes)  # which one: by the bytes, below
         paths = []
         for index, upload in enumerate(uploads):
             name = SAFE_NAME.sub("_", Path(upload.filename or "image").name)[:80] or "image"
@@ -121,9 +141,31 @@ class WebServices:
                     size += len(block)
                     if size > limit:
                         raise UploadTooLarge(
-                            f"image {name!r} is over {limit / 2**20:.0f} MiB; at most {limit / 2**20:.0f} MiB per image is allowed"
+                            f"file {name!r} is over {limit / 2**20:.0f} MiB; at most {limit / 2**20:.0f} MiB per video "
+                            f"and {self.bot.image_limits.max_bytes / 2**20:.0f} MiB per image is allowed"
                         )
                     out.write(block)
+            if upload_kind(target) == "video":  # probed (header and packets, nothing decoded) by the turn
+                try:
+                    container = sniff_file(target)
+                except SniffError as exc:  # named like a video, but it is not one
+                    raise UnsupportedUpload(
+                        f"file {name!r} (sent as {upload.content_type or 'no type'}) is {exc.found}; allowed types: "
+                        + ", ".join(ALLOWED_FORMATS)
+                        + f", or a video: {ACCEPTED_TEXT}"
+                    ) from None
+                if container == "gif" and check_video(target, self.bot.video_limits).frames < 2:
+                    raise UnsupportedUpload(
+                        f"file {name!r} is a GIF of one frame; send a still as PNG, JPEG or WebP "
+                        "(an animated GIF is taken as a clip)"
+                    )
+                paths.append(target)
+                continue
+            if size > self.bot.image_limits.max_bytes:
+                raise UploadTooLarge(
+                    f"image {name!r} is {size / 2**20:.1f} MiB; at most "
+                    f"{self.bot.image_limits.max_bytes / 2**20:.0f} MiB per image is allowed"
+                )
             try:  # the bytes decide, not the name or the declared content type (header only: no decoding)
                 with Image.open(target) as image:
                     kind, (width, height) = image.format, image.size
@@ -144,11 +186,12 @@ class WebServices:
                 raise UnsupportedUpload(
                     f"file {name!r} (sent as {declared}) is not a PNG, JPEG or WebP image; allowed types: "
                     + ", ".join(ALLOWED_FORMATS)
+                    + f", or a video: {ACCEPTED_TEXT}"
                 )
             paths.append(target)
         return paths
 
-    def turn_out(self, turn: Turn) -> TurnOut:
+    def turn_out(self, turn: Turn, *, new: bool = False) -> TurnOut:
         assert turn.job_id is not None
         return TurnOut(
             conversation_id=turn.conversation_id,
@@ -156,7 +199,31 @@ class WebServices:
             job_id=turn.job_id,
             summary=turn.plan.summary(),
             plan=turn.plan.model_dump(mode="json"),
+            intro=assistant_intro() if new else None,  # EU AI Act Art. 50(1): the bot says it is an AI
         )
+
+    def start(
+        self, turn: Turn, key: str | None, principal: Principal, preview: str | None, *, new: bool = False
+    ) -> TurnOut:
+        """Queue the render (unless it was queued with the turn), or the plan's preview (an
+        animatic) when one is wanted (``render_now``)."""
+        if turn.queued_with is None and not self.render_now(turn.conversation_id, preview)(turn.plan):
+            self.bot.preview(turn)
+            return self.turn_out(turn, new=new).model_copy(update={"preview": True})
+        self.bot.submit(turn, idempotency_key=key, max_active=self.job_limit(principal))
+        return self.turn_out(turn, new=new)
+
+    def render_now(self, conversation_id: str | None, preview: str | None) -> Callable[[ShotPlan], bool]:
+        """Whether a plan renders now, or its preview comes first: asked for (``on``), by skill
+        (``auto``), or while a preview waits in the conversation. Read before the turn is stored, so
+        the render can be queued in the turn's own commit."""
+        if preview == "on":
+            return lambda _plan: False
+        if preview == "off":
+            return lambda _plan: True
+        if conversation_id is not None and self.bot.pending_preview(conversation_id) is not None:
+            return lambda _plan: False
+        return lambda plan: not (preview == "auto" and self.bot.wants_preview(plan))
 
     def resumed(self, progress: dict) -> Turn | None:
         """The turn a request that died had already stored under its key, if any."""

@@ -10,6 +10,7 @@ from botkit.agent.suggest import suggestions_for
 from botkit.bot import Bot
 from botkit.domain import ShotPlan
 from botkit.domain.jobs import JobEvent
+from botkit.provenance.disclosure import ai_generated_line
 
 from .schemas import ConversationOut, JobOut, MessageOut, OutputOut, SuggestionOut
 from .sites import SiteInfo
@@ -34,6 +35,11 @@ class Views:
         return f"{base.rstrip('/')}/api/assets/{asset_id}?{urlencode(query)}"
 
     def outputs(self, base: str, site: SiteInfo, conversation_id: str, job_id: str | None = None) -> list[OutputOut]:
+        subtitles = {
+            (row["job_id"], row["platform"]): row["id"]
+            for row in self.bot.repo.assets_of(conversation_id, "subtitles", job_id=job_id)
+            if row["mime"] == "text/vtt"
+        }
         return [
             OutputOut(
                 id=output.id,
@@ -46,6 +52,11 @@ class Views:
                 url=self.asset_url(base, site, output.id),
                 download_url=self.asset_url(base, site, output.id, download=True),
                 poster_url=self.asset_url(base, site, output.poster_id) if output.poster_id else None,
+                disclosure=ai_generated_line(),
+                credentials_url=f"{base.rstrip('/')}/api/assets/{output.id}/credentials",
+                subtitles_url=self.asset_url(base, site, subtitles[(output.job_id, output.platform)])
+                if (output.job_id, output.platform) in subtitles
+                else None,
             )
             for output in self.bot.repo.outputs(conversation_id, job_id=job_id)
             if output.id is not None  # recorded outputs always have their asset id
@@ -61,6 +72,9 @@ class Views:
                 error=status.error,
                 created_at=status.created_at,
                 finished_at=status.finished_at,
+                purpose=status.purpose,
+                decision=status.decision,
+                preview_id=status.preview_id,
             )
             for status in self.bot.jobs.of_conversation(conversation_id)
         ]

@@ -86,8 +86,8 @@ class EmbeddedEngine:
     name = "embedded"
     native_fps = 8
     native_size = (OUTPUT_SIZE, OUTPUT_SIZE)
-    capabilities = Capabilities(tasks=frozenset({"t2v", "i2v"}))
-    """Any length (longer shots chain 9-frame chunks inside ``generate``), from text or a first frame."""
+    capabilities = Capabilities(tasks=frozenset({"t2v", "i2v"}), real_images=False)
+    """Toy world only (a real photo becomes a still). Any length (longer shots chain 9-frame chunks inside ``generate``), from text or a first frame."""
 
     def __init__(
         self,

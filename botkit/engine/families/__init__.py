@@ -17,7 +17,21 @@ import numpy as np
 
 from botkit.engine.conditioning import Conditioning
 
-FAMILIES = ("wan", "ltx", "cogvideox", "skyreels", "hunyuan15", "sana", "svd", "animatediff", "custom")
+FAMILIES = (
+    "wan",
+    "ltx",
+    "ltx2",
+    "cogvideox",
+    "skyreels",
+    "hunyuan15",
+    "sana",
+    "svd",
+    "animatediff",
+    "helios",
+    "anyflow",
+    "kandinsky5",
+    "custom",
+)
 _MODULE = {"cogvideox": "custom"}  # CogVideoX's pipelines take the common arguments
 
 
@@ -44,6 +58,11 @@ class Family:
     def postprocess(self, frames: np.ndarray, shape: Any) -> np.ndarray:
         post = getattr(self.module, "postprocess", None)
         return frames if post is None else post(frames, shape)
+
+    def audio(self, pipe: Any, out: Any, entry: Any, *, frames: int, fps: int) -> tuple[np.ndarray | None, int | None]:
+        """The model's own soundtrack, as float32 ``[samples, channels]`` and its rate (None: no sound)."""
+        take = getattr(self.module, "audio", None)
+        return (None, None) if take is None else take(pipe, out, entry, frames=frames, fps=fps)
 
 
 def family_for(name: str) -> Family:

@@ -23,3 +23,11 @@ def text_arguments(request: Any, entry: Any) -> dict[str, Any]:
 def trim(frames: np.ndarray, shape: Any) -> np.ndarray:
     """Pipelines that round the length up (SkyReels DF, LTX long) are trimmed to the snapped count."""
     return frames[: shape.num_frames]
+
+
+def video_frames(frames: list[Any], count: int) -> list[Any]:
+    """Exactly ``count`` frames of an input video: cut, or held on its last frame when the model's
+    frame rule rounded the length up."""
+    if not frames:
+        raise ValueError("video_frames needs at least one frame")
+    return list(frames[:count]) + [frames[-1]] * max(0, count - len(frames))

@@ -71,7 +71,10 @@ class MarketingSkill(Skill):
         r"広告|宣伝|プロモ|商品|製品|新製品|発売|cm",
         r"광고|홍보|제품|상품|출시|프로모션",
     )
-    defaults = PlanDefaults(platforms=("youtube",), total_s=15.0, shot_s=4.0, shots=3, captions=False)
+    defaults = PlanDefaults(
+        platforms=("youtube",), total_s=15.0, shot_s=4.0, shots=3, captions=False, narration="voiceover", music="bright"
+    )
+    preview_first = True  # agencies approve an animatic before paying for a render
     Args = MarketingArgs
     Config = BrandKit
 

@@ -62,7 +62,10 @@ class StoryboardSkill(Skill):
         r"絵コンテ|ストーリーボード|コンテ|アニマティック|パネル|コマ",
         r"스토리보드|콘티|애니매틱|패널",
     )
-    defaults = PlanDefaults(platforms=("youtube",), total_s=None, shot_s=3.0, shots=3, shot_per="image")
+    defaults = PlanDefaults(
+        platforms=("youtube",), total_s=None, shot_s=3.0, shots=3, shot_per="image", narration="quoted"
+    )
+    preview_first = True  # storyboard artists approve an animatic before a render
     Args = StoryboardArgs
 
     def plan(self, draft: ShotPlan, request: SkillRequest, args: StoryboardArgs) -> ShotPlan:

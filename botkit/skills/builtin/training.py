@@ -43,6 +43,8 @@ class TrainingSkill(Skill):
         captions=True,
         shot_per="step",
         caption_style="numbered",
+        narration="steps",
+        music="calm",
     )
     Args = TrainingArgs
 

@@ -12,13 +12,26 @@ config = context.config
 db = config.attributes.get("db") or open_db(Settings().resolved_database_url())
 
 with db.connect() as connection:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # batch mode copies a table and drops the old one; with foreign keys on, that drop cascades
+        # into every row pointing at it (Slack watches, events, assets). Off for the migration
+        # (a PRAGMA outside any transaction), checked after it, back on when the connection returns.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
         include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows pointing at nothing: {broken[:5]}")
     connection.commit()
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")

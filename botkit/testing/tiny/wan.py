@@ -172,3 +172,37 @@ def build_ti2v_5b(seed: int = 0):
             expand_timesteps=True,
         )
     )
+
+
+def build_vace(seed: int = 0):
+    """Wan 2.1 VACE shape: control video, mask and reference images through VACE blocks."""
+    from diffusers import WanVACEPipeline, WanVACETransformer3DModel
+
+    torch.manual_seed(seed)
+    vae = _vae()
+    transformer = WanVACETransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=16,
+        out_channels=16,
+        text_dim=32,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=3,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+        vace_layers=[0, 2],
+        vace_in_channels=96,
+    )
+    return ready(
+        WanVACEPipeline(
+            tokenizer=tiny_t5_tokenizer(),
+            text_encoder=tiny_t5_encoder(),
+            vae=vae,
+            transformer=transformer,
+            scheduler=_scheduler(),
+            transformer_2=None,
+        )
+    )

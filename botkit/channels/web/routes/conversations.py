@@ -1,15 +1,15 @@
 """Conversations: start one, send a follow-up (multipart, with images), read its history."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Header, Request, UploadFile
 
-from botkit.bot import Turn
+from botkit.bot import Queue, Turn
 from botkit.domain.plan import PLATFORM_IDS, Limits
 from botkit.store.inbound import Delivery
 
 from ..schemas import ConversationOut, TurnOut
-from ..services import Current, Services
+from ..services import Current, Services, site_badge
 from .common import ERRORS, PREFIX
 
 router = APIRouter(prefix=PREFIX, responses=ERRORS)
@@ -19,6 +19,13 @@ Images = Annotated[list[UploadFile], File(description="Images (PNG, JPEG, WebP),
 Platforms = Annotated[list[str], Form(description="Target platforms: " + ", ".join(PLATFORM_IDS) + " (repeatable).")]
 Skill = Annotated[str | None, Form(max_length=40, description="marketing | social | storyboard | training")]
 Seed = Annotated[int | None, Form(ge=0, lt=2**32)]
+Preview = Annotated[
+    Literal["auto", "on", "off"] | None,
+    Form(
+        description="Preview first: on, off, auto (by skill: storyboard, marketing). Absent: only while "
+        "a preview waits in the conversation (a change previews again)."
+    ),
+]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
@@ -32,6 +39,7 @@ def create_conversation(
     skill: Skill = None,
     seed: Seed = None,
     idempotency_key: IdemKey = None,
+    preview: Preview = None,
 ) -> TurnOut:
     platforms = services.check_platforms(platforms)
     services.count_message(principal)
@@ -53,9 +61,11 @@ def create_conversation(
                     channel="web",
                     owner=principal.owner,
                     delivery=delivery,
+                    ai_badge=site_badge(principal.site),
+                    # turn + job + queued event in one commit, unless it is previewed first
+                    queue=Queue(key, services.job_limit(principal), when=services.render_now(None, preview)),
                 )
-        bot.submit(turn, idempotency_key=key, max_active=services.job_limit(principal))
-        return services.turn_out(turn)
+        return services.start(turn, key, principal, preview, new=True)
 
     return services.once(principal, idempotency_key, work)
 
@@ -76,6 +86,7 @@ def post_message(
     skill: Skill = None,
     seed: Seed = None,
     idempotency_key: IdemKey = None,
+    preview: Preview = None,
 ) -> TurnOut:
     services.owned_conversation(principal, conversation_id)
     platforms = services.check_platforms(platforms)
@@ -95,9 +106,11 @@ def post_message(
                     skill=skill or None,
                     seed=seed,
                     delivery=delivery,
+                    queue=Queue(
+                        key, services.job_limit(principal), when=services.render_now(conversation_id, preview)
+                    ),
                 )
-        bot.submit(turn, idempotency_key=key, max_active=services.job_limit(principal))
-        return services.turn_out(turn)
+        return services.start(turn, key, principal, preview)
 
     return services.once(principal, idempotency_key, work)
 

@@ -5,7 +5,6 @@ Everything that can refuse a stream (the token, the conversation's owner, a bad 
 many open streams) is checked in the ``open_stream`` dependency, before the 200 goes out.
 """
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -22,6 +21,7 @@ from botkit.errors import InputError
 from ..auth import Principal
 from ..ratelimit import RateLimited
 from ..services import Services, stream_principal
+from ..streams import Watch
 from .common import JSON_ERRORS, PREFIX
 
 router = APIRouter(prefix=PREFIX, responses=JSON_ERRORS)
@@ -37,6 +37,7 @@ class OpenStream:
     base_url: str
     after: int
     max_s: float
+    watch: Watch  # wakes the stream on a NOTIFY for this conversation (PostgreSQL), else at the poll interval
 
 
 async def open_stream(
@@ -61,20 +62,20 @@ async def open_stream(
             raise InputError(f"Last-Event-ID must be an event id (a number), got {last_event_id!r}")
         start = max(start, int(last_event_id))
     owner, limit = principal.owner, services.options.max_streams_per_user
-    if services.open_streams.get(owner, 0) >= limit:
+    if services.open_streams.count(owner) >= limit:
         raise RateLimited(
             f"too many open event streams for this user: at most {limit}; close one (each conversation needs only one)",
             1.0,
         )
-    services.open_streams[owner] = services.open_streams.get(owner, 0) + 1  # only touched on the event loop
+    services.open_streams.enter(owner)
+    watch = services.waker.watch(conversation_id)
     try:
         yield OpenStream(
-            conversation_id, principal, services.base_url(request), start, wait_s or services.options.sse_max_s
+            conversation_id, principal, services.base_url(request), start, wait_s or services.options.sse_max_s, watch
         )
     finally:
-        services.open_streams[owner] -= 1
-        if not services.open_streams[owner]:
-            del services.open_streams[owner]
+        services.waker.unwatch(watch)
+        services.open_streams.leave(owner)
 
 
 @router.get(
@@ -114,4 +115,4 @@ async def conversation_events(
         if now - last_sent >= options.sse_ping_s:
             last_sent = now
             yield ServerSentEvent(comment="ping")
-        await asyncio.sleep(options.sse_poll_s)
+        await stream.watch.wait()  # a NOTIFY for this conversation (PostgreSQL), or the poll interval

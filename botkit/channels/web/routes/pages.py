@@ -39,5 +39,12 @@ def embed(services: Services, site_key: str = "") -> HTMLResponse:
 
 
 @router.get("/healthz")
-def healthz() -> JSONResponse:
-    return JSONResponse({"ok": True})
+async def healthz(services: Services) -> JSONResponse:
+    # async: a health check must not wait for a request thread
+    if not services.ready.is_set():
+        return JSONResponse(
+            {"ok": False, "ready": False, "detail": "loading the planner and the engine"},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+    return JSONResponse({"ok": True, "ready": True})

@@ -1,6 +1,8 @@
 /* botkit chat widget: one script tag, no framework.
  *   <script src="https://BOTKIT-HOST/widget.js" data-site-key="pk_..." [data-title="Video bot"] [data-open="true"]
- *           [data-token-url="/botkit-token"] [data-user-token="..."]></script>
+ *           [data-token-url="/botkit-token"] [data-user-token="..."] [data-preview="auto|on|off"]></script>
+ * data-preview: preview first (an animatic to approve before the render): auto (by skill: storyboard,
+ * marketing; the default), on, off.
  * Without a token the visitor is a rate-limited guest. data-token-url names an endpoint of the page's
  * own backend that returns {"token", "expires_at"} minted with the site secret (mint_user_token);
  * the widget asks again when the token is about to expire. data-user-token is a fixed token.
@@ -15,6 +17,7 @@
   const API = new URL(script.src, location.href).origin;
   const SITE = script.dataset.siteKey || "";
   const STORE = `botkit:${SITE}`;
+  const PREVIEW = ["auto", "on", "off"].includes(script.dataset.preview) ? script.dataset.preview : "auto";
 
   const CSS = `
 :host { all: initial; }
@@ -58,6 +61,10 @@ header button { background: transparent; font-size: 18px; padding: 4px 6px; colo
 .out video { width: 100%; max-height: 320px; object-fit: contain; background: #000; border-radius: 10px; display: block; }
 .out .meta { display: flex; justify-content: space-between; align-items: center; margin: 4px 0; font-size: 12px; color: var(--muted); }
 .out a { color: var(--accent); font-weight: 600; text-decoration: none; }
+.out .ai { font-weight: 600; color: var(--fg); }
+.out .ai button { margin-left: 6px; padding: 1px 6px; font-size: 11px; }
+.out .creds { font-size: 12px; color: var(--muted); margin: 2px 0 6px; }
+.msg.bot { align-self: flex-start; background: var(--line); }
 .follow { display: flex; gap: 6px; flex-wrap: wrap; margin-top: 6px; }
 .follow button { font-size: 12px; padding: 5px 10px; }
 form { border-top: 1px solid var(--line); padding: 8px; display: flex; flex-direction: column; gap: 6px; }
@@ -127,7 +134,7 @@ textarea:focus { border-color: var(--accent); }
       this.text.addEventListener("keydown", (event) => {
         if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); this.form.requestSubmit(); }
       });
-      this.fileInput = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", multiple: true, hidden: true,
+      this.fileInput = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp,video/mp4,video/quicktime,video/webm,image/gif", multiple: true, hidden: true,
         onchange: () => { this.files.push(...this.fileInput.files); this.fileInput.value = ""; this.renderChips(); } });
       this.chips = h("div", { class: "chips" });
       this.sendButton = h("button", { type: "submit", "aria-label": "Send" }, "Send");
@@ -169,7 +176,7 @@ textarea:focus { border-color: var(--accent); }
     }
 
     showEmpty() {
-      if (!this.log.children.length) this.log.append(h("p", { class: "empty" }, "Ask for a short video. Attach images to animate them."));
+      if (!this.log.children.length) this.log.append(h("p", { class: "empty" }, "I'm an AI assistant: ask for a short video. Attach images to animate them."));
     }
 
     // -- HTTP --------------------------------------------------------------------------------------
@@ -220,9 +227,13 @@ textarea:focus { border-color: var(--accent); }
           else if (plans.includes(message)) {
             const job = conversation.jobs[jobIndex++];
             if (!job) { this.add(h("div", { class: "msg bot" }, message.text)); continue; }
-            const card = this.addCard(job.id, message.text);
-            const outputs = conversation.outputs.filter((o) => o.job_id === job.id);
-            this.applyState(card, job.state, job.error, outputs, conversation.suggestions);
+            // a preview and the render approved from it belong to the same plan message
+            for (const one of [job, ...conversation.jobs.slice(jobIndex).filter((j) => j.preview_id === job.id)]) {
+              if (one !== job) jobIndex++;
+              const card = this.addCard(one.id, message.text, one.purpose === "preview");
+              const outputs = conversation.outputs.filter((o) => o.job_id === one.id);
+              this.applyState(card, one.state, one.error, outputs, conversation.suggestions, one.decision);
+            }
           } else if (!/^Done: /.test(message.text)) this.add(h("div", { class: "msg bot" }, message.text));
         }
         this.log.scrollTop = this.log.scrollHeight;
@@ -241,11 +252,13 @@ textarea:focus { border-color: var(--accent); }
       const images = [...this.files];
       const form = new FormData();
       form.append("text", text);
+      form.append("preview", PREVIEW);
       for (const file of images) form.append("images", file, file.name);
       this.sendButton.disabled = true;
       this.log.querySelector(".empty")?.remove();
       this.addUser(text, images.map((file) => URL.createObjectURL(file)));
       this.text.value = "";
+      this.text.placeholder = "Describe your video…";
       this.files = [];
       this.renderChips();
       try {
@@ -257,7 +270,8 @@ textarea:focus { border-color: var(--accent); }
         if (!response.ok) { this.addError(body.error || `The request failed (${response.status}).`); return; }
         this.state.conversationId = body.conversation_id;
         this.save();
-        if (!this.cards.has(body.job_id)) this.addCard(body.job_id, body.summary);
+        if (body.intro) this.add(h("div", { class: "msg bot" }, body.intro)); // a new conversation: the bot says it is an AI
+        if (!this.cards.has(body.job_id)) this.addCard(body.job_id, body.summary, body.preview);
         this.startStream();
       } catch (error) {
         this.addError(`Could not send: ${error.message}`);
@@ -285,7 +299,7 @@ textarea:focus { border-color: var(--accent); }
     }
     addError(text) { this.add(h("div", { class: "msg error", role: "alert" }, text)); }
 
-    addCard(jobId, summary) {
+    addCard(jobId, summary, preview = false) {
       const [title, ...lines] = (summary || "").split("\n");
       const shots = lines.map((line) => line.trim()).filter(Boolean).map((line) => {
         const match = line.match(/^\d+\.\s*([^:]+):\s*(.*)$/);
@@ -294,10 +308,10 @@ textarea:focus { border-color: var(--accent); }
       const card = {
         bar: h("i"), label: h("span", {}, "Queued"),
         cancel: h("button", { type: "button", class: "ghost", onclick: () => this.cancel(jobId) }, "Cancel"),
-        outputs: h("div"), follow: h("div", { class: "follow" }),
+        outputs: h("div"), follow: h("div", { class: "follow" }), preview,
       };
-      card.root = this.add(h("div", { class: "card", "data-job": jobId },
-        h("h4", {}, title), shots.length ? h("ol", {}, shots) : null,
+      card.root = this.add(h("div", { class: "card", "data-job": jobId, "data-preview": preview ? "true" : null },
+        h("h4", {}, preview ? `Preview: ${title}` : title), shots.length ? h("ol", {}, shots) : null,
         h("div", { class: "bar", role: "progressbar", "aria-label": "Render progress" }, card.bar),
         h("div", { class: "status" }, card.label, card.cancel), card.outputs, card.follow));
       for (const older of this.cards.values()) older.follow.replaceChildren(); // follow-ups act on the latest plan
@@ -311,8 +325,14 @@ textarea:focus { border-color: var(--accent); }
       card.label.textContent = label;
     }
 
-    applyState(card, state, error, outputs = [], suggestions = []) {
-      if (state === "succeeded") { this.progress(card, 1, "Done"); this.showOutputs(card, outputs, suggestions); }
+    applyState(card, state, error, outputs = [], suggestions = [], decision = null) {
+      if (state === "succeeded" && card.preview) {
+        const said = { approved: "Approved: rendering below", cancelled: "Preview cancelled: nothing rendered",
+          superseded: "Replaced by a newer preview" };
+        this.progress(card, 1, said[decision] || "Preview ready: approve to render");
+        this.showOutputs(card, outputs, []);
+        if (!decision) this.showDecision(card);
+      } else if (state === "succeeded") { this.progress(card, 1, "Done"); this.showOutputs(card, outputs, suggestions); }
       else if (state === "failed") { this.progress(card, 0, `Failed: ${error || "unknown error"}`); }
       else if (state === "cancelled") { this.progress(card, 0, "Cancelled"); }
       else if (state === "running") { this.progress(card, 0.05, "Rendering…"); return; }
@@ -323,16 +343,69 @@ textarea:focus { border-color: var(--accent); }
     showOutputs(card, outputs, suggestions = []) {
       card.outputs.replaceChildren(...outputs.map((output) => h("div", { class: "out" },
         h("video", { src: output.url, poster: output.poster_url, controls: true, playsinline: true, preload: "metadata",
-          style: `aspect-ratio: ${output.width} / ${output.height}` }),
+          style: `aspect-ratio: ${output.width} / ${output.height}`,
+          // a cross-origin <track> needs a CORS-mode video; the API answers allowed sites' origins
+          ...(output.subtitles_url ? { crossorigin: "anonymous" } : {}) },
+          ...(output.subtitles_url
+            ? [h("track", { kind: "captions", src: output.subtitles_url, srclang: "en", label: "Captions" })] : [])),
         h("div", { class: "meta" },
           h("span", {}, `${output.platform} · ${output.width}×${output.height} · ${output.duration_s.toFixed(1)} s`),
-          h("a", { href: output.download_url, download: "", target: "_blank", rel: "noopener" }, "Download")))));
+          h("a", { href: output.download_url, download: "", target: "_blank", rel: "noopener" }, "Download")),
+        this.disclosure(output))));
       if ([...this.cards.values()].at(-1) !== card) return;
       // the server fits these to the video: no "Vertical version" under a vertical one
       card.follow.replaceChildren(...suggestions.map((suggestion) =>
         h("button", { type: "button", class: "ghost", "data-suggestion": suggestion.id,
           onclick: () => this.send(suggestion.text) }, suggestion.label)));
       this.log.scrollTop = this.log.scrollHeight;
+    }
+
+    disclosure(output) {
+      // every video says it is AI-generated; its content credentials (C2PA) on request
+      const creds = h("div", { class: "creds", "aria-live": "polite" });
+      const show = async () => {
+        creds.textContent = "Checking content credentials…";
+        try {
+          const response = await this.call(`/api/assets/${encodeURIComponent(output.id)}/credentials`);
+          const body = await response.json().catch(() => ({}));
+          creds.textContent = response.ok ? body.credentials.summary : (body.error || `Could not check (${response.status}).`);
+        } catch (error) { creds.textContent = `Could not check: ${error.message}`; }
+      };
+      return h("div", {}, h("div", { class: "ai" }, output.disclosure || "AI-generated video",
+        h("button", { type: "button", class: "ghost", "data-credentials": output.id, onclick: show }, "Content credentials")), creds);
+    }
+
+    showDecision(card) {
+      if ([...this.cards.values()].at(-1) !== card) return; // only the newest preview can be approved
+      const jobId = card.root.dataset.job;
+      card.follow.replaceChildren(
+        h("button", { type: "button", "data-decision": "approve", onclick: () => this.decide(jobId, "approve") }, "Approve and render"),
+        h("button", { type: "button", class: "ghost", "data-decision": "revise",
+          onclick: () => { this.text.placeholder = "What should change? e.g. shot 2 slower"; this.text.focus(); } }, "Revise"),
+        h("button", { type: "button", class: "ghost", "data-decision": "cancel", onclick: () => this.decide(jobId, "cancel") }, "Cancel"));
+      this.log.scrollTop = this.log.scrollHeight;
+    }
+
+    async decide(previewId, decision) {
+      const card = this.cards.get(previewId);
+      for (const button of card?.follow.querySelectorAll("button") || []) button.disabled = true;
+      try {
+        const response = await this.call(`/api/previews/${encodeURIComponent(previewId)}/${decision}`, { method: "POST" });
+        const body = await response.json().catch(() => ({}));
+        if (!response.ok) {
+          this.addError(body.error || `Could not ${decision} the preview (${response.status}).`);
+          for (const button of card?.follow.querySelectorAll("button") || []) button.disabled = false;
+          return;
+        }
+        if (card) {
+          card.follow.replaceChildren();
+          card.label.textContent = decision === "approve" ? "Approved: rendering below" : "Preview cancelled: nothing rendered";
+        }
+        if (decision === "approve" && body.job_id && !this.cards.has(body.job_id)) this.addCard(body.job_id, body.summary);
+        this.startStream();
+      } catch (error) {
+        this.addError(`Could not ${decision} the preview: ${error.message}`);
+      }
     }
 
     async cancel(jobId) {
@@ -342,7 +415,7 @@ textarea:focus { border-color: var(--accent); }
 
     onEvent(event) {
       let card = this.cards.get(event.job_id);
-      if (!card && event.kind === "queued") card = this.addCard(event.job_id, event.data.summary);
+      if (!card && event.kind === "queued") card = this.addCard(event.job_id, event.data.summary, event.data.purpose === "preview");
       if (!card) return;
       const data = event.data || {};
       if (event.kind === "started") this.progress(card, 0.03, "Rendering…");
@@ -354,6 +427,8 @@ textarea:focus { border-color: var(--accent); }
       else if (event.kind === "done") this.applyState(card, "succeeded", null, data.outputs || [], data.suggestions || []);
       else if (event.kind === "failed") this.applyState(card, "failed", data.error);
       else if (event.kind === "cancelled") this.applyState(card, "cancelled");
+      else if (event.kind === "preview_superseded") { card.follow.replaceChildren(); card.label.textContent = "Replaced by a newer preview"; }
+      else if (event.kind === "preview_cancelled") { card.follow.replaceChildren(); card.label.textContent = "Preview cancelled: nothing rendered"; }
     }
 
     // -- events (SSE over fetch, so the token travels in a header; resumes with Last-Event-ID) ------

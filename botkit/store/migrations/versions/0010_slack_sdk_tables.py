@@ -1,7 +1,7 @@
 """slack-sdk's tables: OAuth installations, bots and state, created by a revision like ours
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-01 13:55:00
 
 Until now slack-sdk's ``SQLAlchemyInstallationStore`` / ``SQLAlchemyOAuthStateStore`` created
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,368 @@
+"""The plan's sound in the render path: narration spoken with ``botkit.audio``, shots fitted to it
+when the plan is made, caption cues timed by the speech, and the ``SoundStep`` that mixes voice and
+music into every finished MP4 (ducked, loudness per platform, AAC 48 kHz stereo, a mov_text track,
+SRT + WebVTT sidecars).
+
+    plan = narrator.fit(plan)                        # plan time: every shot holds its line
+    sound = narrator.prepare(plan, fps, assets)      # before produce: track + cues (burned in)
+    staged = SoundStep()(staged)                     # after the skill's hook, before signing
+
+A video whose plan has neither narration nor music gets no audio track. A line or a music file that
+cannot be used is a warning on the job, and the rest of the video is still delivered.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from botkit.audio import Music, NarrationTrack, Speech, Synthesizer, Voice, VoiceTable, line_cues, word_cues
+from botkit.audio.loudness import measure, target_for
+from botkit.audio.mix import Mixed, check_music_file, mix_into
+from botkit.audio.music import BEDS
+from botkit.audio.narration import NarrationLine, PlacedLine, place, speak_lines
+from botkit.audio.onset import voiced_span
+from botkit.audio.timing import fit_shot_durations, needed_s
+from botkit.domain import Narration, ShotPlan
+from botkit.errors import BotkitError, InputError, PlanLimitError
+from botkit.post.ffmpeg import run_ffmpeg
+from botkit.post.subtitles import Cue
+from botkit.render.steps import Staged, StagedFile
+from botkit.store.assets import AssetStore
+
+logger = logging.getLogger(__name__)
+
+PLAN_FPS = 30.0  # shot durations fitted at plan time are whole frames at this rate
+WORD_BY_WORD_SKILLS = frozenset({"social"})
+_CACHE_SIZE = 256
+
+
+@dataclass
+class Sound:
+    """What the sound step needs, prepared before ``produce`` (which burns the cues in)."""
+
+    track: NarrationTrack | None
+    music: Music | None
+    cues: list[Cue]
+    burn: bool  # the plan asked for captions: the cues are drawn into the picture
+    warnings: list[str] = field(default_factory=list)
+
+
+class Narrator:
+    """Reads a plan's lines aloud: the voice table, one synthesiser (a Piper model loads once), and
+    the last few hundred lines spoken, so the render re-uses what fitting the plan already spoke."""
+
+    def __init__(
+        self,
+        voices: VoiceTable | None = None,
+        synthesizer: Synthesizer | None = None,
+        *,
+        default_voice: str | None = None,
+        default_music: str | None = None,
+    ) -> None:
+        self._voices = voices
+        self.synthesizer = synthesizer or Synthesizer()
+        self.default_voice = default_voice
+        self.default_music = default_music
+        self._spoken: OrderedDict[tuple[str, str, float], Speech] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def voices(self) -> VoiceTable:
+        if self._voices is None:
+            self._voices = VoiceTable.load()
+        return self._voices
+
+    def voice_for(self, plan: ShotPlan, line: Narration) -> Voice:
+        """The line's own voice, else the plan's, else the deployment's, else its language's default;
+        at the plan's speaking rate. Raises ``VoiceNotFound`` naming what to install."""
+        name = line.voice or plan.voice or self.default_voice
+        voice = self.voices.resolve(line.language, name) if name else self.voices.for_language(line.language)
+        if plan.voice_rate != 1.0:
+            voice = voice.model_copy(update={"rate": max(0.5, min(2.0, voice.rate * plan.voice_rate))})
+        return voice
+
+    def speak(self, plan: ShotPlan, line: Narration) -> Speech:
+        voice = self.voice_for(plan, line)
+        key = (line.text, voice.model_dump_json(), voice.rate)
+        with self._lock:
+            if key in self._spoken:
+                self._spoken.move_to_end(key)
+                return self._spoken[key]
+        line_in = NarrationLine(text=line.text, language=line.language)
+        spoken = speak_lines([line_in], voices=self.voices, voice=voice, synthesizer=self.synthesizer)[0]
+        assert spoken is not None
+        speech = spoken
+        with self._lock:
+            self._spoken[key] = speech
+            while len(self._spoken) > _CACHE_SIZE:
+                self._spoken.popitem(last=False)
+        return speech
+
+    def speeches(self, plan: ShotPlan) -> list[Speech | None]:
+        """Each shot's line spoken (None for a silent shot). ``InputError`` names the shot."""
+        spoken: list[Speech | None] = []
+        for shot in plan.shots:
+            if shot.narration is None:
+                spoken.append(None)
+                continue
+            try:
+                spoken.append(self.speak(plan, shot.narration))
+            except InputError as exc:
+                raise type(exc)(f"shot {shot.index + 1}'s narration: {exc}") from None
+        return spoken
+
+    def fit(self, plan: ShotPlan) -> ShotPlan:
+        """``plan`` with every shot long enough for its line plus a breath, the whole as long as
+        before (time moves from shots with room to spare). Lines that cannot be spoken or cannot fit
+        are dropped with a note saying why; the rest of the plan stands."""
+        if not plan.narrated:
+            return plan
+        try:
+            speeches = self.speeches(plan)
+            needed = [needed_s(s.duration_s if s is not None else None) for s in speeches]
+            if all(shot.duration_s + 1e-6 >= need for shot, need in zip(plan.shots, needed, strict=True)):
+                return plan
+            durations = fit_shot_durations(
+                needed, [shot.duration_s for shot in plan.shots], total_s=plan.total_duration_s, fps=PLAN_FPS
+            )
+        except (PlanLimitError, InputError) as exc:
+            logger.warning("narration dropped", extra={"reason": str(exc)})
+            shots = [shot.model_copy(update={"narration": None}) for shot in plan.shots]
+            note = f"no narration: {exc}"[:300]
+            return plan.model_copy(update={"shots": shots, "notes": [*plan.notes, note][:8]})
+        shots = [shot.model_copy(update={"duration_s": round(d, 4)}) for shot, d in zip(plan.shots, durations, strict=True)]
+        return ShotPlan.model_validate(
+            plan.model_copy(update={"shots": shots, "total_duration_s": round(sum(s.duration_s for s in shots), 3)})
+            .model_dump()
+        )  # fmt: skip
+
+    def prepare(self, plan: ShotPlan, fps: float, assets: AssetStore | None = None) -> Sound | None:
+        """The narration track on the video timeline (shots as the plan has them, cut on frames at
+        ``fps``), the music and the caption cues; None when the plan has no sound."""
+        warnings: list[str] = []
+        track = None
+        if plan.narrated:
+            try:
+                speeches = self.speeches(plan)
+                track = snap_line_starts(place(speeches, [shot.duration_s for shot in plan.shots], fps=fps))
+                warnings += track.warnings
+                for line, shot in ((line, plan.shots[line.shot]) for line in track.lines):
+                    if line.speech.duration_s + 0.15 > shot.duration_s + 0.05 and line.shot + 1 < len(plan.shots):
+                        warnings.append(f"shot {shot.index + 1}: its narration runs into the next shot")
+            except (InputError, BotkitError) as exc:
+                warnings.append(f"the video is delivered without narration: {exc}")
+                track = None
+        music = self.music_for(plan, assets, warnings)
+        if track is None and music is None:
+            return Sound(None, None, [], False, warnings) if warnings else None
+        cues: list[Cue] = []
+        if track is not None and track.lines:
+            cues = word_cues(track) if plan.skill in WORD_BY_WORD_SKILLS else line_cues(track)
+        return Sound(track, music, cues, bool(plan.captions and cues), warnings)
+
+    def music_for(self, plan: ShotPlan, assets: AssetStore | None, warnings: list[str]) -> Music | None:
+        choice = plan.music
+        if not choice:
+            return None
+        if choice in BEDS:
+            return Music(bed=choice)
+        path = Path(choice)
+        if not path.is_absolute() and assets is not None:
+            path = assets.path(choice)
+        try:
+            check_music_file(path)
+        except InputError as exc:
+            warnings.append(f"the video is delivered without music: {exc}")
+            return None
+        return Music(path=path)
+
+
+def snap_line_starts(track: NarrationTrack, floor_db: float = -40.0) -> NarrationTrack:
+    """Each line's first word starts no later than the line's sound does. Piper's alignment puts
+    the first word after its start-of-sentence symbol, whose samples already carry the hiss of an
+    opening "S" or "Ch" (35 ms of it on "Step one."): a caption cue timed by that word would come a
+    frame after the voice. The sound's start is read from the line's own samples (10 ms RMS frames
+    within ``floor_db`` of the line's peak)."""
+    lines = []
+    for line in track.lines:
+        if not line.words:
+            lines.append(line)
+            continue
+        first, _ = voiced_span(line.speech.samples, line.speech.sample_rate, floor_db=floor_db)
+        sound_s = line.start_s + first / line.speech.sample_rate
+        head = line.words[0]
+        if sound_s < head.start_s:
+            head = head.model_copy(update={"start_s": sound_s})
+            line = PlacedLine(line.shot, line.start_s, line.speech, [head, *line.words[1:]])
+        lines.append(line)
+    track.lines = lines
+    return track
+
+
+def check_music_choice(choice: str | None) -> None:
+    """Refuse (``InputError``) a music choice that is neither a built-in bed nor a usable file."""
+    if not choice or choice in BEDS:
+        return
+    path = Path(choice)
+    if not path.is_absolute():
+        raise InputError(f"music {choice!r} is neither a built-in bed ({', '.join(BEDS)}) nor an absolute file path")
+    check_music_file(path)
+
+
+@dataclass(frozen=True)
+class SoundChoice:
+    """What a channel asks of the sound: a voice for every line, no voice, a music bed or file
+    ("none": no music)."""
+
+    voice: str | None = None
+    narration: bool | None = None  # False: no voice
+    music: str | None = None
+
+
+def with_sound_choice(plan: ShotPlan, choice: SoundChoice | None) -> ShotPlan:
+    if choice is None:
+        return plan
+    update: dict[str, object] = {}
+    if choice.narration is False:
+        update["shots"] = [shot.model_copy(update={"narration": None}) for shot in plan.shots]
+    if choice.voice:
+        update["voice"] = choice.voice
+    if choice.music:
+        update["music"] = None if choice.music.lower() == "none" else choice.music
+    return plan.model_copy(update=update) if update else plan
+
+
+def check_sound_choice(plan: ShotPlan, narrator: Narrator) -> None:
+    """Refuse (``InputError``, ``VoiceNotFound``) a voice that is not installed or music that cannot be used."""
+    if plan.voice and plan.narrated:
+        narrator.voices.get(plan.voice)
+    check_music_choice(plan.music)
+
+
+_SHARED: dict[tuple[object, ...], Narrator] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_narrator(
+    *,
+    voice_files: tuple[Path, ...] = (),
+    voice_folders: tuple[Path, ...] = (),
+    default_voice: str | None = None,
+    default_music: str | None = None,
+    cache_dir: Path | None = None,
+) -> Narrator:
+    """One narrator per configuration in this process (the plan side and the workers share the
+    loaded voice and the lines already spoken). ``cache_dir`` keeps Piper models patched for
+    alignments (about 0.9 s less per process start)."""
+    key = (voice_files, voice_folders, default_voice, default_music, cache_dir)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            voices = VoiceTable.load(files=voice_files, folders=voice_folders) if voice_files or voice_folders else None
+            _SHARED[key] = Narrator(voices, Synthesizer(cache_dir=cache_dir), default_voice=default_voice,
+                                    default_music=default_music)  # fmt: skip
+        return _SHARED[key]
+
+
+_ISO639_2 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "ja": "jpn",
+             "ko": "kor", "zh": "zho", "nl": "nld", "pl": "pol", "ru": "rus", "ar": "ara", "hi": "hin"}  # fmt: skip
+
+
+def subtitle_language(plan: ShotPlan) -> str:
+    """The mov_text track's language tag (ISO 639-2): the first narrated shot's ("und" when unknown)."""
+    code = next((shot.narration.language for shot in plan.shots if shot.narration is not None), "")
+    return _ISO639_2.get(code.split("-")[0].lower(), "und")
+
+
+SUBTITLE_MIMES = {".srt": ("subtitles", "application/x-subrip"), ".vtt": ("subtitles", "text/vtt")}
+
+
+class SoundStep:
+    """Narration and music into every output MP4 (right after the skill's hook; signing comes after)."""
+
+    name = "sound"
+
+    def __call__(self, staged: Staged) -> Staged:
+        sound: Sound | None = staged.sound
+        if sound is None:
+            return staged
+        staged.warnings.extend(sound.warnings)
+        if sound.track is None and sound.music is None:
+            return staged
+        audio: dict[str, dict[str, object]] = {}
+        made: dict[str, Mixed] = {}  # loudness target -> the first output mixed for it
+        language = subtitle_language(staged.plan)
+        for output in staged.outputs:
+            video = Path(output.path)
+            target = target_for(output.platform).model_dump_json()
+            if target in made:
+                # the same sound for the same target: copy its streams instead of mixing again
+                try:
+                    mixed = reuse_sound(made[target], video)
+                except BotkitError as exc:
+                    staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
+                    continue
+                self._record(staged, output.platform, mixed, audio)
+                continue
+            try:
+                mixed = mix_into(video, sound.track, sound.music, platform=output.platform, cues=sound.cues or None,
+                                 subtitle_language=language)  # fmt: skip
+            except InputError as exc:
+                if sound.music is None or sound.track is None:
+                    staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
+                    continue
+                staged.warnings.append(f"{output.platform}: delivered without music: {exc}")
+                mixed = mix_into(video, sound.track, None, platform=output.platform, cues=sound.cues or None,
+                                 subtitle_language=language)  # fmt: skip
+            except BotkitError as exc:  # ffmpeg failed: the silent video is still whole
+                staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
+                continue
+            made[target] = mixed
+            self._record(staged, output.platform, mixed, audio)
+        if sound.track is not None:
+            staged.metrics["narration"] = {
+                "lines": len(sound.track.lines),
+                "timing": sorted({line.timing for line in sound.track.lines}),
+                "cues": len(sound.cues),
+                "burned": sound.burn,
+            }
+        staged.metrics["audio"] = audio
+        return staged
+
+    @staticmethod
+    def _record(staged: Staged, platform: str, mixed: Mixed, audio: dict[str, dict[str, object]]) -> None:
+        for sidecar in (mixed.srt, mixed.vtt):
+            if sidecar is not None:
+                kind, mime = SUBTITLE_MIMES[sidecar.suffix]
+                staged.extras.append(StagedFile(sidecar, kind, mime, platform=platform))
+        audio[platform] = {
+            "loudness": mixed.loudness.model_dump() if mixed.loudness else None,
+            "gain_db": mixed.gain_db,
+            "passes": mixed.passes,
+        }
+
+
+def reuse_sound(source: Mixed, video: Path) -> Mixed:
+    """``video`` with ``source``'s audio and subtitle streams copied in (no mixing, no re-encode)
+    and its sidecars copied beside it; written under a temporary name, then renamed."""
+    temporary = video.with_name(f".{video.stem}.sound{video.suffix}")
+    try:
+        run_ffmpeg(["-i", str(video), "-i", str(source.video), "-map", "0:v:0", "-map", "1:a?", "-map", "1:s?",
+                    "-c", "copy", "-movflags", "+faststart", str(temporary)])  # fmt: skip
+        sidecars = []
+        for sidecar in (source.srt, source.vtt):
+            if sidecar is not None:
+                copy = video.with_suffix(sidecar.suffix)
+                shutil.copyfile(sidecar, copy)
+                sidecars.append(copy)
+        os.replace(temporary, video)
+    finally:
+        temporary.unlink(missing_ok=True)
+    srt = video.with_suffix(".srt") if source.srt else None
+    vtt = video.with_suffix(".vtt") if source.vtt else None
+    return Mixed(video, srt, vtt, measure(video) if source.loudness else None, source.gain_db, 0)
