@@ -85,7 +85,11 @@ def main() -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    for name, value in {"AWS_ACCESS_KEY_ID": "b", "AWS_SECRET_ACCESS_KEY": "b", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "b",
+        "AWS_SECRET_ACCESS_KEY": "b",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         os.environ.setdefault(name, value)
     bucket = f"bench-{uuid.uuid4().hex[:8]}"
     client = boto3.session.Session().client("s3", endpoint_url=endpoint)
@@ -100,7 +104,9 @@ def main() -> None:
         server.stop()
     print(f"\n{'size':>7}  {'botkit':<26}{'median':>10}  {'baseline':<22}{'median':>10}  ratio")
     for size, ours_name, ours, base_name, base in rows:
-        print(f"{size:>7}  {ours_name:<26}{ours * 1000:>8.2f}ms  {base_name:<22}{base * 1000:>8.2f}ms  {ours / base:5.2f}x")
+        print(
+            f"{size:>7}  {ours_name:<26}{ours * 1000:>8.2f}ms  {base_name:<22}{base * 1000:>8.2f}ms  {ours / base:5.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -304,7 +304,7 @@ def product(engine: str) -> list[str]:
         f"| **extra for sound** | {rows['narrated'][0] - rows['silent'][0]:+.2f} | "
         f"{rows['narrated'][1] - rows['silent'][1]:+.2f} | **{narrated_total - silent_total:+.2f} "
         f"({narrated_total / silent_total:.2f}x)** |",
-        f"| follow-up \"no music\" (clips re-used): plan + render | {follow_s:.2f} | {remix_s:.2f} | "
+        f'| follow-up "no music" (clips re-used): plan + render | {follow_s:.2f} | {remix_s:.2f} | '
         f"{follow_s + remix_s:.2f} |",
         "",
         "Inside the render (the job's own timings, s): "

@@ -48,14 +48,25 @@ def product_job(inputs: dict[str, Path], data: Path) -> tuple[Turn, Bot]:
     exact = [
         pan.model_copy(update={"in_s": 0.5, "duration_s": 2.0, "reframe": "follow"}),
         photo.model_copy(update={"camera": "slow push in", "duration_s": 2.0}),
-        turn.plan.shots[4].model_copy(update={"prompt": "a red circle moving left on a blue background",
-                                              "mode": ShotMode.TEXT_TO_VIDEO, "image": None, "duration_s": 2.0}),
+        turn.plan.shots[4].model_copy(
+            update={
+                "prompt": "a red circle moving left on a blue background",
+                "mode": ShotMode.TEXT_TO_VIDEO,
+                "image": None,
+                "duration_s": 2.0,
+            }
+        ),
         wide.model_copy(update={"camera": "pan left", "duration_s": 2.0}),
         phone.model_copy(update={"speed": 1.5, "duration_s": 2.0}),
     ]
     shots = [
-        shot.model_copy(update={"index": i, "transition": TRANSITIONS[i - 1].kind if i else "cut",
-                                "transition_s": TRANSITIONS[i - 1].duration_s if i else 0.5})
+        shot.model_copy(
+            update={
+                "index": i,
+                "transition": TRANSITIONS[i - 1].kind if i else "cut",
+                "transition_s": TRANSITIONS[i - 1].duration_s if i else 0.5,
+            }
+        )
         for i, shot in enumerate(exact)
     ]
     plan = turn.plan.model_copy(update={"shots": shots, "total_duration_s": 10.0, "notes": []})

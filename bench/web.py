@@ -109,7 +109,9 @@ def warm_up(url: str, token: str, until: tuple[str, ...]) -> None:
     """One request first, followed on its stream until one of ``until`` (the render finished)."""
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, timeout=180) as client:
-        response = client.post("/api/conversations", data={"text": "a 2 second video for X of a lighthouse"}, headers=headers)
+        response = client.post(
+            "/api/conversations", data={"text": "a 2 second video for X of a lighthouse"}, headers=headers
+        )
         response.raise_for_status()
         cid = response.json()["conversation_id"]
         with client.stream("GET", f"/api/conversations/{cid}/events", headers=headers) as stream:

@@ -296,7 +296,9 @@ class Bot:
 
         def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
             plan = self.planner.plan(
-                PlanRequest(text=planning_text(text), images=image_paths, platforms=platforms or [], skill=skill, seed=seed)
+                PlanRequest(
+                    text=planning_text(text), images=image_paths, platforms=platforms or [], skill=skill, seed=seed
+                )
             )
             return plan if ai_badge is None else plan.model_copy(update={"ai_badge": ai_badge})
 
@@ -424,7 +426,8 @@ class Bot:
         batch = new_id()[:8]
         image_paths = [f"conversations/{conversation_id}/inputs/{batch}-{i + 1:02d}.png" for i in range(len(checked))]
         video_paths = {
-            i: f"conversations/{conversation_id}/inputs/{batch}-v{i + 1:02d}.{info.container}" for i, info in videos.items()
+            i: f"conversations/{conversation_id}/inputs/{batch}-v{i + 1:02d}.{info.container}"
+            for i, info in videos.items()
         }
         uploads: list[Upload] = []
         photos = iter(image_paths)
@@ -457,9 +460,13 @@ class Bot:
                     latest = self._latest(conversation_id) if follow_up else None
                     plan = make_plan(planned_with if videos else image_paths, latest)
                     # uploads on shots; the transitions the words ask for, or the skill's (on a new plan)
-                    plan = assign_media(plan, uploads, text, default_transition=None if follow_up else self._transition_of(plan))
+                    plan = assign_media(
+                        plan, uploads, text, default_transition=None if follow_up else self._transition_of(plan)
+                    )
                     plan = self.fit_sound(plan, sound, new=not follow_up)
-                    routed = self.check_plan(plan)  # before anything is stored: a plan no engine here can render is refused
+                    routed = self.check_plan(
+                        plan
+                    )  # before anything is stored: a plan no engine here can render is refused
                     plan = with_still_note(plan, routed)
                     if not inputs:
                         for image, relative, path in zip(checked, image_paths, staged, strict=True):
@@ -637,9 +644,7 @@ class Bot:
         skills = self.planner.skills
         return plan.skill in skills and bool(skills.get(plan.skill).preview_first)
 
-    def preview(
-        self, turn: Turn, *, on_progress: ProgressListener | None = None, mode: ReframeMode = "auto"
-    ) -> Turn:
+    def preview(self, turn: Turn, *, on_progress: ProgressListener | None = None, mode: ReframeMode = "auto") -> Turn:
         """Render the turn's plan as an animatic (a preview job; no diffusion) for a person to approve,
         revise or cancel. Older undecided previews of the conversation are superseded. With workers
         running, this process's preview runner renders it and ``turn.outputs`` stays empty (channels

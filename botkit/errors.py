@@ -54,6 +54,7 @@ class StoreError(BotkitError):
     http_status = 503
     public_message = "the database is not available right now; try again shortly"
 
+
 class AssetStoreError(StoreError):
     """The asset store (an S3-compatible bucket) refused a read or write or could not be reached:
     the message names the bucket, the object and what to check (credentials, permissions, clock)."""

@@ -152,7 +152,9 @@ class Settings(BaseSettings):
     s3_addressing: Literal["auto", "path", "virtual"] = "auto"
     s3_presign_s: int = Field(default=3600, ge=1, le=7 * 24 * 3600, description="Lifetime of presigned links.")
     s3_cache_bytes: int = Field(
-        default=20 * 2**30, ge=0, description="Local copies of bucket objects kept per process (least recently used go)."
+        default=20 * 2**30,
+        ge=0,
+        description="Local copies of bucket objects kept per process (least recently used go).",
     )
 
     @field_validator("assets_url")

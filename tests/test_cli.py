@@ -156,7 +156,9 @@ def test_the_cli_is_a_conversation(tmp_path: Path) -> None:
     assert lines[0].startswith("Revision 3 of " + started["conversation_id"][:8])
     assert "renders shot(s) 1 again; re-uses 1 clip(s)" in swapped.stdout  # old shot 2, now the first
     assert "Done: 2 video(s) for x, tiktok." in swapped.stdout
-    assert "AI-generated video (content credentials inside each file, signed with the botkit development" in swapped.stdout
+    assert (
+        "AI-generated video (content credentials inside each file, signed with the botkit development" in swapped.stdout
+    )
     assert 'botkit chat --continue "' in lines[-1]
 
     one_error(cli("chat", "--continue", "hmm, not sure", "--engine", "tiny-wan", data_dir=data), "I kept the plan")

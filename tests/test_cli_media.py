@@ -34,7 +34,9 @@ def test_a_zip_named_mp4_is_refused_by_the_cli_with_nothing_stored(tmp_path: Pat
     with zipfile.ZipFile(fake, "w") as archive:
         archive.writestr("x.txt", "hello" * 50)
     data = tmp_path / "data"
-    done = botkit("chat", "an ad with my clip", "--media", str(fake), "--engine", "tiny-wan", "--dry-run", data_dir=data)
+    done = botkit(
+        "chat", "an ad with my clip", "--media", str(fake), "--engine", "tiny-wan", "--dry-run", data_dir=data
+    )
     assert done.returncode == 2
     assert "clip.mp4" in done.stderr and "ZIP" in done.stderr and "MP4, MOV, WebM or animated GIF" in done.stderr
     with sqlite3.connect(data / "botkit.db") as db:

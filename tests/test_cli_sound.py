@@ -34,7 +34,9 @@ def test_no_voice_and_no_music(tmp_path: Path) -> None:
 def test_an_unknown_voice_or_missing_music_is_a_clear_error(tmp_path: Path) -> None:
     done = botkit("chat", HELMET, "--dry-run", "--voice", "nobody", data_dir=tmp_path / "d", env=SOUND)
     assert done.returncode == 2 and "no voice 'nobody'" in done.stderr and "Traceback" not in done.stderr
-    done = botkit("chat", HELMET, "--dry-run", "--music", str(tmp_path / "gone.mp3"), data_dir=tmp_path / "d", env=SOUND)
+    done = botkit(
+        "chat", HELMET, "--dry-run", "--music", str(tmp_path / "gone.mp3"), data_dir=tmp_path / "d", env=SOUND
+    )
     assert done.returncode == 2 and "gone.mp3 does not exist" in done.stderr
     done = botkit("chat", HELMET, "--dry-run", "--voice", "joe", "--no-voice", data_dir=tmp_path / "d", env=SOUND)
     assert done.returncode == 2 and "not both" in done.stderr

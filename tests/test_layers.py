@@ -10,7 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1] / "botkit"
 
 BELOW_RENDER = {
-    "domain", "errors", "engine", "post", "quality", "store", "skills", "settings", "audio", "media", "provenance",
+    "domain",
+    "errors",
+    "engine",
+    "post",
+    "quality",
+    "store",
+    "skills",
+    "settings",
+    "audio",
+    "media",
+    "provenance",
     "metrics",  # Prometheus counters: imports nothing of ours, counted by jobs and channels
 }
 ALLOWED: dict[str, set[str]] = {

@@ -108,11 +108,15 @@ def _placements(text: str, uploads: list[Upload], count: int) -> dict[int, int]:
             pick = (named or free or [None])[0]
             if pick is not None and 0 <= shot < count:
                 placed[pick] = shot
-        if re.search(rf"(?:open|start|begin)\w*\s+(?:\w+\s+){{0,2}}(?:with|on)\s+(?:the\s+|my\s+|our\s+)?{nouns}", folded):
+        if re.search(
+            rf"(?:open|start|begin)\w*\s+(?:\w+\s+){{0,2}}(?:with|on)\s+(?:the\s+|my\s+|our\s+)?{nouns}", folded
+        ):
             free = [i for i in candidates if i not in placed]
             if free and 0 not in placed.values():
                 placed[free[0]] = 0
-        if re.search(rf"(?:end|finish|close)\w*\s+(?:\w+\s+){{0,2}}(?:with|on)\s+(?:the\s+|my\s+|our\s+)?{nouns}", folded):
+        if re.search(
+            rf"(?:end|finish|close)\w*\s+(?:\w+\s+){{0,2}}(?:with|on)\s+(?:the\s+|my\s+|our\s+)?{nouns}", folded
+        ):
             free = [i for i in candidates if i not in placed]
             if free and count - 1 not in placed.values():
                 placed[free[0]] = count - 1
@@ -132,7 +136,11 @@ def keep_audio_words(text: str) -> bool:
     folded = text.lower()
     if re.search(r"\b(?:mute|no sound|without (?:the )?(?:sound|audio)|silent)\b", folded):
         return False
-    return bool(re.search(r"\b(?:keep|with|use)\s+(?:the\s+|its\s+|my\s+|our\s+)?(?:own\s+)?(?:original\s+)?(?:sound|audio)\b", folded))
+    return bool(
+        re.search(
+            r"\b(?:keep|with|use)\s+(?:the\s+|its\s+|my\s+|our\s+)?(?:own\s+)?(?:original\s+)?(?:sound|audio)\b", folded
+        )
+    )
 
 
 def assign_media(

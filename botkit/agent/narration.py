@@ -137,7 +137,9 @@ _SAY = re.compile(
     r"|(?:in|over) the (?:first|last) shot|first|last))?",
     re.IGNORECASE,
 )
-_NO_MUSIC = re.compile(r"\b(?:no|without|remove(?: the)?|drop(?: the)?|mute(?: the)?|turn off(?: the)?)\s+(?:music|song|soundtrack|bed)\b")
+_NO_MUSIC = re.compile(
+    r"\b(?:no|without|remove(?: the)?|drop(?: the)?|mute(?: the)?|turn off(?: the)?)\s+(?:music|song|soundtrack|bed)\b"
+)
 _MUSIC_BED = re.compile(r"\b(calm|bright|focus)\s+(?:music|bed|track|song)\b|\bmusic\s*[:=]?\s*(calm|bright|focus)\b")
 _ADD_MUSIC = re.compile(r"\b(?:add|with|put in|some)\s+(?:some |a |the )?(?:music|song|soundtrack|background music)\b")
 _FILLER = re.compile(r"(?i)\b(?:and|also|please|then|but|too|the|a|it|make|with|use|just|now|ok|okay)\b|[\W_]+")
@@ -159,7 +161,9 @@ def _last_language(plan: ShotPlan, text: str) -> str:
     return speech_language(languages.detect(text))
 
 
-def sound_edit(plan: ShotPlan, text: str, *, default_style: str | None = None, default_music: str | None = None) -> SoundEdit:
+def sound_edit(
+    plan: ShotPlan, text: str, *, default_style: str | None = None, default_music: str | None = None
+) -> SoundEdit:
     """Apply the sound edits ``text`` asks for to ``plan``; the rest of the message is returned for
     the other revisions. ``default_style``: how to narrate when "add a voice" is asked of a silent plan."""
     rest = text
@@ -192,7 +196,9 @@ def sound_edit(plan: ShotPlan, text: str, *, default_style: str | None = None, d
         rest = _drop(rest, m.group(0))
     elif m := _ADD_VOICE.search(lowered):
         if not any(s.narration for s in shots):
-            narrated = write_narration(plan.model_copy(update={"shots": shots}), plan.request, default_style or "voiceover")
+            narrated = write_narration(
+                plan.model_copy(update={"shots": shots}), plan.request, default_style or "voiceover"
+            )
             shots = list(narrated.shots)
         rest = _drop(rest, m.group(0))
         asked = True

@@ -164,7 +164,9 @@ class ShotPlan(BaseModel):
         max_length=8,
         description="What the planner could not do as asked, for the reply (e.g. no web address is configured).",
     )
-    voice: str | None = Field(default=None, max_length=80, description="Voice id for every line; None: the language's default.")
+    voice: str | None = Field(
+        default=None, max_length=80, description="Voice id for every line; None: the language's default."
+    )
     voice_rate: float = Field(default=1.0, ge=0.5, le=2.0, description="Speaking rate: below 1 slower, above 1 faster.")
     music: str | None = Field(
         default=None, max_length=1000, description="A built-in bed (calm, upbeat, ...) or a music file; None: no music."
@@ -173,6 +175,7 @@ class ShotPlan(BaseModel):
     @property
     def narrated(self) -> bool:
         return any(shot.narration is not None for shot in self.shots)
+
     ai_badge: bool | None = Field(
         default=None,
         description="The on-screen 'AI' corner badge, as the site or workspace set it; None: the skill's "

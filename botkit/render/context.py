@@ -90,6 +90,8 @@ def sound_narrator(settings: Settings) -> Narrator | None:
         voice_files=tuple(settings.voice_files), voice_folders=tuple(settings.voice_folders),
         default_voice=settings.voice, default_music=settings.music, cache_dir=settings.data_dir / "cache" / "voices",
     )  # fmt: skip
+
+
 def asset_store(settings: Settings) -> AssetStore:
     """The deployment's asset store: ``BOTKIT_ASSETS_URL`` (a bucket), else ``<data dir>/assets``."""
     return open_asset_store(

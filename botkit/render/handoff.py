@@ -106,4 +106,3 @@ def timeline_formats(value: str | list[str] | None) -> list[str]:
         if name not in TIMELINE_FORMATS:
             raise InputError(f"unknown timeline format {name!r}; choose from: {', '.join(TIMELINE_FORMATS)}")
     return list(dict.fromkeys(names))
-

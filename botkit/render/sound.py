@@ -136,7 +136,9 @@ class Narrator:
             shots = [shot.model_copy(update={"narration": None}) for shot in plan.shots]
             note = f"no narration: {exc}"[:300]
             return plan.model_copy(update={"shots": shots, "notes": [*plan.notes, note][:8]})
-        shots = [shot.model_copy(update={"duration_s": round(d, 4)}) for shot, d in zip(plan.shots, durations, strict=True)]
+        shots = [
+            shot.model_copy(update={"duration_s": round(d, 4)}) for shot, d in zip(plan.shots, durations, strict=True)
+        ]
         return ShotPlan.model_validate(
             plan.model_copy(update={"shots": shots, "total_duration_s": round(sum(s.duration_s for s in shots), 3)})
             .model_dump()

@@ -414,7 +414,9 @@ class JobRepository:
             assert row is not None
             for asset in assets:
                 session.add(Repository.asset_row(row.conversation_id, job_id, asset))
-            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == row.conversation_id))
+            owner = session.scalar(
+                select(models.Conversation.owner).where(models.Conversation.id == row.conversation_id)
+            )
             UsageRepository.record_in(session, row, assets, timings, owner)
             session.add(models.Message(conversation_id=row.conversation_id, role="assistant", text=reply))
             outputs = [

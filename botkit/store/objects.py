@@ -256,7 +256,9 @@ class S3AssetStore(AssetStore):
             path.unlink(missing_ok=True)
             freed += size
         if freed:
-            logger.info("trimmed the local copies of the bucket", extra={"freed_bytes": freed, "kept_bytes": total - freed})
+            logger.info(
+                "trimmed the local copies of the bucket", extra={"freed_bytes": freed, "kept_bytes": total - freed}
+            )
         return freed
 
     def input_files(self, older_than: float) -> dict[str, list[str]]:
@@ -294,12 +296,17 @@ class S3AssetStore(AssetStore):
         elif code in ("NoSuchBucket",) or (code in MISSING_CODES and action == "open"):
             why = f"the bucket {self.bucket!r} does not exist (BOTKIT_ASSETS_URL); create it or fix the name"
         elif code in DENIED_CODES:
-            needed = {"write": "s3:PutObject", "delete": "s3:DeleteObject", "list": "s3:ListBucket", "open": "s3:ListBucket"}.get(
-                action, "s3:GetObject"
-            )
+            needed = {
+                "write": "s3:PutObject",
+                "delete": "s3:DeleteObject",
+                "list": "s3:ListBucket",
+                "open": "s3:ListBucket",
+            }.get(action, "s3:GetObject")
             why = f"the bucket refused it ({code}); these credentials need {needed} on {self.location}/*"
         elif type(exc).__name__ in ("NoCredentialsError", "PartialCredentialsError"):
-            why = "no credentials for the object store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)"
+            why = (
+                "no credentials for the object store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)"
+            )
         elif type(exc).__name__ in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
             why = f"the object store at {self.endpoint_url or 'its AWS endpoint'} could not be reached ({type(exc).__name__})"
         else:

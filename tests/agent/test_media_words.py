@@ -60,9 +60,11 @@ def test_a_skill_default_applies_unless_the_words_say_otherwise() -> None:
 
 def test_media_words_are_kept_out_of_the_subject() -> None:
     assert planning_text("a 6 second ad for our bottle, open with my clip, the photo for shot 3, dip to black") == (
-        "a 6 second ad for our bottle")
+        "a 6 second ad for our bottle"
+    )
     assert planning_text("a promo for our lamp with 1 second wipes between shots and keep the sound") == (
-        "a promo for our lamp")
+        "a promo for our lamp"
+    )
     assert planning_text("use my clip as the opening") == "use my clip as the opening"  # nothing else to plan from
 
 

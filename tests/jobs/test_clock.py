@@ -23,7 +23,9 @@ def skewed(monkeypatch: pytest.MonkeyPatch, offset: timedelta) -> None:
 
 @pytest.fixture
 def bot(tmp_path: Path, postgres_url: str, tiny_engine) -> Bot:  # type: ignore[no-untyped-def]
-    made = Bot.open(Settings(data_dir=tmp_path / "data", database_url=postgres_url, engine="tiny-wan"), engine=tiny_engine)
+    made = Bot.open(
+        Settings(data_dir=tmp_path / "data", database_url=postgres_url, engine="tiny-wan"), engine=tiny_engine
+    )
     yield made
     made.db.dispose()
 

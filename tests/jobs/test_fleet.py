@@ -78,9 +78,7 @@ def process_env(home: Path, shared: dict[str, str]) -> dict[str, str]:
 
 
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        args, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
-    )
+    return subprocess.Popen(args, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -158,7 +156,9 @@ def test_a_job_moves_to_the_other_worker_and_plays_back_from_the_web(
     port = free_port()
     web = start([sys.executable, "-c", SERVE, str(port)], process_env(homes["web"], shared), logs[0])
     workers = {
-        name: start([sys.executable, "-m", "botkit", "worker"], process_env(homes[name], shared), tmp_path / f"{name}.log")
+        name: start(
+            [sys.executable, "-m", "botkit", "worker"], process_env(homes[name], shared), tmp_path / f"{name}.log"
+        )
         for name in ("worker-a", "worker-b")
     }
     base = f"http://127.0.0.1:{port}"

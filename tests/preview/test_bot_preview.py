@@ -69,7 +69,9 @@ def test_old_revision_after_newer_edit_is_refused(bot: Bot) -> None:
     revised = bot.follow_up(first.conversation_id, "make it 3 seconds")
     bot.preview(revised)
     assert bot.jobs.status(first.job_id).decision == "superseded"
-    with pytest.raises(StalePreview, match="revision 1 of the plan, but the plan has changed since \\(now revision 2\\)"):
+    with pytest.raises(
+        StalePreview, match="revision 1 of the plan, but the plan has changed since \\(now revision 2\\)"
+    ):
         bot.approve(first.conversation_id, preview_id=first.job_id)
     assert all(row.purpose == "preview" for row in jobs(bot))  # no render started
     approval = bot.approve(first.conversation_id)  # the newest preview is fine

@@ -120,7 +120,9 @@ def test_a_real_image_model_is_checked_by_input_kept(tmp_path: Path, media: dict
         ("truncated", "truncated"),
     ],
 )
-def test_bad_video_uploads_are_refused_with_nothing_written(bot: Bot, media: dict[str, Path], name: str, message: str) -> None:
+def test_bad_video_uploads_are_refused_with_nothing_written(
+    bot: Bot, media: dict[str, Path], name: str, message: str
+) -> None:
     with pytest.raises(InputError, match=message):
         bot.plan("an ad using my clip", images=[media[name]])
     with bot.repo.sessions() as session:

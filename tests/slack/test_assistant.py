@@ -170,7 +170,10 @@ def test_dm_threads_outside_the_assistant_stay_classic(fake_slack, make_bot, ser
     # a new conversation's first message says the bot is an AI assistant; the revision's does not
     first_reply, _, revised, _ = fake_slack.thread("D2", thread)
     assert first_reply["text"].startswith(assistant_intro("botkit"))
-    assert first_reply["blocks"][-1] == {"type": "context", "elements": [{"type": "mrkdwn", "text": assistant_intro("botkit")}]}
+    assert first_reply["blocks"][-1] == {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": assistant_intro("botkit")}],
+    }
     assert assistant_intro("botkit") not in revised["text"]
 
 

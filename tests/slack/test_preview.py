@@ -58,6 +58,7 @@ def test_assistant_thread_from_greeting_to_approved_render(fake_slack, make_bot,
     )
     assert render.preview_id == preview.id and render.plan_id == preview.plan_id and render.engine == "tiny-wan"
     assert bot.jobs.status(preview.id).decision == "approved"
+
     def streams():  # type: ignore[no-untyped-def]
         return [m for m in fake_slack.thread("D1", thread) if "streaming_state" in m]
 

@@ -40,7 +40,9 @@ def test_brand_fields_reach_the_skills_that_declare_them(tmp_path: Path):
     assert configs["marketing"]["logo"] == logo  # kept from the deployment
     # the deployment's config of each skill (its ai_badge choice too) with the workspace's values on top
     assert configs["social"] == {
-        **skills.config_for("social").model_dump(), "default_platforms": ["reels"], "handle": "@lumo"
+        **skills.config_for("social").model_dump(),
+        "default_platforms": ["reels"],
+        "handle": "@lumo",
     }
     assert configs["storyboard"] == {**skills.config_for("storyboard").model_dump(), "default_platforms": ["reels"]}
     assert "handle" not in configs["marketing"]

@@ -39,7 +39,9 @@ def test_preview_approve_once(live: Live) -> None:
         assert render.preview_id == turn["job_id"] and render.plan_id == turn["plan_id"] and render.purpose == "render"
 
         again = post(live, client, f"/api/previews/{turn['job_id']}/approve")  # a double click
-        assert again.status_code == 200 and again.json()["job_id"] == body["job_id"] and again.json()["created"] is False
+        assert (
+            again.status_code == 200 and again.json()["job_id"] == body["job_id"] and again.json()["created"] is False
+        )
         assert len(live.bot.jobs.of_conversation(turn["conversation_id"])) == 2
         cancel = post(live, client, f"/api/previews/{turn['job_id']}/cancel")
         assert cancel.status_code == 409 and "approved already" in cancel.json()["error"]

@@ -89,8 +89,14 @@ def test_widget_preview_revise_approve(page_server: str, live_rendering: Live, b
     assert "Done" in wait_for_card_state(page, 2)
     assert label(page, 1) == "Approved: rendering below"
     assert video_state(page, 2)["duration"] == pytest.approx(2.0, abs=0.1)  # the approved preview's timing
-    jobs = live_rendering.bot.jobs.of_conversation(live_rendering.bot.jobs.status(second.get_attribute("data-job")).conversation_id)
-    assert [(j.purpose, j.decision) for j in jobs] == [("preview", "superseded"), ("preview", "approved"), ("render", None)]
+    jobs = live_rendering.bot.jobs.of_conversation(
+        live_rendering.bot.jobs.status(second.get_attribute("data-job")).conversation_id
+    )
+    assert [(j.purpose, j.decision) for j in jobs] == [
+        ("preview", "superseded"),
+        ("preview", "approved"),
+        ("render", None),
+    ]
     assert jobs[2].preview_id == jobs[1].id
     page.screenshot(path=str(ARTIFACTS / "preview-2-approved.png"))
 

@@ -263,6 +263,8 @@ def _sidecars(output: dict) -> list[Path]:  # type: ignore[type-arg]
     """The SRT and WebVTT files next to an output video (the sound step writes them)."""
     video = Path(output["path"])
     return [path for path in (video.with_suffix(".srt"), video.with_suffix(".vtt")) if path.is_file()]
+
+
 def _credentials_note(bot) -> str:  # type: ignore[no-untyped-def]
     signer = bot.context.render.signer
     if signer is None:
@@ -275,9 +277,7 @@ def _credentials_note(bot) -> str:  # type: ignore[no-untyped-def]
 _FALLBACK = re.compile(r"\(llm fallback: ([^)]*)\)")
 
 
-def _print_plan(
-    console: Console, plan, conversation_id: str, revision: int, changed: list[int] | None
-) -> None:
+def _print_plan(console: Console, plan, conversation_id: str, revision: int, changed: list[int] | None) -> None:
     if changed is None:
         console.print(f"[bold]Plan[/] ({plan.planner}):", highlight=False)
     else:
@@ -318,7 +318,10 @@ def _render(bot, turn, reframe: str, *, transient: bool, run=None):
             nonlocal reply
             if event.stage == "rendering" and event.steps:
                 bar.update(
-                    task, description=f"shot {(event.shot or 0) + 1}/{event.shots}", completed=event.step, total=event.steps
+                    task,
+                    description=f"shot {(event.shot or 0) + 1}/{event.shots}",
+                    completed=event.step,
+                    total=event.steps,
                 )
             elif event.stage == "post":
                 bar.update(task, description="encoding", completed=0, total=None)

@@ -107,7 +107,9 @@ def add(
     ] = None,
     ai_badge: Annotated[
         bool | None,
-        typer.Option("--ai-badge/--no-ai-badge", help="The on-screen 'AI' badge on this site's videos [BOTKIT_AI_BADGE]."),
+        typer.Option(
+            "--ai-badge/--no-ai-badge", help="The on-screen 'AI' badge on this site's videos [BOTKIT_AI_BADGE]."
+        ),
     ] = None,
 ) -> None:
     """Create a site; prints its public site key and its secret (keep the secret on your backend)."""

@@ -161,6 +161,8 @@ def with_intro_block(intro: str, blocks: list[Block]) -> list[Block]:
     if not intro:
         return blocks
     return [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(intro)}]}]
+
+
 PREVIEW_APPROVE = "botkit_preview_approve"  # value: the preview's job id
 PREVIEW_REVISE = "botkit_preview_revise"
 PREVIEW_CANCEL = "botkit_preview_cancel"

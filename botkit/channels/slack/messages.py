@@ -63,7 +63,9 @@ PREVIEW_READY = (
 )
 PREVIEW_APPROVED_BY = "Approved by <@{user}>: rendering now."
 PREVIEW_ALREADY = "This preview was approved already; its render is job `{job}` (nothing is rendered twice)."
-PREVIEW_CANCELLED_BY = "Cancelled by <@{user}>; nothing was rendered. Reply in this thread with a change for a new preview."
+PREVIEW_CANCELLED_BY = (
+    "Cancelled by <@{user}>; nothing was rendered. Reply in this thread with a change for a new preview."
+)
 PREVIEW_REVISE = (
     'What should change? Reply in this thread (e.g. "shot 2 slower", "make it 5 seconds", "vertical for TikTok") '
     "and I will draw a new preview."

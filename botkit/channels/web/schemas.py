@@ -74,7 +74,9 @@ class OutputOut(BaseModel):
     poster_url: str | None = None
     disclosure: str = Field(default="AI-generated video", description="Show it with the video.")
     credentials_url: str | None = Field(default=None, description="Its content credentials (needs the bearer token).")
-    subtitles_url: str | None = Field(default=None, description="Signed URL of the WebVTT captions of a narrated video.")
+    subtitles_url: str | None = Field(
+        default=None, description="Signed URL of the WebVTT captions of a narrated video."
+    )
 
 
 class SuggestionOut(BaseModel):

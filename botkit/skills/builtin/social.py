@@ -41,7 +41,14 @@ class SocialSkill(Skill):
         r"소셜|인스타|릴스|쇼츠|틱톡",
     )
     defaults = PlanDefaults(
-        platforms=("tiktok",), total_s=10.0, shot_s=3.5, shots=3, captions=True, hook_s=2.0, narration="hook", music="focus"
+        platforms=("tiktok",),
+        total_s=10.0,
+        shot_s=3.5,
+        shots=3,
+        captions=True,
+        hook_s=2.0,
+        narration="hook",
+        music="focus",
     )
     Args = SocialArgs
     Config = SocialConfig

@@ -106,9 +106,7 @@ def post_message(
                     skill=skill or None,
                     seed=seed,
                     delivery=delivery,
-                    queue=Queue(
-                        key, services.job_limit(principal), when=services.render_now(conversation_id, preview)
-                    ),
+                    queue=Queue(key, services.job_limit(principal), when=services.render_now(conversation_id, preview)),
                 )
         return services.start(turn, key, principal, preview)
 

@@ -70,9 +70,7 @@ def _credentials(bot: Bot, asset: dict) -> CredentialsOut:
     response_model=CredentialsOut,
     summary="The content credentials (C2PA) of one of your videos, posters or previews",
 )
-async def asset_credentials(
-    asset_id: str, principal: Current, bot: Annotated[Bot, Depends(_bot)]
-) -> CredentialsOut:
+async def asset_credentials(asset_id: str, principal: Current, bot: Annotated[Bot, Depends(_bot)]) -> CredentialsOut:
     def read() -> CredentialsOut:
         asset = bot.repo.asset(asset_id) if len(asset_id) <= 64 else None
         if asset is None or asset["kind"] not in SIGNED_KINDS or not _owned(bot, principal, asset["conversation_id"]):
@@ -87,9 +85,7 @@ async def asset_credentials(
     response_model=JobCredentialsOut,
     summary="The content credentials of every signed output of one of your jobs",
 )
-async def job_credentials(
-    job_id: str, principal: Current, bot: Annotated[Bot, Depends(_bot)]
-) -> JobCredentialsOut:
+async def job_credentials(job_id: str, principal: Current, bot: Annotated[Bot, Depends(_bot)]) -> JobCredentialsOut:
     def read() -> JobCredentialsOut:
         try:
             status = bot.jobs.status(job_id) if len(job_id) <= 64 else None
