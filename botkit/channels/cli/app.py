@@ -249,7 +249,7 @@ def chat(
     )
 
 
-def _sound_choice(voice: str | None, no_voice: bool, music: str | None):  # type: ignore[no-untyped-def]
+def _sound_choice(voice: str | None, no_voice: bool, music: str | None):
     from botkit.render.sound import SoundChoice
 
     if music and music.lower() not in ("none", "calm", "bright", "focus"):
@@ -259,13 +259,13 @@ def _sound_choice(voice: str | None, no_voice: bool, music: str | None):  # type
     return SoundChoice(voice=voice, narration=False if no_voice else None, music=music)
 
 
-def _sidecars(output: dict) -> list[Path]:  # type: ignore[type-arg]
+def _sidecars(output: dict) -> list[Path]:
     """The SRT and WebVTT files next to an output video (the sound step writes them)."""
     video = Path(output["path"])
     return [path for path in (video.with_suffix(".srt"), video.with_suffix(".vtt")) if path.is_file()]
 
 
-def _credentials_note(bot) -> str:  # type: ignore[no-untyped-def]
+def _credentials_note(bot) -> str:
     signer = bot.context.render.signer
     if signer is None:
         return "content credentials are off: BOTKIT_SIGNING=off"

@@ -36,7 +36,7 @@ def usage_command(
     if period not in ("day", "month", "all") or by not in ("tenant", "user"):
         err.print("[bold red]error:[/] --period is day, month or all; --by is tenant or user", highlight=False)
         raise typer.Exit(code=2)
-    settings = Settings(**({"data_dir": data_dir} if data_dir is not None else {}))
+    settings = Settings(data_dir=data_dir) if data_dir is not None else Settings()
     try:
         db = open_db(settings.resolved_database_url())
         upgrade(db)

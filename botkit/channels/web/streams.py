@@ -92,7 +92,7 @@ class StreamSlots:
 
             self._redis = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
 
-    def _shared(self):  # type: ignore[no-untyped-def]
+    def _shared(self):
         return self._redis if self._redis is not None and time.monotonic() >= self._down_until else None
 
     def _failed(self, exc: Exception) -> None:
