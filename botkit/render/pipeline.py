@@ -170,7 +170,10 @@ def render_shots(
 
 def wants_badge(plan: ShotPlan, ctx: RenderContext) -> bool:
     """The visible "AI" badge: the plan's choice (its site's or workspace's setting), else its
-    skill's config, else the deployment's; only on videos that have generated shots (all today)."""
+    skill's config, else the deployment's; only on videos that have generated shots (a video made
+    only of the user's photos and footage is not marked by default)."""
+    if not any(shot.kind is ShotKind.GENERATED for shot in plan.shots):
+        return bool(plan.ai_badge)  # only when the site or workspace asked for it
     if plan.ai_badge is not None:
         return plan.ai_badge
     if ctx.skills is not None and plan.skill in ctx.skills:

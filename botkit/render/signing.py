@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from botkit.domain import ShotMode
+from botkit.domain import ShotKind, ShotMode
 from botkit.provenance import Edit, Generator, Ingredient, Provenance, Signer, sign_outputs
 from botkit.provenance.model import MIME_TYPES, EditKind
 from botkit.provenance.upload import write_upload_metadata
@@ -44,14 +44,20 @@ def generator_for(shots: list[dict[str, Any]]) -> Generator:
 
 
 def user_media(staged: Staged, assets: AssetStore) -> tuple[Ingredient, ...]:
-    """The user's own files that went into the pixels: each image-to-video shot's photo (and,
-    once shots can carry them, footage), as C2PA ingredients."""
+    """The user's own files that went into the pixels, as C2PA ingredients: the photo of each
+    image-to-video shot and each still, and the clip of each footage shot."""
     found: dict[Path, Ingredient] = {}
+
+    def add(stored: str, role: str) -> None:
+        path = Path(stored) if Path(stored).is_absolute() else assets.path(stored)
+        if path.is_file() and path.suffix.lower() in MIME_TYPES:
+            found.setdefault(path, Ingredient(path=path, title=path.name, role=role))  # type: ignore[arg-type]
+
     for shot in staged.plan.shots:
-        if shot.mode is ShotMode.IMAGE_TO_VIDEO and shot.image:
-            path = Path(shot.image) if Path(shot.image).is_absolute() else assets.path(shot.image)
-            if path.is_file() and path.suffix.lower() in MIME_TYPES:
-                found.setdefault(path, Ingredient(path=path, title=path.name, role="photo"))
+        if shot.kind is ShotKind.FOOTAGE and shot.footage:
+            add(shot.footage, "footage")
+        elif shot.image and (shot.kind is ShotKind.STILL or shot.mode is ShotMode.IMAGE_TO_VIDEO):
+            add(shot.image, "photo")
     return tuple(found.values())
 
 

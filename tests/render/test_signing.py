@@ -13,11 +13,11 @@ import pytest
 from PIL import Image
 
 from botkit.bot import Bot
-from botkit.domain import ShotMode
+from botkit.domain import ShotKind, ShotMode
 from botkit.domain.jobs import JobState
 from botkit.errors import BotkitError
 from botkit.provenance import COMPOSITE, GENERATED, CredentialsError, verify
-from botkit.render.signing import SignOutputs, generator_for, has_audio
+from botkit.render.signing import SignOutputs, generator_for, has_audio, user_media
 from botkit.render.steps import Staged
 from botkit.settings import Settings
 from botkit.testing.credentials import assert_job_verifies, assert_verifies
@@ -171,3 +171,34 @@ def test_has_audio_reads_the_sound_handler(tmp_path: Path) -> None:
     sound = tmp_path / "sound.mp4"
     sound.write_bytes(b"\0\0\0\x20moov" + b"\0\0\0\x21hdlr" + b"\0" * 8 + b"soun" + b"\0" * 12)
     assert not has_audio(silent) and has_audio(sound)
+
+
+def test_stills_and_footage_are_ingredients(bot: Bot, tmp_path: Path) -> None:
+    """A still made from the user's photo and a footage shot from their clip are in the manifest."""
+    turn = bot.chat("a 1 second teaser for our lamp", platforms=["x"])
+    photo = tmp_path / "shelf.png"
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(photo)
+    clip = tmp_path / "phone.mp4"
+    shutil.copy2(turn.outputs[0].path, clip)  # any MP4 stands for the user's clip here
+    first = turn.plan.shots[0]
+    shots = [
+        first.model_copy(update={"kind": ShotKind.STILL, "mode": ShotMode.IMAGE_TO_VIDEO, "image": str(photo)}),
+        first.model_copy(update={"index": 1, "kind": ShotKind.FOOTAGE, "footage": str(clip)}),
+    ]
+    staged = Staged(turn.plan.model_copy(update={"shots": shots}), tmp_path, [], timeline=None)  # type: ignore[arg-type]
+    found = user_media(staged, bot.assets)
+    assert [(i.title, i.role) for i in found] == [("shelf.png", "photo"), ("phone.mp4", "footage")]
+
+
+def test_the_badge_marks_videos_with_generated_shots(bot: Bot, tmp_path: Path) -> None:
+    from botkit.render.pipeline import wants_badge
+
+    plan = bot.plan("a 1 second teaser for our lamp", platforms=["x"]).plan
+    context = bot.context.render.__class__(**{**vars(bot.context.render), "ai_badge": True})
+    assert wants_badge(plan, context)  # a generated shot: marked by default
+    photo = tmp_path / "shelf.png"
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(photo)
+    stills = [plan.shots[0].model_copy(update={"kind": ShotKind.STILL, "mode": ShotMode.IMAGE_TO_VIDEO, "image": str(photo)})]
+    only_photos = plan.model_copy(update={"shots": stills})
+    assert not wants_badge(only_photos, context)  # only the user's own photo: not by default
+    assert wants_badge(only_photos.model_copy(update={"ai_badge": True}), context)  # the site asked for it
