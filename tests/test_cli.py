@@ -82,6 +82,7 @@ def test_dry_run_prints_plan_and_renders_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "1. 4 s from text" in done.stdout and "open the box" in done.stdout
     assert done.stdout.startswith("Hi! I'm botkit, an AI assistant.")  # a new conversation: the bot says it is an AI
+    assert done.stdout.count("an AI assistant") == 1  # once
     assert not list(tmp_path.rglob("*.mp4"))
 
 

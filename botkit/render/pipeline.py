@@ -35,7 +35,7 @@ from botkit.render.clips import ClipWriter, image_checksum, render_key
 from botkit.render.context import RenderContext
 from botkit.render.handoff import stage_timeline
 from botkit.render.media import FootageSource, StillSource, fit_clip, footage_sound, join_shots
-from botkit.render.routing import STILL, Engines
+from botkit.render.routing import FOOTAGE, STILL, Engines
 from botkit.render.sources import ShotSource
 from botkit.render.steps import Staged, StagedFile, run_steps
 from botkit.store.assets import AssetStore
@@ -168,11 +168,11 @@ def render_shots(
     return results
 
 
-def wants_badge(plan: ShotPlan, ctx: RenderContext) -> bool:
+def wants_badge(plan: ShotPlan, ctx: RenderContext, *, generated: bool = True) -> bool:
     """The visible "AI" badge: the plan's choice (its site's or workspace's setting), else its
-    skill's config, else the deployment's; only on videos that have generated shots (a video made
-    only of the user's photos and footage is not marked by default)."""
-    if not any(shot.kind is ShotKind.GENERATED for shot in plan.shots):
+    skill's config, else the deployment's; by default only on videos with generated shots
+    (``generated``: some shot came from a model, not from the user's photos or footage)."""
+    if not generated:
         return bool(plan.ai_badge)  # only when the site or workspace asked for it
     if plan.ai_badge is not None:
         return plan.ai_badge
@@ -200,7 +200,7 @@ def produce_outputs(
         timed_captions=sound.cues if sound is not None and sound.burn else None,
         music=kept_sound,
     )
-    badge = wants_badge(plan, ctx)
+    badge = wants_badge(plan, ctx, generated=any(s.meta.get("source") not in (STILL, FOOTAGE) for s in shots))
     joined, joins = join_shots([shot.clip for shot in shots], plan)
     made = produce(
         [shot.clip for shot in shots],

@@ -202,5 +202,5 @@ def test_the_badge_marks_videos_with_generated_shots(bot: Bot, tmp_path: Path) -
         plan.shots[0].model_copy(update={"kind": ShotKind.STILL, "mode": ShotMode.IMAGE_TO_VIDEO, "image": str(photo)})
     ]
     only_photos = plan.model_copy(update={"shots": stills})
-    assert not wants_badge(only_photos, context)  # only the user's own photo: not by default
-    assert wants_badge(only_photos.model_copy(update={"ai_badge": True}), context)  # the site asked for it
+    assert not wants_badge(only_photos, context, generated=False)  # only the user's own photo: not by default
+    assert wants_badge(only_photos.model_copy(update={"ai_badge": True}), context, generated=False)  # asked for

@@ -171,8 +171,6 @@ def chat(
                 request, images=uploads, platforms=platform or [], skill=skill, seed=seed, channel="cli",
                 sound=sound,
             )  # fmt: skip
-            if not as_json:  # a new conversation's first bot message says it is an AI (EU AI Act Art. 50(1))
-                console.print(assistant_intro(), highlight=False, markup=False)
         else:
             _plan_id, previous = bot.repo.latest_plan(conversation_id)
             turn = bot.follow_up(
