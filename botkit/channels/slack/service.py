@@ -250,6 +250,11 @@ class SlackService:
     def start_job(self, place: Place, turn: Turn, *, idempotency_key: str, stream: bool = False) -> str:
         """A durable job (one per key, however often Slack delivers) and one watcher for it."""
         job_id = self.bot.submit(turn, idempotency_key=idempotency_key)
+        self.watch_job(place, turn, job_id, stream=stream)
+        return job_id
+
+    def watch_job(self, place: Place, turn: Turn, job_id: str, *, stream: bool) -> None:
+        """One watcher for the job in this place, however often Slack delivers the request."""
         record = JobRecord(
             job_id=job_id,
             conversation_id=turn.conversation_id,
@@ -262,7 +267,6 @@ class SlackService:
         )
         if self.records.claim_job(record):
             self.watchers.watch(record, place.client)
-        return job_id
 
     # -- preview first ----------------------------------------------------------------------
 
@@ -286,18 +290,7 @@ class SlackService:
             )
         preview_id = self.bot.preview(turn).job_id
         assert preview_id is not None
-        record = JobRecord(
-            job_id=preview_id,
-            conversation_id=turn.conversation_id,
-            team=place.team,
-            channel=place.channel,
-            thread_ts=place.thread_ts,
-            user=place.user,
-            assistant=place.assistant is not None,
-            streaming=stream,
-        )
-        if self.records.claim_job(record):
-            self.watchers.watch(record, place.client)
+        self.watch_job(place, turn, preview_id, stream=stream)
         return preview_id
 
     def preview_action(
