@@ -119,6 +119,19 @@ _WANTS_URL = (
     r"|网址|網址|网站|網站|ウェブサイト|サイト|url|(?:웹사이트|홈페이지|사이트)(?:\s*주소)?|주소"
 )
 _WANTS_LOGO = r"\blogos?\b|标志|標誌|商标|商標|ロゴ|로고"
+# a sentence of its own that is only a stock call to action ("... dip to white. Shop now"): the card's
+# line, not a shot's subject. Matched on folded text (lower case, no accents), at a sentence's edges.
+_BARE_CTA = (
+    r"(?:^|[.!?;\n。！？；]\s*)("
+    r"(?:shop|buy|order|book|get yours|reserve|download|subscribe|sign up|join|try it|grab yours|learn more"
+    r"|discover more|find out more)(?:\s+(?:now|today|online|free|for free|here))*"
+    r"|compra(?:lo|la)? (?:ya|ahora|hoy)|reserva (?:ya|ahora)|descubre mas|achetez(?: maintenant)?"
+    r"|commandez(?: maintenant| des maintenant)?|reservez(?: maintenant)?|en savoir plus"
+    r"|jetzt (?:kaufen|bestellen|buchen|entdecken|testen)|acquista(?: ora| subito)?|ordina ora|scopri di piu"
+    r"|compre (?:ja|agora)|peca ja|saiba mais|今すぐ(?:購入|予約|注文|チェック)|立即(?:购买|購買|预订|預訂|下单|下單)"
+    r"|지금 (?:구매|주문|예약)(?:하세요)?"
+    r")(?:\s+(?:at|on|en|sur|auf|su|em)\s+(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\S*?)?\s*[.!！。]?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +176,10 @@ def call_to_action(text: str) -> CallToAction | None:
             found = (cue.start(), cue.end(), cue.end(), cue.end())
             break
     if found is None:
-        return None
+        bare = re.search(_BARE_CTA, folded)
+        if bare is None:
+            return None
+        found = (bare.start(1), bare.start(1), bare.end(1), bare.end())
     start, line_start, line_end, end = found
     line = text[slice(*original_span(positions, line_start, line_end, len(text)))].strip()
     # what follows the line names the rest of the card: "... and our web address / logo / lumo.com"

@@ -209,6 +209,28 @@ def test_a_call_to_action_makes_an_end_card_without_a_brand_kit(planner: Offline
 
 
 @pytest.mark.parametrize(
+    ("text", "cta"),
+    [
+        ("A 6 second promo for our LUMO trail bottle in 2 shots, slow push in. Shop now", "Shop now"),
+        ("Make a promo for our bakery in 2 shots. Order today!", "Order today"),
+        ("Un promo de 10 segundos para nuestra panadería en 2 tomas. Compra ya", "Compra ya"),
+        ("Ein Werbevideo für unsere Bäckerei in 2 Einstellungen. Jetzt bestellen.", "Jetzt bestellen"),
+    ],
+)
+def test_a_closing_stock_call_to_action_is_the_card_not_a_shot(planner: OfflinePlanner, text: str, cta: str) -> None:
+    result = plan(planner, text, skill="marketing")
+    assert result.end_card is not None and result.end_card.cta == cta
+    assert not any(cta.split()[0].lower() in shot.prompt.lower() for shot in result.shots), [
+        s.prompt for s in result.shots
+    ]
+
+
+def test_shop_as_content_is_kept(planner: OfflinePlanner) -> None:
+    result = plan(planner, "a video of people who shop now and then at a night market")
+    assert any("shop now" in shot.prompt for shot in result.shots)  # mid-sentence: content, not a card
+
+
+@pytest.mark.parametrize(
     ("text", "skill", "platforms", "seconds", "shots", "captions"),
     [
         ("一个15秒的抖音视频，带字幕：一只金毛犬在海滩上接飞盘", "social", ["tiktok"], 15, None, True),
