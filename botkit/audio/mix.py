@@ -5,7 +5,8 @@ stereo, with the captions as a soft subtitle track (mov_text) and SRT/WebVTT sid
     result = mix_into(video, track, Music(bed="calm"), platform="tiktok", cues=line_cues(track))
 
 The video stream is copied, never re-encoded. A video with neither narration nor music gets no
-audio track. Every output is written under a temporary name and renamed into place at the end.
+audio track. Sound the video already has (a user's clip "with its sound") stays: it is mixed in
+under the music, and both dip under the voice. Every output is written under a temporary name and renamed into place at the end.
 """
 
 from __future__ import annotations
@@ -138,51 +139,82 @@ def _music_chain(index: int, duration: float, music: Music, gain_db: float = 0.0
     )
 
 
+OWN_LEVEL_LU = -6.0  # the video's own sound (a user's clip) relative to the voice, before ducking
+
+
+def _own_chain(index: int, duration: float, gain_db: float = 0.0) -> str:
+    return (
+        f"[{index}:a]asetpts=PTS-STARTPTS,aresample={RATE},aformat=channel_layouts=stereo,volume={gain_db:.3f}dB,"
+        f"apad=whole_dur={duration:.6f},atrim=duration={duration:.6f}"
+    )
+
+
 @dataclass(frozen=True)
 class _Levels:
     voice_gain_db: float = 0.0
     music_gain_db: float = 0.0
+    own_gain_db: float = 0.0
 
 
-def _graph(voice: int | None, music_index: int | None, music: Music | None, duration: float, levels: _Levels) -> str:
-    """A filter graph ending in ``[mix]``."""
-    if voice is not None and music_index is not None and music is not None:
-        return (
-            f"{_voice_chain(voice, duration, levels.voice_gain_db)},asplit=2[voice][key];"
-            f"{_music_chain(music_index, duration, music, levels.music_gain_db)}[bed];"
-            # the voice keys a compressor on the bed: music dips while someone speaks, returns after
-            f"[bed][key]sidechaincompress=threshold=0.02:ratio={music.duck_ratio:g}:attack=20:release=800:"
-            f"makeup=1[ducked];[voice][ducked]amix=inputs=2:duration=first:normalize=0[mix]"
-        )
-    if voice is not None:
+def _graph(voice: int | None, music_index: int | None, music: Music | None, duration: float, levels: _Levels,
+           own: int | None = None) -> str:  # fmt: skip
+    """A filter graph ending in ``[mix]``. ``own``: the input holding the video's own sound, a second
+    bed beside the music."""
+    beds = []
+    if music_index is not None and music is not None:
+        beds.append(_music_chain(music_index, duration, music, levels.music_gain_db))
+    if own is not None:
+        beds.append(_own_chain(own, duration, levels.own_gain_db))
+    if not beds:
+        assert voice is not None
         return f"{_voice_chain(voice, duration, levels.voice_gain_db)}[mix]"
-    assert music_index is not None and music is not None
-    return f"{_music_chain(music_index, duration, music, levels.music_gain_db)}[mix]"
+    if len(beds) == 1:
+        bed = beds[0]
+    else:  # music and the clip's sound summed into one bed
+        bed = f"{beds[0]}[b0];{beds[1]}[b1];[b0][b1]amix=inputs=2:duration=first:normalize=0"
+    if voice is None:
+        return f"{bed}[mix]"
+    ratio = music.duck_ratio if music is not None else Music.model_fields["duck_ratio"].default
+    return (
+        f"{_voice_chain(voice, duration, levels.voice_gain_db)},asplit=2[voice][key];{bed}[bed];"
+        # the voice keys a compressor on the beds: music and clip sound dip while someone speaks
+        f"[bed][key]sidechaincompress=threshold=0.02:ratio={ratio:g}:attack=20:release=800:"
+        f"makeup=1[ducked];[voice][ducked]amix=inputs=2:duration=first:normalize=0[mix]"
+    )
 
 
 def _levels(inputs: list[str], voice: int | None, music_index: int | None, music: Music | None, duration: float,
-            timeout: float) -> tuple[_Levels, float | None]:  # fmt: skip
-    """Gains that bring the voice to VOICE_LEVEL_LUFS and the music ``music.level_lu`` under the
-    compressed voice; and the loudness the mix will have before the final gain (None: unknown)."""
+            timeout: float, own: int | None = None) -> tuple[_Levels, float | None]:  # fmt: skip
+    """Gains that bring the voice to VOICE_LEVEL_LUFS, the music ``music.level_lu`` and the video's
+    own sound OWN_LEVEL_LU under the compressed voice; and the loudness the mix will have before the
+    final gain (None: unknown). A silent own sound is left as it is."""
     if voice is None:
         return _Levels(), None
     graph, labels = f"{_voice_chain(voice, duration, compress=False)}[v]", ["v"]
-    if music_index is not None and music is not None:
+    has_music = music_index is not None and music is not None
+    if has_music:
+        assert music is not None and music_index is not None
         graph += f";{_music_chain(music_index, duration, music)}[m]"
         labels.append("m")
+    if own is not None:
+        graph += f";{_own_chain(own, duration)}[o]"
+        labels.append("o")
     raw = measure_labels(inputs, graph, labels, timeout=timeout)
     if raw[0].integrated_lufs < -70:
         raise InputError("the narration track is silent")
     voice_gain = VOICE_LEVEL_LUFS - raw[0].integrated_lufs
     # the compressor's threshold is absolute: measure the voice as it leaves it, at this gain
     compressed = measure_graph(inputs, f"{_voice_chain(voice, duration, voice_gain)}[c]", "c", timeout=timeout)
-    if music is None or len(raw) < 2:
-        return _Levels(voice_gain, 0.0), compressed.integrated_lufs
-    if raw[1].integrated_lufs < -70:
-        raise InputError(f"the music {music.path.name if music.path else music.bed} is silent")
-    music_gain = compressed.integrated_lufs + music.level_lu - raw[1].integrated_lufs
-    # the ducked bed adds little under the voice: the voice's level predicts the mix's
-    return _Levels(voice_gain, music_gain), compressed.integrated_lufs
+    music_gain = own_gain = 0.0
+    if has_music:
+        assert music is not None
+        if raw[1].integrated_lufs < -70:
+            raise InputError(f"the music {music.path.name if music.path else music.bed} is silent")
+        music_gain = compressed.integrated_lufs + music.level_lu - raw[1].integrated_lufs
+    if own is not None and raw[-1].integrated_lufs >= -70:
+        own_gain = compressed.integrated_lufs + OWN_LEVEL_LU - raw[-1].integrated_lufs
+    # the ducked beds add little under the voice: the voice's level predicts the mix's
+    return _Levels(voice_gain, music_gain, own_gain), compressed.integrated_lufs
 
 
 def mix_into(
@@ -209,8 +241,6 @@ def mix_into(
     streams = _streams(video)
     if not streams.video:
         raise InputError(f"{video.name} has no video stream")
-    if streams.audio:
-        logger.info("the video's own audio is replaced", extra={"video": video.name})
     if music is not None and music.path is not None:
         check_music_file(music.path)
     target = target or target_for(platform)
@@ -223,7 +253,7 @@ def mix_into(
     with tempfile.TemporaryDirectory(prefix=".botkit-mix-", dir=out.parent) as scratch_dir:
         scratch = Path(scratch_dir)
         sources: list[list[str]] = []  # one ffmpeg input each, after the video
-        voice_index = music_index = None
+        voice_index = music_index = own_index = None
         if track is not None and track.lines:
             voice_index = len(sources)
             sources.append(["-i", str(track.write_wav(scratch / "voice.wav"))])
@@ -234,6 +264,9 @@ def mix_into(
             else:
                 # a short song loops under a long video; a long one is read only as far as needed
                 sources.append(["-stream_loop", "-1", "-t", f"{duration + 1:.3f}", "-i", str(music.path)])
+        if streams.audio and sources:  # the clip's own sound: a bed under the narration and music
+            own_index = len(sources)
+            sources.append(["-i", str(video)])
         audio_on = bool(sources)
         gain, passes = None, 0
         if not audio_on and not cues:
@@ -246,12 +279,13 @@ def mix_into(
         command = ["-i", str(video), *inputs]
         maps = ["-map", "0:v:0", "-c:v", "copy"]
         if audio_on:
-            levels, predicted = _levels(inputs, voice_index, music_index, music, duration, timeout)
-            mix = _graph(voice_index, music_index, music, duration, levels)
+            levels, predicted = _levels(inputs, voice_index, music_index, music, duration, timeout, own_index)
+            mix = _graph(voice_index, music_index, music, duration, levels, own_index)
             gain, passes = fit_gain(inputs, mix, "mix", target, level_lufs=predicted, timeout=timeout)
             passes += 2 * (voice_index is not None)
             # in the final pass the video is input 0, so every sound input moves up by one
-            graph = _graph(_after_video(voice_index), _after_video(music_index), music, duration, levels)
+            graph = _graph(_after_video(voice_index), _after_video(music_index), music, duration, levels,
+                           _after_video(own_index))  # fmt: skip
         else:
             graph, gain = "", 0.0
             maps += ["-map", "0:a?", "-c:a", "copy"]  # only captions are added: keep any sound it has
@@ -295,6 +329,7 @@ def mix_into(
     logger.info(
         "mixed",
         extra={"video": out.name, "voice": voice_index is not None, "music": music_index is not None,
+               "own_sound": own_index is not None,
                "cues": len(cues or []), "loudness": loudness.model_dump() if loudness else None,
                "gain_db": gain, "passes": passes},
     )  # fmt: skip

@@ -115,6 +115,38 @@ def test_music_ducks_under_the_voice(tmp_path: Path, silent_video, track) -> Non
     assert all(gap - level >= 6 for level in speaking), (gap, speaking)
 
 
+def _band_db(audio: np.ndarray, rate: int, hz: float, start: float, end: float) -> float:
+    from scipy.signal import butter, sosfiltfilt
+
+    only = sosfiltfilt(butter(4, [hz * 0.8, hz * 1.2], btype="band", fs=rate, output="sos"), audio)
+    part = only[round(start * rate) : round(end * rate)]
+    return float(20 * np.log10(np.sqrt((part**2).mean()) + 1e-12))
+
+
+@pytest.mark.parametrize("music", [None, "calm"])
+def test_a_clips_own_sound_stays_under_the_narration(tmp_path: Path, silent_video, track, music) -> None:
+    """A user's clip kept "with its sound": the sound is mixed in under the voice (and the music),
+    dipping while someone speaks, not replaced by the narration."""
+    rate = 48_000
+    tone = 0.3 * np.sin(2 * np.pi * 50 * np.arange(round(rate * track.duration_s)) / rate)
+    wav = write_wav(tmp_path / "own.wav", np.stack([tone, tone], axis=1).astype(np.float32), rate)
+    with_sound = tmp_path / "with-sound.mp4"
+    run_ffmpeg(["-i", str(silent_video), "-i", str(wav), "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac",
+                "-shortest", str(with_sound)])  # fmt: skip
+    result = mix_into(with_sound, track, Music(bed=music) if music else None, out=tmp_path / "mixed.mp4")
+    loud_enough(result.loudness)
+    audio = read_audio(result.video, rate=rate)
+    starts = [line.start_s for line in track.lines]
+    gap = _band_db(audio, rate, 50, track.lines[1].end_s + 0.5, starts[2] - 0.2)  # the silent shot
+    speaking = [
+        _band_db(audio, rate, 50, line.words[0].start_s + 0.3, line.words[-1].end_s - 0.1) for line in track.lines
+    ]
+    assert gap > -40, gap  # the clip's sound is there
+    assert all(gap - level >= 3 for level in speaking), (gap, speaking)  # and dips under the voice
+    voice_only = read_audio(mix_into(silent_video, track, None, out=tmp_path / "voice.mp4").video, rate=rate)
+    assert _band_db(voice_only, rate, 50, track.lines[1].end_s + 0.5, starts[2] - 0.2) < gap - 20
+
+
 def test_music_alone_is_trimmed_faded_and_normalised(tmp_path: Path, silent_video) -> None:
     result = mix_into(silent_video, None, Music(bed="bright"), platform="tiktok", out=tmp_path / "music.mp4")
     loud_enough(result.loudness)
