@@ -190,3 +190,26 @@ def test_the_clip_keeps_its_sound_when_asked(bot: Bot, media: dict[str, Path]) -
     first, second = samples[2000:14000], samples[-10000:]  # inside shot 1 (the clip, 440 Hz) and shot 2 (silence)
     assert np.sqrt((first**2).mean()) > 1000 and np.sqrt((second**2).mean()) < 50
     bot.db.dispose()
+
+
+def test_the_clips_sound_plays_under_the_narration(tmp_path: Path, tiny_engine, media: dict[str, Path]) -> None:
+    """Narrated: the clip's 440 Hz stays in shot 1 beside the voice (the sound step mixes it in)."""
+    bot = Bot.open(Settings(data_dir=tmp_path / "data", engine="tiny-wan", narration=True), engine=tiny_engine)
+    turn = bot.plan("a 6 second ad for our bottle in 2 shots, open with my clip and keep the sound",
+                    images=[media["clip"]], platforms=["x"])  # fmt: skip
+    assert turn.plan.shots[0].keep_audio and any(shot.narration for shot in turn.plan.shots)
+    [output] = bot.render(turn).outputs
+    rate = 8000
+    pcm = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", output.path, "-f", "s16le", "-ac", "1", "-ar", str(rate),
+                          "-"], capture_output=True, check=True).stdout  # fmt: skip
+    samples = np.frombuffer(pcm, np.int16).astype(np.float64)
+    clip_s = turn.plan.shots[0].duration_s
+    spectrum = np.abs(np.fft.rfft(samples[: round(clip_s * rate)]))
+    freqs = np.fft.rfftfreq(round(clip_s * rate), 1 / rate)
+    tone = spectrum[(freqs > 430) & (freqs < 450)].max()
+    assert tone > 20 * np.median(spectrum[(freqs > 100) & (freqs < 3000)]), "the clip's sound is missing"
+    tail = samples[round((clip_s + 0.5) * rate) :]
+    tail_spectrum = np.abs(np.fft.rfft(tail))
+    tail_freqs = np.fft.rfftfreq(len(tail), 1 / rate)
+    assert tail_spectrum[(tail_freqs > 430) & (tail_freqs < 450)].max() < tone * len(tail) / (clip_s * rate) / 5
+    bot.db.dispose()
