@@ -218,7 +218,7 @@ class Bot:
         # backs off in sleeps of up to 100 ms. Only database writes are gated (never image decoding).
         self.write_gate = threading.BoundedSemaphore(1 if self.db.dialect.name == "sqlite" else 4)
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
-        self.video_limits = VideoLimits()
+        self.video_limits = VideoLimits(max_bytes=settings.max_video_bytes, max_duration_s=settings.max_video_s)
 
     @classmethod
     def open(cls, settings: Settings, **kwargs) -> Bot:  # type: ignore[no-untyped-def]

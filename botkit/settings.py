@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     min_image_side: int = 16
+    max_video_bytes: int = Field(default=500 * 1024 * 1024, gt=0, description="Largest video upload, in bytes.")
+    max_video_s: float = Field(default=600.0, gt=0, description="Longest video upload, in seconds.")
 
     # content credentials (C2PA) and AI disclosure: botkit/provenance
     signing: Literal["required", "best-effort", "off"] = Field(

@@ -388,8 +388,26 @@ def test_asset_links_are_signed_and_expire(live: Live) -> None:
 def small_uploads(tmp_path, tiny_engine):  # type: ignore[no-untyped-def]
     from .conftest import live_server
 
-    with live_server(tmp_path, tiny_engine, workers=False, max_upload_bytes=50_000) as live:
+    with live_server(tmp_path, tiny_engine, workers=False, max_upload_bytes=50_000, max_video_bytes=2_000_000) as live:
         yield live
+
+
+def test_a_video_may_be_larger_than_all_the_images_together(small_uploads: Live, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The body cap fits one video at its own limit (2 MB here), not only 12 images of 50 KB."""
+    import subprocess
+
+    from botkit.post.ffmpeg import ffmpeg_exe
+
+    clip = tmp_path / "noisy.mp4"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=2,noise=alls=60:allf=t",
+                    "-c:v", "libx264", "-crf", "30", "-pix_fmt", "yuv420p", str(clip)], check=True)  # fmt: skip
+    size = clip.stat().st_size
+    assert 12 * 50_000 < size < 2_000_000, size
+    with small_uploads.client() as client:
+        sent = client.post("/api/conversations", data={"text": "use my clip, 2 seconds for X"},
+                           files=[("images", ("noisy.mp4", clip.read_bytes(), "video/mp4"))],
+                           headers=small_uploads.headers())  # fmt: skip
+    assert sent.status_code < 300, sent.text
 
 
 def test_uploads_are_sniffed_and_limited(small_uploads: Live) -> None:
@@ -405,7 +423,7 @@ def test_uploads_are_sniffed_and_limited(small_uploads: Live) -> None:
     big.save(buffer, format="PNG")
     assert len(buffer.getvalue()) > 50_000
     oversized = send([("images", ("big.png", buffer.getvalue(), "image/png"))])
-    body_too_big = send([("images", (f"p{i}.png", b"\0" * 45_000, "image/png")) for i in range(40)])
+    body_too_big = send([("images", (f"p{i}.png", b"\0" * 45_000, "image/png")) for i in range(60)])
     text_as_png = send([("images", ("panel.png", b"hello, I am not an image" * 10, "image/png"))])
     gif = send([("images", ("anim.gif", png_bytes(fmt="GIF"), "image/gif"))])
     jpeg_named_png = send([("images", ("panel.png", png_bytes(fmt="JPEG"), "image/png"))])

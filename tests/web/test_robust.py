@@ -155,9 +155,10 @@ def raw_request(url: str, head: str, body: bytes = b"", read_s: float = 5.0) -> 
 
 @pytest.fixture
 def small_caps(tmp_path: Path, tiny_engine):
-    """Uploads of at most 2 images of 1 MiB: a body cap of 2 MiB + 64 KiB."""
+    """Uploads of at most 2 images of 1 MiB or a video of 1 MiB: a body cap of 2 MiB + 64 KiB."""
     options = WebOptions(max_images=2)
-    with live_server(tmp_path, tiny_engine, workers=False, options=options, max_upload_bytes=2**20) as server:
+    caps = {"max_upload_bytes": 2**20, "max_video_bytes": 2**20}
+    with live_server(tmp_path, tiny_engine, workers=False, options=options, **caps) as server:
         yield server
 
 

@@ -213,7 +213,10 @@ def create_app(
         app.include_router(module.router)
     app.include_router(metrics_router)
     install_error_handlers(app)
-    max_upload_body = options.max_images * bot.image_limits.max_bytes + options.max_message_bytes
+    # one message carries up to max_images images or one video at its own limit (each file is checked
+    # against its own limit as it is written): the body may hold the larger of the two
+    files = max(options.max_images * bot.image_limits.max_bytes, bot.video_limits.max_bytes)
+    max_upload_body = files + options.max_message_bytes
     app.add_middleware(SiteHeaders, sites=sites, options=options, max_upload_body=max_upload_body)
     app.add_middleware(RequestTimer)  # outermost: every answer is timed, the middleware's own included
     return app
