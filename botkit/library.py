@@ -52,6 +52,12 @@ def tenant_folder(tenant: str) -> str:
     return "library/" + re.sub(r"[^A-Za-z0-9_-]", "_", check_tenant(tenant))
 
 
+class ItemInUse(InputError):
+    """A library item a queued or running job still uses (HTTP 409): remove it when they are done."""
+
+    http_status = 409
+
+
 @dataclass(frozen=True)
 class Added:
     item: LibraryItem
@@ -227,7 +233,7 @@ class Library:
         item = self.get(tenant, item_id)
         jobs = self.repo.active_jobs_using(item.path)
         if jobs:
-            raise InputError(
+            raise ItemInUse(
                 f"library item {item_id!r} is used by job(s) {', '.join(jobs)} that have not finished; "
                 "remove it when they are done (or cancel them)"
             )
