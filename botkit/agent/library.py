@@ -29,7 +29,7 @@ _NOUN_WORDS = {
     "footage": r"footage|clips?|videos?|recordings?",
 }
 _NOUN = "|".join(f"(?P<{family}>{words})" for family, words in _NOUN_WORDS.items())
-_QUALIFIER = r"((?:[\w'-]+\s+){0,4}?)"
+_QUALIFIER = r"((?:(?!(?:our|my|with|and|for|in|of|to|the|a|an|from|then|as|on|at)\b)[\w'-]+\s+){0,4}?)"
 _OWNED = re.compile(
     rf"\b(our|my)\s+{_QUALIFIER}(?:{_NOUN})\b(?:\s+(?:of|from)\s+(?:the|our|my)\s+([\w'-]+(?:\s+[\w'-]+)?))?"
 )
