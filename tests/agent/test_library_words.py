@@ -46,7 +46,7 @@ def test_a_name_that_matches_nothing_is_reported_not_dropped() -> None:
     assert picks.missing == ["our autumn photos", "the footage of the opening"]
     assert picks.media == []
     listing = library_listing(ITEMS)
-    assert 'photo "red bottle" in \'spring lookbook\'' in listing and "footage" in listing
+    assert "photo \"red bottle\" in 'spring lookbook'" in listing and "footage" in listing
 
 
 def test_my_photo_means_the_upload_when_one_was_sent() -> None:

@@ -53,7 +53,7 @@ def test_a_name_that_matches_nothing_is_refused_with_the_listing(bot, stocked) -
         bot.plan("a promo with our winter sale photos", channel="web", tenant=SITE)
     message = str(refused.value)
     assert 'nothing in your media library matches "our winter sale photos"' in message
-    assert 'photo "bottle-1" in \'spring lookbook\'' in message and 'logo "acme"' in message
+    assert "photo \"bottle-1\" in 'spring lookbook'" in message and 'logo "acme"' in message
     assert conversations(bot) == before  # nothing stored
 
 

@@ -105,7 +105,7 @@ def test_a_tenant_never_reaches_another_tenants_item(library: Library, files: Fi
     assert str(seen.value).replace(theirs.id, "ID") == str(missing.value).replace("0" * 32, "ID")
     with pytest.raises(InputError, match="no library item"):
         library.remove(SITE_A, theirs.id)
-    with pytest.raises(InputError, match="no logo .* in this library; add one first"):
+    with pytest.raises(InputError, match=r"no logo .* in this library; add one first"):
         library.set_kit(SITE_A, {"logo": theirs.id})
     assert library.get(SITE_B, theirs.id) == theirs and library.assets.path(theirs.path).is_file()
 
@@ -144,7 +144,7 @@ def test_the_brand_kit_names_items_and_reaches_the_skill_configs(library: Librar
                                    "music": "calm", "cta": "Shop now"})  # fmt: skip
     assert (kit.logo, kit.colours, kit.music) == (logo.id, ["#112233", "#FFAA00"], "calm")
     assert library.kit(SITE_A) == kit and library.kit(SITE_B).set() == {}
-    with pytest.raises(InputError, match="no font 'Serif'.*add one first"):
+    with pytest.raises(InputError, match=r"no font 'Serif'.*add one first"):
         library.set_kit(SITE_A, {"font": "Serif"})
     with pytest.raises(InputError, match="colours must look like"):
         library.set_kit(SITE_A, {"colours": "red"})

@@ -37,7 +37,10 @@ def test_admin_manages_the_library_and_kit_and_requests_use_them(live: Live, tmp
         kit = client.put("/api/library/kit", headers=admin(live), json={"brand_name": "Acme", "logo": "acme",
                                                                         "colours": ["#112233"]})  # fmt: skip
         assert kit.status_code == 200, kit.text
-        assert kit.json()["logo"] == logo["id"] and client.get("/api/library/kit", headers=admin(live)).json() == kit.json()
+        assert (
+            kit.json()["logo"] == logo["id"]
+            and client.get("/api/library/kit", headers=admin(live)).json() == kit.json()
+        )
         # a user's request names them
         made = client.post("/api/conversations", headers=live.headers(),
                            data={"text": "a 10 second promo for our bottle with our spring lookbook photos, shop now"})  # fmt: skip
@@ -46,7 +49,9 @@ def test_admin_manages_the_library_and_kit_and_requests_use_them(live: Live, tmp
         folder = f"library/site_{live.site.site_key}/"
         assert [s["image"].startswith(folder) for s in plan["shots"][:2]] == [True, True]
         assert plan["end_card"]["name"] == "Acme" and plan["end_card"]["logo"].startswith("library/")
-        missing = client.post("/api/conversations", headers=live.headers(), data={"text": "a promo with our winter photos"})
+        missing = client.post(
+            "/api/conversations", headers=live.headers(), data={"text": "a promo with our winter photos"}
+        )
         assert missing.status_code == 400 and 'the library holds: photo "red"' in missing.json()["error"]
         # the queued job uses the photos: removing one is refused (409) until it is done
         busy = client.delete(f"/api/library/items/{photos[1]['id']}", headers=admin(live))
@@ -68,7 +73,11 @@ def test_one_site_never_sees_or_uses_another_sites_items(live: Live, tmp_path: P
         assert gone.status_code == never.status_code == 404
         assert gone.json()["error"].replace(theirs["id"], "X") == never.json()["error"].replace("0" * 32, "X")
         refused = client.put("/api/library/kit", headers=admin(live), json={"logo": theirs["id"]})
-        assert refused.status_code == 400 and theirs["id"] in refused.json()["error"] and "no logo" in refused.json()["error"]
+        assert (
+            refused.status_code == 400
+            and theirs["id"] in refused.json()["error"]
+            and "no logo" in refused.json()["error"]
+        )
         used = client.post("/api/conversations", headers=live.headers(),
                            data={"text": "a promo with our spring lookbook photos"})  # fmt: skip
         assert used.status_code == 400 and "library is empty" in used.json()["error"]

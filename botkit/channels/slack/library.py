@@ -33,8 +33,11 @@ def _fold(text: str) -> str:
 
 def library_request(text: str) -> LibraryRequest | None:
     """A ``LibraryRequest`` when the words ask to add the shared files to the library, else None."""
-    folded = _fold(text)
+    folded = _fold(text)  # accents folded for the Latin scripts; CJK and Hangul are matched as written
     found = _ADD.search(folded)
+    if found is None:
+        folded = text
+        found = _ADD.search(text)
     if found is None:
         return None
     rest = folded[found.end() :]
