@@ -40,7 +40,7 @@ def _item(row: models.LibraryItemRow) -> LibraryItem:
     return LibraryItem(
         id=row.id,
         tenant=row.tenant,
-        kind=row.kind,  # type: ignore[arg-type]  # written from LibraryKind only
+        kind=row.kind,  # written from LibraryKind only; pydantic checks it again
         name=row.name,
         collection=row.collection,
         tags=list((row.tags or {}).get("tags", [])),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.table import Table
 from botkit.domain.library import LIBRARY_KINDS, LOCAL_TENANT
 from botkit.errors import BotkitError
 from botkit.settings import Settings
+
+if TYPE_CHECKING:
+    from botkit.library import Library
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -31,7 +34,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _open(data_dir: Path | None, site: str | None, slack_team: str | None):  # type: ignore[no-untyped-def]
+def _open(data_dir: Path | None, site: str | None, slack_team: str | None) -> tuple[Library, str]:
     """(the library, the tenant) on an up-to-date database."""
     from botkit.library import Library
     from botkit.render.context import asset_store
