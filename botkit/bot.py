@@ -464,9 +464,9 @@ class Bot:
                 update["font"] = font.path
             logo = picks.logo
             if logo is not None:
-                card = plan.end_card or EndCard(
-                    name=(kit.brand_name or plan.title.split(": ", 1)[-1])[:80] or "our brand"
-                )
+                colours = dict(zip(("background", "accent"), kit.colours, strict=False))
+                name = (kit.brand_name or plan.title.split(": ", 1)[-1])[:80] or "our brand"
+                card = plan.end_card or EndCard(name=name, cta=kit.cta or "", url=kit.url or "", **colours)
                 update["end_card"] = card.model_copy(update={"logo": logo.path})
         plan = plan.model_copy(update=update) if update else plan
         own = tenant_folder(tenant) + "/" if tenant is not None else None

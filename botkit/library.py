@@ -272,7 +272,9 @@ class Library:
                 continue
             if key == "colours" and isinstance(value, str):
                 value = [part for part in re.split(r"[,\s]+", value) if part]
-            if key in KIT_ITEMS and not (key == "music" and value in BEDS):
+            if key in KIT_ITEMS and not (key == "music" and isinstance(value, str) and value in BEDS):
+                if not isinstance(value, str):
+                    raise InputError(f"brand kit {key} names a library item by id or name (a string)")
                 item = self.find(tenant, str(value), KIT_ITEMS[key])
                 if item is None:
                     held = ", ".join(f"{i.id} ({i.name})" for i in self.items(tenant) if i.kind in KIT_ITEMS[key])

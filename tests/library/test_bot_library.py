@@ -97,3 +97,10 @@ def test_music_files_live_in_the_asset_store(sound_bot, files: Files) -> None:
     # the channel's own choice wins over the kit
     chosen = sound_bot.plan("a promo for our bottle", channel="web", tenant=SITE, sound=SoundChoice(music="focus"))
     assert chosen.plan.music == "focus"
+
+
+def test_our_logo_without_an_end_card_makes_one_in_the_kit_colours(bot, stocked) -> None:
+    _photos, logo = stocked
+    plan = bot.plan("a 6 second tiktok about our trail shoes with our logo", channel="web", tenant=SITE).plan
+    assert plan.end_card is not None and plan.end_card.logo == logo.path
+    assert (plan.end_card.name, plan.end_card.background, plan.end_card.accent) == ("Acme", "#0F172A", "#F59E0B")

@@ -98,5 +98,9 @@ def test_tokens_and_bad_files(live: Live, tmp_path: Path) -> None:
             bad = client.post("/api/library/items", headers=admin(live), files=[upload(path)])
             assert bad.status_code == 400 and message in bad.json()["error"], bad.text
         assert client.get("/api/library/items", headers=admin(live)).json()["items"] == []
+        for body in ({"music": ["calm"]}, {"colours": "red"}, {"colours": 3}, {"brand": "x"}, {"logo": {"id": 1}}):
+            refused = client.put("/api/library/kit", headers=admin(live), json=body)
+            assert refused.status_code == 400, (body, refused.text)
+        assert client.get("/api/library/kit", headers=admin(live)).json()["colours"] == []
         library = live.bot.assets.root / "library"
         assert not library.exists() or not [p for p in library.rglob("*") if p.is_file()]
