@@ -104,3 +104,11 @@ def test_tokens_and_bad_files(live: Live, tmp_path: Path) -> None:
         assert client.get("/api/library/kit", headers=admin(live)).json()["colours"] == []
         library = live.bot.assets.root / "library"
         assert not library.exists() or not [p for p in library.rglob("*") if p.is_file()]
+
+
+def test_405_lists_every_method_of_the_path(live: Live) -> None:
+    with live.client() as client:
+        answer = client.request("OPTIONS", "/api/library/items", headers=admin(live))
+        assert answer.status_code == 405 and {"GET", "POST"} <= set(answer.headers["allow"].split(", "))
+        kit = client.request("PATCH", "/api/library/kit", headers=admin(live))
+        assert kit.status_code == 405 and {"GET", "PUT"} <= set(kit.headers["allow"].split(", "))

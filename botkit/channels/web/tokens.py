@@ -37,6 +37,12 @@ class ForbiddenError(InputError):
     http_status = 403
 
 
+class WrongKind(AuthError):
+    """A valid token of the wrong kind for this route (an admin's to chat, a user's to manage): HTTP 403."""
+
+    http_status = 403
+
+
 MAX_TTL_S = 7 * 24 * 3600
 USER_KINDS = ("user", "guest")
 ADMIN_KIND = "admin"
@@ -146,9 +152,9 @@ def verify_token(
         claims = _verify_jwt(token, site_secret)
     if claims.kind not in kinds:
         if kinds == (ADMIN_KIND,):
-            raise ForbiddenError("this needs a site admin's token (kind: admin, minted with the site secret)")
+            raise WrongKind("this needs a site admin's token (kind: admin, minted with the site secret)")
         if claims.kind == ADMIN_KIND:
-            raise ForbiddenError("an admin token manages the site's library; chat with a user or guest token")
+            raise WrongKind("an admin token manages the site's library; chat with a user or guest token")
         raise AuthError("the token's kind must be user or guest")
     if not claims.user_id or len(claims.user_id) > MAX_USER_ID_CHARS:
         raise AuthError(f"the token's sub (the user id) must be 1-{MAX_USER_ID_CHARS} characters")
