@@ -35,6 +35,9 @@ _OWNED = re.compile(
 )
 _OF_THE = re.compile(rf"\bthe\s+(?:{_NOUN})\s+(?:of|from)\s+(?:the|our)\s+([\w'-]+(?:\s+[\w'-]+)?)")
 _LIBRARY = re.compile(r"\bfrom\s+(?:our|the|my)\s+(?:media\s+)?library\b")
+_WEAK = re.compile(r"videos?|songs?|track|soundtrack|jingle|images?|stills?|shots? of|recordings?|pics?|typefaces?")
+"""Nouns that also mean the video being made ("our video", "our track"): they take items only
+when their words name one, and never make a "matches nothing" reply."""
 _STOP = {"the", "a", "an", "of", "our", "my", "new", "own", "all", "some", "few", "best", "latest", "brand"}
 
 
@@ -87,24 +90,32 @@ def pick_library(text: str, items: list[LibraryItem], *, uploaded: set[str] | No
     folded = text.lower()
     picks = LibraryPicks()
     seen: set[str] = set()
-    found: list[tuple[int, str, str, set[str], bool, str]] = []  # start, family, owner, words, plural, phrase
+    found: list[
+        tuple[int, str, str, set[str], bool, str, bool]
+    ] = []  # start, family, owner, words, plural, phrase, weak
     for match in _OWNED.finditer(folded):
         family = _family(match)
         noun = match.group(family)
         wanted = _words(match.group(2) or "") | _words(match.group(match.re.groups) or "")
         plural = noun.endswith("s") or family == "footage"
-        found.append((match.start(), family, match.group(1), wanted, plural, match.group(0)))
+        weak = bool(_WEAK.fullmatch(noun))
+        found.append((match.start(), family, match.group(1), wanted, plural, match.group(0), weak))
     for match in _OF_THE.finditer(folded):
-        if any(start <= match.start() < start + len(phrase) for start, *_rest, phrase in found):
+        if any(start <= match.start() < start + len(phrase) for start, *_rest, phrase, _weak in found):
             continue
         family = _family(match)
-        found.append((match.start(), family, "the", _words(match.group(match.re.groups)), True, match.group(0)))
+        weak = bool(_WEAK.fullmatch(match.group(family)))
+        found.append((match.start(), family, "the", _words(match.group(match.re.groups)), True, match.group(0), weak))
     from_library = bool(_LIBRARY.search(folded))
-    for _start, family, owner, wanted, plural, phrase in sorted(found, key=lambda entry: entry[0]):
+    for _start, family, owner, wanted, plural, phrase, weak in sorted(found, key=lambda entry: entry[0]):
         kinds = NOUNS[family]
         pool = [item for item in items if item.kind in kinds]
         upload_kind = {"photo": "image", "footage": "video"}.get(family)
         chosen = _best(pool, wanted)
+        if weak and not (wanted and chosen):
+            continue  # "our video": the one being made, unless its words name an item
+        if not wanted and not chosen:
+            continue  # "our logo" with none kept: the deployment's brand kit may have one
         if owner != "our" and not from_library:
             # "my photo" / "the clip of the launch": the library only when its words name an item
             # and no upload of that kind came with the message

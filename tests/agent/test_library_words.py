@@ -69,9 +69,21 @@ def test_the_phrases_are_kept_out_of_the_subject() -> None:
 
 
 def test_an_empty_library_says_how_to_fill_it() -> None:
-    picks = pick_library("with our logo", [])
-    assert picks.missing == ["our logo"]
+    assert pick_library("with our acme logo", []).missing == ["our acme logo"]
     assert "library is empty" in library_listing([])
+    # no name and nothing of the kind kept: the deployment's brand kit (a logo in its config) decides
+    assert pick_library("end on our logo", []).empty and pick_library("with our music", []).empty
+
+
+def test_words_that_mean_the_video_being_made_take_nothing() -> None:
+    for text in (
+        "make our video vertical",
+        "our new video for TikTok",
+        "add a track to our video",
+        "our product video",
+    ):
+        assert pick_library(text, ITEMS).empty, text
+    assert names(pick_library("cut our launch video into a teaser", ITEMS).media) == ["launch party"]
 
 
 def test_a_name_stops_at_the_next_phrase() -> None:
