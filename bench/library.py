@@ -1,6 +1,6 @@
 """What the media library costs and saves, on this machine's CPU.
 
-    .venv/bin/python bench/library.py [--rounds 5] [--items 200]
+    PYTHONPATH=. .venv/bin/python bench/library.py [--rounds 5] [--items 200]
 
 1. ``botkit library add`` of a 12 MP JPEG (sniff, image checks, decode and re-encode as PNG,
    sha256, store, row) against what a team does without it: copy the file to a shared folder.
