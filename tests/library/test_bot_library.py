@@ -104,3 +104,11 @@ def test_our_logo_without_an_end_card_makes_one_in_the_kit_colours(bot, stocked)
     plan = bot.plan("a 6 second tiktok about our trail shoes with our logo", channel="web", tenant=SITE).plan
     assert plan.end_card is not None and plan.end_card.logo == logo.path
     assert (plan.end_card.name, plan.end_card.background, plan.end_card.accent) == ("Acme", "#0F172A", "#F59E0B")
+
+
+def test_library_footage_is_a_footage_shot_capped_at_its_length(bot, files: Files) -> None:
+    clip = bot.library.add(SITE, files.footage(), name="launch party", tags=["launch"]).item
+    plan = bot.plan("a 9 second promo, open with the footage of the launch", channel="web", tenant=SITE).plan
+    first = plan.shots[0]
+    assert first.kind.value == "footage" and first.footage == clip.path
+    assert first.duration_s <= (clip.duration_s or 0) + 0.01

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from botkit.errors import InputError
 from botkit.library import ItemInUse, Library, tenant_folder
-from botkit.store.assets import AssetStore
+from botkit.store.assets import AssetStore, sha256_of
 from botkit.store.db import open_db, session_factory
 from botkit.store.library import LibraryRepository
 from botkit.store.migrate import upgrade
@@ -154,3 +154,23 @@ def test_the_brand_kit_names_items_and_reaches_the_skill_configs(library: Librar
     configs = library.skill_configs(SITE_A, load_skills())
     assert configs["marketing"]["brand_name"] == "Acme" and configs["marketing"]["logo"] == logo.path
     assert library.set_kit(SITE_A, {"cta": ""}).cta is None
+
+
+def test_items_in_a_bucket_are_read_by_a_worker_on_another_machine(tmp_path: Path, files: Files, s3_server,
+                                                                   s3_bucket: str) -> None:  # fmt: skip
+    from botkit.store.objects import open_asset_store
+
+    db = open_db(f"sqlite:///{tmp_path / 'botkit.db'}")
+    upgrade(db)
+    url = f"s3://{s3_bucket}/botkit"
+    web = Library(LibraryRepository(session_factory(db)),
+                  open_asset_store(url, tmp_path / "web", endpoint_url=s3_server.endpoint_url))  # fmt: skip
+    photo = web.add(SITE_A, files.photo()).item
+    clip = web.add(SITE_A, files.footage()).item
+    worker = open_asset_store(url, tmp_path / "worker", endpoint_url=s3_server.endpoint_url)  # its own disk
+    for item in (photo, clip):
+        assert not worker.local(item.path).exists()
+        assert sha256_of(worker.path(item.path)) == sha256_of(web.assets.path(item.path))
+    web.remove(SITE_A, photo.id)
+    keys = [o["Key"] for o in s3_server.client().list_objects_v2(Bucket=s3_bucket).get("Contents", [])]
+    assert f"botkit/{clip.path}" in keys and f"botkit/{photo.path}" not in keys
