@@ -17,14 +17,16 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botkit.agent import PlanRequest
 from botkit.agent.config import LLMSettings, Planner, make_planner
+from botkit.agent.library import LibraryPicks, library_listing, pick_library, without_phrases
 from botkit.agent.media import Upload, assign_media, planning_text
 from botkit.agent.offline import HistoryMessage, clean_request
 from botkit.agent.revise import NewRequest, RefusedFollowUp, UnclearRevision, carry_over, revise, with_platforms
-from botkit.domain import Output, ProgressListener, ShotKind, ShotPlan
+from botkit.audio.music import BEDS
+from botkit.domain import EndCard, Output, ProgressListener, ShotKind, ShotPlan
 from botkit.domain.jobs import JobState, JobStatus
 from botkit.engine import Capabilities, Engine, available_engines, load_engine
 from botkit.engine.base import check_engine_interface
@@ -34,15 +36,18 @@ from botkit.jobs.context import worker_context
 from botkit.jobs.embedded import EmbeddedRunner
 from botkit.jobs.render import RenderWorker, WorkerContext, worker_name
 from botkit.jobs.service import Dispatcher, JobService, NoDispatch
+from botkit.library import Library, tenant_folder
 from botkit.media.probe import VideoLimits, check_video
 from botkit.media.sniff import SniffError, sniff_file
 from botkit.post.reframe import ReframeMode
 from botkit.render.routing import STILL, route_shots
-from botkit.render.sound import SoundChoice, check_sound_choice, with_sound_choice
+from botkit.render.sound import STORED_MUSIC, SoundChoice, check_sound_choice, with_sound_choice
 from botkit.settings import Settings
 from botkit.skills.configs import load_skill_configs
+from botkit.store.assets import sha256_of
 from botkit.store.db import open_db
 from botkit.store.inbound import Delivery
+from botkit.store.library import LibraryRepository
 from botkit.store.migrate import upgrade
 from botkit.store.models import new_id
 from botkit.store.notify import Listener, supports_notify
@@ -219,6 +224,12 @@ class Bot:
         self.write_gate = threading.BoundedSemaphore(1 if self.db.dialect.name == "sqlite" else 4)
         self.image_limits = ImageLimits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
         self.video_limits = VideoLimits(max_bytes=settings.max_video_bytes, max_duration_s=settings.max_video_s)
+        self.library = Library(
+            LibraryRepository(self.repo.sessions),
+            self.assets,
+            image_limits=self.image_limits,
+            video_limits=self.video_limits,
+        )
 
     @classmethod
     def open(cls, settings: Settings, **kwargs) -> Bot:  # type: ignore[no-untyped-def]
@@ -287,17 +298,20 @@ class Bot:
         sound: SoundChoice | None = None,
         ai_badge: bool | None = None,
         queue: Queue | None = None,
+        tenant: str | None = None,
     ) -> Turn:
         """Start a conversation: plan the request and store it (nothing is stored if it is refused).
+        ``tenant``: whose media library and brand kit the request may use (``local``,
+        ``site:<key>``, ``slack:<team>``; None: none).
         ``sound``: the channel's voice and music choice (``--voice``, ``--no-voice``, ``--music``).
         ``ai_badge``: the site's or workspace's choice of the visible "AI" badge (None: the skill's
         config, else the deployment's); follow-ups keep it. ``queue``: also queue its render, in the
         same transaction (``Turn.job_id`` is set)."""
 
-        def make_plan(image_paths: list[str], _latest: Latest | None) -> ShotPlan:
+        def make_plan(image_paths: list[str], _latest: Latest | None, words: str) -> ShotPlan:
             plan = self.planner.plan(
                 PlanRequest(
-                    text=planning_text(text), images=image_paths, platforms=platforms or [], skill=skill, seed=seed
+                    text=planning_text(words), images=image_paths, platforms=platforms or [], skill=skill, seed=seed
                 )
             )
             return plan if ai_badge is None else plan.model_copy(update={"ai_badge": ai_badge})
@@ -313,6 +327,7 @@ class Bot:
             delivery=delivery,
             sound=sound,
             queue=queue,
+            tenant=tenant,
         )
 
     def follow_up(
@@ -327,6 +342,7 @@ class Bot:
         delivery: Delivery | None = None,
         sound: SoundChoice | None = None,
         queue: Queue | None = None,
+        tenant: str | None = None,
     ) -> Turn:
         """A later message: revise the latest plan ("make it 5 seconds", "remove the second shot",
         "use a warmer palette", "another take, but keep shot 1") into a new revision; unchanged shots
@@ -337,7 +353,7 @@ class Bot:
         Concurrent follow-ups each build on the one before (``_turn`` retries on a stale plan)."""
         self._latest(conversation_id)  # an unknown conversation is refused before anything else
 
-        def make_plan(image_paths: list[str], latest: Latest | None) -> ShotPlan:
+        def make_plan(image_paths: list[str], latest: Latest | None, words: str) -> ShotPlan:
             assert latest is not None
             if not skill:
                 try:
@@ -355,7 +371,7 @@ class Bot:
             kept_skill, kept_platforms = carry_over(latest.plan, text, self.planner.skills)
             replanned = self.planner.plan(
                 PlanRequest(
-                    text=planning_text(text),
+                    text=planning_text(words),
                     images=image_paths,
                     platforms=platforms or kept_platforms,
                     skill=skill or kept_skill,
@@ -366,7 +382,15 @@ class Bot:
             return replanned.model_copy(update={"ai_badge": latest.plan.ai_badge})  # the site's choice stays
 
         return self._turn(
-            conversation_id, text, images or [], make_plan, follow_up=True, delivery=delivery, sound=sound, queue=queue
+            conversation_id,
+            text,
+            images or [],
+            make_plan,
+            follow_up=True,
+            delivery=delivery,
+            sound=sound,
+            queue=queue,
+            tenant=tenant,
         )
 
     def fit_sound(self, plan: ShotPlan, choice: SoundChoice | None = None, *, new: bool = True) -> ShotPlan:
@@ -389,6 +413,82 @@ class Bot:
         history = [HistoryMessage(role=m["role"], text=m["text"]) for m in self.repo.messages(conversation_id)]
         return Latest(revision=found[0], plan=found[1], history=history)
 
+    def _library_picks(
+        self, tenant: str | None, text: str, kinds: list[str], *, follow_up: bool
+    ) -> tuple[LibraryPicks, str]:
+        """What ``text`` takes from the tenant's library, and the words left for the planner.
+        A phrase that names nothing there is refused with what the library holds."""
+        if tenant is None:
+            return LibraryPicks(), text
+        items = self.library.items(tenant)
+        picks = pick_library(text, items, uploaded=set(kinds))
+        if picks.missing:
+            names = ", ".join(f'"{phrase}"' for phrase in picks.missing)
+            raise InputError(f"nothing in your media library matches {names}; {library_listing(items)}")
+        return picks, (without_phrases(text, picks.phrases) or text) if picks.phrases else text
+
+    def _kit_configs(self, tenant: str | None) -> dict[str, dict[str, Any]]:
+        """The skill configs in force with the tenant's brand kit on top (none: as they are)."""
+        if tenant is None:
+            return {}
+        return self.library.skill_configs(tenant, self.planner.skills)
+
+    def _tenant_sound(
+        self, tenant: str | None, picks: LibraryPicks, sound: SoundChoice | None, *, new: bool
+    ) -> SoundChoice | None:
+        """The channel's sound choice, else the request's library music, else (on a new plan) the
+        brand kit's voice and music."""
+        if tenant is None:
+            return sound
+        chosen = sound or SoundChoice()
+        music = chosen.music or (picks.music.path if picks.music else None)
+        voice = chosen.voice
+        if new:
+            kit = self.library.kit(tenant)
+            voice = voice or kit.voice
+            if music is None and kit.music:
+                item = self.library.kit_item(tenant, kit, "music")
+                music = item.path if item is not None else kit.music if kit.music in BEDS else None
+        if (music, voice) == (chosen.music, chosen.voice):
+            return sound
+        return SoundChoice(voice=voice, narration=chosen.narration, music=music)
+
+    def _with_library(self, tenant: str | None, plan: ShotPlan, picks: LibraryPicks, *, new: bool) -> ShotPlan:
+        """The library's logo and font on the plan: the request's, else (new plans) the brand kit's.
+        Stored music or fonts outside this tenant's library are refused (a plan names only its own)."""
+        update: dict[str, object] = {}
+        if tenant is not None:
+            kit = self.library.kit(tenant)
+            font = picks.font or (self.library.kit_item(tenant, kit, "font") if new else None)
+            if font is not None:
+                update["font"] = font.path
+            logo = picks.logo
+            if logo is not None:
+                colours = dict(zip(("background", "accent"), kit.colours, strict=False))
+                name = (kit.brand_name or plan.title.split(": ", 1)[-1])[:80] or "our brand"
+                card = plan.end_card or EndCard(name=name, cta=kit.cta or "", url=kit.url or "", **colours)
+                update["end_card"] = card.model_copy(update={"logo": logo.path})
+        plan = plan.model_copy(update=update) if update else plan
+        own = tenant_folder(tenant) + "/" if tenant is not None else None
+        for what, value in (("music", plan.music), ("font", plan.font)):
+            if value and value.startswith("library/") and (own is None or not value.startswith(own)):
+                raise InputError(f"the {what} {value!r} is not in this media library")
+        return plan
+
+    def _stored_music(self, plan: ShotPlan, staging: Callable[[], Path], moved: list[str]) -> ShotPlan:
+        """A music file given by path (``--music``, ``BOTKIT_MUSIC``) copied into the asset store
+        (``music/<sha256>``), so a worker on another machine reads the same file."""
+        if not plan.music or plan.music in BEDS or plan.music.startswith(STORED_MUSIC):
+            return plan
+        source = Path(plan.music)
+        relative = f"music/{sha256_of(source)}{source.suffix.lower()[:8]}"
+        if not self.assets.exists(relative):
+            staged = staging() / source.name
+            shutil.copyfile(source, staged)
+            self.assets.put(staged, relative)
+            moved.append(relative)
+        return plan.model_copy(update={"music": relative})
+
     def _transition_of(self, plan: ShotPlan) -> tuple[str, float] | None:
         if plan.skill not in self.planner.skills:
             return None
@@ -403,7 +503,7 @@ class Bot:
         conversation_id: str,
         text: str,
         images: list[Path],
-        make_plan: Callable[[list[str], Latest | None], ShotPlan],
+        make_plan: Callable[[list[str], Latest | None, str], ShotPlan],
         *,
         follow_up: bool = False,
         channel: str | None = None,
@@ -412,6 +512,7 @@ class Bot:
         delivery: Delivery | None = None,
         sound: SoundChoice | None = None,
         queue: Queue | None = None,
+        tenant: str | None = None,
     ) -> Turn:
         check_visible(text)
         # photos and videos, checked before anything is written: a video is probed (header and
@@ -438,9 +539,25 @@ class Bot:
                                       duration_s=info.duration_s, has_audio=info.has_audio))  # fmt: skip
             else:
                 uploads.append(Upload(path=next(photos), kind="image", name=Path(path).name))
+        # what the words take from the tenant's library: photos and clips join the uploads, the
+        # logo, music and font (and the brand kit's) reach the end card, the sound and the captions
+        picks, words = self._library_picks(tenant, text, kinds, follow_up=follow_up)
+        for item in picks.media:
+            kind = "video" if item.kind == "footage" else "image"
+            uploads.append(Upload(path=item.path, kind=kind, name=item.name, duration_s=item.duration_s,
+                                  has_audio=bool(item.facts.get("audio"))))  # fmt: skip
+        kept = [item.path for item in picks.media]
+        sound = self._tenant_sound(tenant, picks, sound, new=not follow_up)
         planned_with = image_paths + list(video_paths.values())  # a planner sees every upload as an input
         moved: list[str] = []
         queued: list[str] = []  # the job queued with the turn (``queue``)
+        music_folder: list[Path] = []
+
+        def music_staging(stack: ExitStack) -> Path:
+            if not music_folder:
+                music_folder.append(stack.enter_context(self.assets.staging(prefix="turn-")))
+            return music_folder[0]
+
         with ExitStack() as cleanup:
             staged: list[Path] = []
             staged_videos: dict[int, Path] = {}
@@ -458,16 +575,19 @@ class Bot:
                 inputs: list[NewAsset] = []
                 for attempt in range(1, TURN_ATTEMPTS + 1):
                     latest = self._latest(conversation_id) if follow_up else None
-                    plan = make_plan(planned_with if videos else image_paths, latest)
+                    with self.planner.skills.scoped_configs(self._kit_configs(tenant)):
+                        plan = make_plan((planned_with if videos else image_paths) + kept, latest, words)
                     # uploads on shots; the transitions the words ask for, or the skill's (on a new plan)
                     plan = assign_media(
                         plan, uploads, text, default_transition=None if follow_up else self._transition_of(plan)
                     )
                     plan = self.fit_sound(plan, sound, new=not follow_up)
+                    plan = self._with_library(tenant, plan, picks, new=not follow_up)
                     routed = self.check_plan(
                         plan
                     )  # before anything is stored: a plan no engine here can render is refused
                     plan = with_still_note(plan, routed)
+                    plan = self._stored_music(plan, lambda: music_staging(cleanup), moved)
                     if not inputs:
                         for image, relative, path in zip(checked, image_paths, staged, strict=True):
                             stored = self.assets.put(path, relative)

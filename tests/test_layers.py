@@ -40,8 +40,9 @@ ALLOWED: dict[str, set[str]] = {
     "agent": {"domain", "errors", "skills", "prompts"},
     "render": BELOW_RENDER,
     "jobs": BELOW_RENDER | {"render"},
-    "bot": BELOW_RENDER | {"render", "jobs", "agent", "uploads"},
-    "channels": BELOW_RENDER | {"render", "jobs", "agent", "uploads", "bot"},
+    "library": BELOW_RENDER | {"uploads"},  # the media library: upload probes + store
+    "bot": BELOW_RENDER | {"render", "jobs", "agent", "uploads", "library"},
+    "channels": BELOW_RENDER | {"render", "jobs", "agent", "uploads", "bot", "library"},
     "testing": BELOW_RENDER | {"agent", "bot", "testing.tiny"},
     "testing.tiny": {"engine", "domain", "errors"},
     "store.migrations": {"store", "settings"},  # env.py: the alembic CLI builds Settings for the URL

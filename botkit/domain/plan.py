@@ -172,6 +172,12 @@ class ShotPlan(BaseModel):
         default=None, max_length=1000, description="A built-in bed (calm, upbeat, ...) or a music file; None: no music."
     )
 
+    font: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="The captions' and end card's font (a path in the asset store, e.g. a brand kit's); None: built in.",
+    )
+
     @property
     def narrated(self) -> bool:
         return any(shot.narration is not None for shot in self.shots)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from botkit.domain import Clip, Output, Progress, ProgressListener, ShotKind, ShotMode, ShotPlan, ShotRequest
-from botkit.post.captions import Brand
+from botkit.post.captions import Brand, CaptionStyle
 from botkit.post.presets import preset_for
 from botkit.post.produce import ProduceOptions, produce
 from botkit.post.reframe import ReframeMode
@@ -196,6 +196,7 @@ def produce_outputs(
     options = ProduceOptions(
         mode=reframe,
         brand=brand_card(plan, ctx.assets),
+        caption_style=CaptionStyle(font=ctx.assets.path(plan.font)) if plan.font else CaptionStyle(),
         x264_preset=ctx.x264_preset,
         timed_captions=sound.cues if sound is not None and sound.burn else None,
         music=kept_sound,

@@ -207,10 +207,16 @@ def snap_line_starts(track: NarrationTrack, floor_db: float = -40.0) -> Narratio
     return track
 
 
+STORED_MUSIC = ("library/", "music/")
+"""Where music files live in the asset store: library items, and ``--music`` files copied there."""
+
+
 def check_music_choice(choice: str | None) -> None:
     """Refuse (``InputError``) a music choice that is neither a built-in bed nor a usable file."""
     if not choice or choice in BEDS:
         return
+    if choice.startswith(STORED_MUSIC):
+        return  # in the asset store (a library item, or a file copied there): checked when it was stored
     path = Path(choice)
     if not path.is_absolute():
         raise InputError(f"music {choice!r} is neither a built-in bed ({', '.join(BEDS)}) nor an absolute file path")

@@ -170,7 +170,7 @@ class SkillRegistry:
                 where = ".".join(map(str, first["loc"]))
                 raise InputError(f"bad config {where} for skill {name!r}: {first['msg']}") from None
         scoped = dict(_SCOPED.get() or {})
-        scoped[id(self)] = parsed
+        scoped[id(self)] = {**scoped.get(id(self), {}), **parsed}  # nested: an inner block adds to the outer
         token = _SCOPED.set(scoped)
         try:
             yield

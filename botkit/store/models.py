@@ -300,3 +300,38 @@ class JobUsage(Base):
     video_s: Mapped[float] = mapped_column(Float)  # seconds of video delivered (every platform's cut)
     bytes: Mapped[int] = mapped_column(BigInteger)  # bytes the job stored (videos, posters, clips)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LibraryItemRow(Base):
+    """One file of a tenant's media library (the file itself is in the asset store at ``path``).
+    The same file twice (one sha256) is one row per tenant."""
+
+    __tablename__ = "library_items"
+    __table_args__ = (UniqueConstraint("tenant", "checksum"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    tenant: Mapped[str] = mapped_column(String(80), index=True)  # local | site:<key> | slack:<team>
+    kind: Mapped[str] = mapped_column(String(16))  # logo | font | music | photo | footage | panel
+    name: Mapped[str] = mapped_column(String(120))
+    collection: Mapped[str | None] = mapped_column(String(120))
+    tags: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"tags": [...]}
+    path: Mapped[str] = mapped_column(Text)  # relative to the asset store root
+    mime: Mapped[str] = mapped_column(String(64))
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    checksum: Mapped[str] = mapped_column(String(64))  # sha256 of the file as sent
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what the probe found
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BrandKitRow(Base):
+    """A tenant's brand kit (``botkit.domain.library.BrandKit`` as JSON)."""
+
+    __tablename__ = "brand_kits"
+
+    tenant: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kit: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -274,6 +274,11 @@ class Repository:
                 raise KeyError(f"no plan {plan_id!r}")
             return ShotPlan.model_validate(row.plan)
 
+    def plan_conversation(self, plan_id: str) -> str | None:
+        """The conversation a stored plan belongs to (None: no such plan)."""
+        with self.sessions() as session:
+            return session.scalar(select(models.ShotPlanRow.conversation_id).where(models.ShotPlanRow.id == plan_id))
+
     def plan_revision(self, plan_id: str) -> int:
         """The revision number of a stored plan (1 for the first plan of its conversation)."""
         with self.sessions() as session:

@@ -24,6 +24,8 @@ TABLES = {
     "slack_job_watches",
     "slack_assistant_threads",
     "job_feedback",
+    "library_items",
+    "brand_kits",
 }
 
 

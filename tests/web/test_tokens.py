@@ -89,7 +89,7 @@ def test_old_two_part_tokens_pass_until_the_cutoff_date_then_say_what_to_mint() 
 
 @pytest.mark.parametrize(
     ("user_id", "ttl_s", "kind"),
-    [("", 60, "user"), ("x" * 129, 60, "user"), ("u", 0, "user"), ("u", 10**8, "user"), ("u", 60, "admin")],
+    [("", 60, "user"), ("x" * 129, 60, "user"), ("u", 0, "user"), ("u", 10**8, "user"), ("u", 60, "root")],
 )
 def test_mint_refuses_bad_arguments(user_id: str, ttl_s: int, kind: str) -> None:
     with pytest.raises(InputError):

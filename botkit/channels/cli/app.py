@@ -17,12 +17,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from botkit.channels.cli.credentials import register as register_credentials
 from botkit.channels.cli.history import ConversationArg, history_command
+from botkit.channels.cli.library import app as library_app
 from botkit.channels.cli.models import app as models_app
 from botkit.channels.cli.skills import app as skills_app
 from botkit.channels.cli.slack import slack_command
 from botkit.channels.cli.usage import register as register_usage
 from botkit.channels.cli.web import sites_app
 from botkit.domain import Progress as BotProgress
+from botkit.domain.library import LOCAL_TENANT
 from botkit.errors import BotkitError
 from botkit.settings import Settings
 
@@ -37,6 +39,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(models_app, name="models", help="Video models in the registry: list, check.")
 app.add_typer(skills_app, name="skills", help="Installed skills: list.")
 app.add_typer(sites_app, name="sites", help="Websites that embed the chat widget.")
+app.add_typer(library_app, name="library", help="The media library and brand kit: add, list, remove, kit.")
 register_credentials(app)
 app.command("slack")(slack_command)
 register_usage(app)
@@ -169,13 +172,13 @@ def chat(
         elif conversation_id is None:
             turn = bot.plan(
                 request, images=uploads, platforms=platform or [], skill=skill, seed=seed, channel="cli",
-                sound=sound,
+                sound=sound, tenant=LOCAL_TENANT,
             )  # fmt: skip
         else:
             _plan_id, previous = bot.repo.latest_plan(conversation_id)
             turn = bot.follow_up(
                 conversation_id, request, images=uploads, platforms=platform or [], skill=skill, seed=seed,
-                sound=sound,
+                sound=sound, tenant=LOCAL_TENANT,
             )  # fmt: skip
             changed = changed_shots(previous, turn.plan)
         revision = (bot.repo.latest_revision(turn.conversation_id) or (1, turn.plan))[0]

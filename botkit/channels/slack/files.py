@@ -29,7 +29,21 @@ def is_media(file: dict[str, Any]) -> bool:
     return is_image(file) or str(file.get("mimetype", "")).lower() in VIDEO_TYPES
 
 
-def download(file: dict[str, Any], token: str, dest: Path, *, max_bytes: int, timeout_s: float = 30.0) -> Path:
+LIBRARY_TYPES = ("image/", "video/", "audio/", "font/", "application/octet-stream", "application/font",
+                 "application/x-font", "application/vnd.ms-opentype")  # fmt: skip
+"""What Slack may answer a library file's download with (fonts and music come as these); never
+its HTML login page. The library's probes then check the bytes."""
+
+
+def download(
+    file: dict[str, Any],
+    token: str,
+    dest: Path,
+    *,
+    max_bytes: int,
+    timeout_s: float = 30.0,
+    accept: tuple[str, ...] = ("image/", "video/"),
+) -> Path:
     """Fetch ``url_private_download`` with ``Authorization: Bearer``; refuse non-image answers.
 
     Without a valid token Slack answers its HTML login page with status 200, so the content type is
@@ -47,7 +61,7 @@ def download(file: dict[str, Any], token: str, dest: Path, *, max_bytes: int, ti
             body = response.read(max_bytes + 1)
     except urllib.error.URLError as exc:
         raise SlackFileError(f"file {name!r} could not be downloaded: {exc}") from exc
-    if not content_type.startswith(("image/", "video/")):
+    if not content_type.startswith(accept):
         raise SlackFileError(
             f"Slack sent {content_type} instead of the file {name!r}: the app needs the files:read scope"
         )
@@ -71,3 +85,8 @@ def download_images(files: list[dict[str, Any]], token: str, dest: Path, *, max_
             )
         paths.append(download(file, token, dest, max_bytes=max_bytes))
     return paths
+
+
+def download_library_files(files: list[dict[str, Any]], token: str, dest: Path, *, max_bytes: int) -> list[Path]:
+    """Every file of a message, for the media library (checked by its probes after download)."""
+    return [download(file, token, dest, max_bytes=max_bytes, accept=LIBRARY_TYPES) for file in files]

@@ -71,3 +71,7 @@ PREVIEW_REVISE = (
     "and I will draw a new preview."
 )
 PREVIEW_OTHER_THREAD = "That preview belongs to another thread; use the buttons under it there."
+LIBRARY_ADDED = ":card_file_box: Added to this workspace's media library: {items}."
+LIBRARY_ALREADY = "already there"
+LIBRARY_NO_FILES = 'Share the files in the same message as "add to library" (photos, logos, fonts, music, footage).'
+NOT_THIS_WORKSPACE = "That job belongs to another workspace; nothing was changed."

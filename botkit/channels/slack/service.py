@@ -34,7 +34,8 @@ from botkit.channels.slack.blocks import (
     with_intro,
     with_intro_block,
 )
-from botkit.channels.slack.files import download_images
+from botkit.channels.slack.files import download_images, download_library_files
+from botkit.channels.slack.library import LibraryRequest, library_request
 from botkit.channels.slack.records import AssistantThread, JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
 from botkit.channels.slack.watcher import TRANSIENT, Watchers, error_of
@@ -52,6 +53,11 @@ _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 
 def external_key(team: str, channel: str, thread_ts: str) -> str:
     return f"slack:{team}:{channel}:{thread_ts}"
+
+
+def tenant_of(place: Place) -> str:
+    """The workspace as a tenant of the media library and brand kit."""
+    return f"slack:{place.team}"
 
 
 def clean_text(text: str | None) -> str:
@@ -133,6 +139,10 @@ class SlackService:
         resumed = (progress or {}).get("turn")
         if place.assistant is None:
             place.assistant = self.records.thread(place.channel, place.thread_ts)
+        library = library_request(request)
+        if library is not None:
+            self.add_to_library(place, library)
+            return None
         word = decision_word(request)
         conversation_id = self.conversation_of(place) if word else None
         if word and conversation_id:
@@ -197,7 +207,9 @@ class SlackService:
         # the workspace's brand kit and defaults, for this turn only (other workspaces plan meanwhile)
         with self.bot.planner.skills.scoped_configs(self.skill_configs(place)):
             if conversation_id is not None:
-                return self.bot.follow_up(conversation_id, request, images=images, skill=skill, delivery=held)
+                return self.bot.follow_up(
+                    conversation_id, request, images=images, skill=skill, delivery=held, tenant=tenant_of(place)
+                )
             return self.bot.plan(
                 request,
                 images=images,
@@ -207,6 +219,7 @@ class SlackService:
                 owner=f"slack:{place.team}:{place.user}" if place.user else f"slack:{place.team}",
                 delivery=held,
                 ai_badge=self.workspace_settings(place.settings_team).ai_badge,
+                tenant=tenant_of(place),
             )
 
     def present(self, place: Place, turn: Turn, *, delivery: str, intro: bool = False) -> str | None:
@@ -516,9 +529,24 @@ class SlackService:
 
     # -- buttons ----------------------------------------------------------------------------
 
+    def check_workspace(self, place: Place, conversation_id: str) -> None:
+        """A button's conversation must be this workspace's: a value copied from another
+        workspace (or forged) is refused, with nothing said about the other one."""
+        row = self.bot.repo.conversation(conversation_id) if len(conversation_id) <= 64 else None
+        key = str((row or {}).get("external_key") or "")
+        if row is None or row.get("channel") != "slack" or not key.startswith(f"slack:{place.team}:"):
+            raise InputError(messages.NOT_THIS_WORKSPACE)
+
     def approve(self, place: Place, value: str, *, message_ts: str | None, blocks: list[dict[str, Any]]) -> str:
-        conversation_id, plan_id = value.split(":", 1)
-        turn = Turn(conversation_id=conversation_id, plan_id=plan_id, plan=self.bot.repo.get_plan(plan_id))
+        conversation_id, _, plan_id = value.partition(":")
+        self.check_workspace(place, conversation_id)
+        try:
+            plan = self.bot.repo.get_plan(plan_id)
+        except KeyError:
+            raise InputError(messages.NOT_THIS_WORKSPACE) from None
+        if self.bot.repo.plan_conversation(plan_id) != conversation_id:
+            raise InputError(messages.NOT_THIS_WORKSPACE)
+        turn = Turn(conversation_id=conversation_id, plan_id=plan_id, plan=plan)
         if message_ts:
             self.edit_actions(place, message_ts, blocks, messages.APPROVED_BY.format(user=place.user))
         # the plan is on screen already: progress goes to a status message, not a second plan
@@ -528,11 +556,46 @@ class SlackService:
     def cancel(self, place: Place, value: str, *, message_ts: str | None, blocks: list[dict[str, Any]]) -> None:
         """Cancel a running job (its watcher reports it), or drop a plan that waits for approval."""
         if ":" in value:  # a plan waiting for approval: nothing was queued
+            self.check_workspace(place, value.partition(":")[0])
             if message_ts:
                 self.edit_actions(place, message_ts, blocks, messages.CANCELLED)
             return
+        try:
+            status = self.bot.jobs.status(value) if len(value) <= 64 else None
+        except KeyError:
+            status = None
+        if status is None:
+            raise InputError(messages.NOT_THIS_WORKSPACE)
+        self.check_workspace(place, status.conversation_id)
         state = self.bot.jobs.cancel(value)
         logger.info("slack cancel", extra={"job_id": value, "state": state.value})
+
+    # -- media library ----------------------------------------------------------------------
+
+    def add_to_library(self, place: Place, request: LibraryRequest) -> list[str]:
+        """Files shared with "add to library": checked and kept in this workspace's library; the
+        reply says what was added (or why a file was refused: the files before it stay)."""
+        if not place.files:
+            self.say(place, messages.LIBRARY_NO_FILES)
+            return []
+        added: list[str] = []
+        try:
+            with self.bot.assets.staging(prefix="slack-") as folder:
+                paths = download_library_files(
+                    place.files, place.client.token or "", folder, max_bytes=self.settings.max_file_bytes
+                )
+                for path in paths:
+                    name = re.sub(r"^\d+-", "", path.stem)  # the download's order prefix
+                    result = self.bot.library.add(tenant_of(place), path, name=name, collection=request.collection)
+                    label = escape(result.item.label())
+                    added.append(label if result.created else f"{label} ({messages.LIBRARY_ALREADY})")
+        except InputError as exc:
+            done = f" (added first: {'; '.join(added)})" if added else ""
+            self.say(place, messages.REFUSED.format(reason=escape(str(exc)) + done))
+            return added
+        self.say(place, messages.LIBRARY_ADDED.format(items="; ".join(added)))
+        logger.info("slack library add", extra={"team": place.team, "files": len(added)})
+        return added
 
     def another_take(self, place: Place, conversation_id: str, *, delivery: str) -> None:
         self.revise(place, conversation_id, "another take", delivery=delivery)

@@ -29,7 +29,7 @@ from .errors import botkit_error_response, error_response, install_error_handler
 from .metrics import RequestTimer
 from .metrics import router as metrics_router
 from .options import WebOptions
-from .routes import assets, conversations, credentials, events, jobs, pages, previews, tokens, usage
+from .routes import assets, conversations, credentials, events, jobs, library, pages, previews, tokens, usage
 from .services import WebServices
 from .sites import SiteDirectory
 
@@ -44,7 +44,7 @@ class BodyTooLarge(Exception):
 
 
 AUTHENTICATED_POSTS = re.compile(r"^/api/(conversations(/[^/]+/messages)?|jobs/[^/]+/cancel)$")
-UPLOAD_ROUTES = re.compile(r"^/api/conversations(/[^/]+/messages)?$")
+UPLOAD_ROUTES = re.compile(r"^/api/(?:conversations(/[^/]+/messages)?|library/items)$")
 
 
 class SiteHeaders:
@@ -106,7 +106,7 @@ class SiteHeaders:
                 response.headers.update(
                     {
                         "Access-Control-Allow-Origin": origin,
-                        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                        "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
                         "Access-Control-Allow-Headers": ALLOW_HEADERS,
                         "Access-Control-Max-Age": "600",
                         "Vary": "Origin",
@@ -209,7 +209,7 @@ def create_app(
         description="Chat with a video bot: send messages, stream progress by SSE, fetch the videos.",
     )
     app.state.services = services  # what the routes' ``Depends(get_services)`` read
-    for module in (tokens, conversations, events, jobs, assets, pages, credentials, previews, usage):
+    for module in (tokens, conversations, events, jobs, assets, pages, credentials, previews, usage, library):
         app.include_router(module.router)
     app.include_router(metrics_router)
     install_error_handlers(app)

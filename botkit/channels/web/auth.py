@@ -10,7 +10,15 @@ from datetime import date
 from starlette.requests import HTTPConnection
 
 from .sites import SiteDirectory, SiteInfo
-from .tokens import LEGACY_TOKENS_UNTIL, AuthError, Claims, ForbiddenError, peek_site_key, verify_token
+from .tokens import (
+    LEGACY_TOKENS_UNTIL,
+    USER_KINDS,
+    AuthError,
+    Claims,
+    ForbiddenError,
+    peek_site_key,
+    verify_token,
+)
 
 
 @dataclass(frozen=True)
@@ -53,12 +61,14 @@ def authenticate(
     *,
     allow_query: bool = False,
     legacy_until: date | None = LEGACY_TOKENS_UNTIL,
+    kinds: tuple[str, ...] = USER_KINDS,
 ) -> Principal:
+    """Who is asking; ``kinds``: the token kinds this route takes (users and guests, or admins)."""
     token = bearer_token(connection, allow_query=allow_query)
     site = sites.get(peek_site_key(token))
     if site is None:
         raise AuthError("the token names a site that does not exist")
-    claims = verify_token(token, site.secret, legacy_until=legacy_until)
+    claims = verify_token(token, site.secret, legacy_until=legacy_until, kinds=kinds)
     check_origin(connection, site)
     return Principal(claims, site)
 

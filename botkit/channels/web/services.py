@@ -39,6 +39,7 @@ from .ratelimit import RateLimiter
 from .schemas import TurnOut
 from .sites import SiteDirectory, SiteInfo
 from .streams import EventWaker, StreamSlots
+from .tokens import ADMIN_KIND
 from .views import Views
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,27 @@ class WebServices:
             self.guest_messages.hit(principal.owner)
         else:
             self.user_messages.hit(principal.owner)
+
+    def save_files(self, uploads: list[UploadFile], folder: Path) -> list[Path]:
+        """Write library files to ``folder`` as sent (the library's probes check them), refusing
+        more files or bytes than an upload may have."""
+        if not uploads or len(uploads) > self.options.max_images:
+            raise InputError(f"{len(uploads)} files sent; send 1-{self.options.max_images} at a time")
+        limit = max(self.bot.image_limits.max_bytes, self.bot.video_limits.max_bytes)
+        paths = []
+        for index, upload in enumerate(uploads):
+            name = SAFE_NAME.sub("_", Path(upload.filename or "file").name)[:80] or "file"
+            target = folder / f"{index:02d}" / name
+            target.parent.mkdir(parents=True)
+            size = 0
+            with target.open("wb") as out:
+                for block in iter(partial(upload.file.read, 1 << 20), b""):
+                    size += len(block)
+                    if size > limit:
+                        raise UploadTooLarge(f"file {name!r} is over {limit / 2**20:.0f} MiB, the most a file may be")
+                    out.write(block)
+            paths.append(target)
+        return paths
 
     def save_uploads(self, uploads: list[UploadFile], folder: Path) -> list[Path]:
         """Write uploads to ``folder``, refusing oversized files and bytes that are not an allowed image."""
@@ -310,3 +332,15 @@ async def stream_principal(
 
 
 Current = Annotated[Principal, Depends(current_principal)]
+
+
+def admin_principal(
+    request: Request,
+    services: Services,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> Principal:
+    """A site's admin (a token of kind ``admin`` signed with the site secret): manages its library."""
+    return authenticate(request, services.sites, legacy_until=services.options.legacy_tokens_until, kinds=(ADMIN_KIND,))
+
+
+Admin = Annotated[Principal, Depends(admin_principal)]

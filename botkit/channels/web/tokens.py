@@ -37,7 +37,17 @@ class ForbiddenError(InputError):
     http_status = 403
 
 
+class WrongKind(AuthError):
+    """A valid token of the wrong kind for this route (an admin's to chat, a user's to manage): HTTP 403."""
+
+    http_status = 403
+
+
 MAX_TTL_S = 7 * 24 * 3600
+USER_KINDS = ("user", "guest")
+ADMIN_KIND = "admin"
+"""A site admin's token (``kind: admin``, minted by the site's backend with the site secret) manages
+the site's media library and brand kit; it cannot chat, and a user's token cannot manage."""
 MAX_USER_ID_CHARS = 128
 
 
@@ -79,8 +89,8 @@ def _check_mint_arguments(user_id: str, ttl_s: int, kind: str) -> None:
         raise InputError(f"user_id must be 1-{MAX_USER_ID_CHARS} characters, got {len(user_id)}")
     if not 1 <= ttl_s <= MAX_TTL_S:
         raise InputError(f"ttl_s must be between 1 and {MAX_TTL_S} seconds, got {ttl_s}")
-    if kind not in ("user", "guest"):
-        raise InputError(f"kind must be 'user' or 'guest', got {kind!r}")
+    if kind not in (*USER_KINDS, ADMIN_KIND):
+        raise InputError(f"kind must be 'user', 'guest' or 'admin', got {kind!r}")
 
 
 def mint_user_token(site_secret: str, site_key: str, user_id: str, ttl_s: int = 3600, *, kind: str = "user") -> str:
@@ -122,7 +132,12 @@ def peek_site_key(token: str) -> str:
 
 
 def verify_token(
-    token: str, site_secret: str, *, now: float | None = None, legacy_until: date | None = LEGACY_TOKENS_UNTIL
+    token: str,
+    site_secret: str,
+    *,
+    now: float | None = None,
+    legacy_until: date | None = LEGACY_TOKENS_UNTIL,
+    kinds: tuple[str, ...] = USER_KINDS,
 ) -> Claims:
     """Check the signature and expiry; return who the token speaks for. Old two-part tokens pass
     only up to and including ``legacy_until`` (None: never)."""
@@ -135,7 +150,11 @@ def verify_token(
         claims = _verify_legacy(token, site_secret)
     else:
         claims = _verify_jwt(token, site_secret)
-    if claims.kind not in ("user", "guest"):
+    if claims.kind not in kinds:
+        if kinds == (ADMIN_KIND,):
+            raise WrongKind("this needs a site admin's token (kind: admin, minted with the site secret)")
+        if claims.kind == ADMIN_KIND:
+            raise WrongKind("an admin token manages the site's library; chat with a user or guest token")
         raise AuthError("the token's kind must be user or guest")
     if not claims.user_id or len(claims.user_id) > MAX_USER_ID_CHARS:
         raise AuthError(f"the token's sub (the user id) must be 1-{MAX_USER_ID_CHARS} characters")

@@ -62,6 +62,7 @@ def create_conversation(
                     owner=principal.owner,
                     delivery=delivery,
                     ai_badge=site_badge(principal.site),
+                    tenant=f"site:{principal.site.site_key}",  # its media library and brand kit
                     # turn + job + queued event in one commit, unless it is previewed first
                     queue=Queue(key, services.job_limit(principal), when=services.render_now(None, preview)),
                 )
@@ -107,6 +108,7 @@ def post_message(
                     seed=seed,
                     delivery=delivery,
                     queue=Queue(key, services.job_limit(principal), when=services.render_now(conversation_id, preview)),
+                    tenant=f"site:{principal.site.site_key}",
                 )
         return services.start(turn, key, principal, preview)
 
