@@ -14,7 +14,10 @@ a line "ratio" = botkit's send-to-first-event p95 / the baseline's. PostgreSQL r
 databases.
 
     .venv/bin/python bench/web.py [--clients 50] [--rounds 3] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
-        [--configs sqlite:1 postgres:1 postgres:2] [--render worker|inline|off]
+        [--configs sqlite:1 postgres:1 postgres:2] [--render worker|inline|off] [--narration on|off]
+
+``--narration on`` (the default, as a deployment runs): the offline planner gives these requests
+narration lines and the POST speaks them (Piper) to fit the shots; ``off``: BOTKIT_NARRATION=false.
 """
 
 from __future__ import annotations
@@ -180,10 +183,13 @@ def bench(database_url: str | None, args: argparse.Namespace, processes: int) ->
             "BOTKIT_ENGINE": "tiny-wan",
             "OMP_NUM_THREADS": "1",
             "BOTKIT_SERVE_JOBS": "true" if args.render == "inline" else "false",
+            "BOTKIT_NARRATION": "true" if args.narration == "on" else "false",
         }
         if database_url:
             env["BOTKIT_DATABASE_URL"] = database_url
-        settings = Settings(data_dir=Path(data_dir), database_url=database_url, engine="tiny-wan")
+        settings = Settings(
+            data_dir=Path(data_dir), database_url=database_url, engine="tiny-wan", narration=args.narration == "on"
+        )
         bot = Bot.open(settings)
         site = create_site(bot.repo.sessions, "bench", [])
         bot.db.dispose()
@@ -239,6 +245,12 @@ def main() -> None:
         help="database:web processes (postgres ones need --postgres)",
     )
     parser.add_argument("--render", choices=["worker", "inline", "off"], default="worker")
+    parser.add_argument(
+        "--narration",
+        choices=["on", "off"],
+        default="on",
+        help="BOTKIT_NARRATION for botkit (on, the default: the POST speaks the plan's lines to fit the shots)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
 
@@ -264,7 +276,8 @@ def main() -> None:
     samples = args.clients * args.rounds
     render = {"worker": "in a separate botkit worker (tiny-wan)", "inline": "in the serving process (tiny-wan)"}
     print(
-        f"\n{args.clients} concurrent clients x {args.rounds} requests, renders {render.get(args.render, 'off')}; "
+        f"\n{args.clients} concurrent clients x {args.rounds} requests, renders {render.get(args.render, 'off')}, "
+        f"narration {args.narration}; "
         f"{os.cpu_count()} CPUs shared with whatever else runs; ms\n"
     )
     print(
