@@ -440,8 +440,18 @@ class JobRepository:
             self._event(session, row.conversation_id, job_id, "done", {"outputs": outputs, "reply": reply})
             return True
 
-    def finish(self, job_id: str, worker: str | None, state: JobState, error: str | None = None) -> bool:
-        """End a job as failed or cancelled (only while ``worker`` owns it, or any worker if None)."""
+    def finish(
+        self,
+        job_id: str,
+        worker: str | None,
+        state: JobState,
+        error: str | None = None,
+        *,
+        engine_s: float | None = None,
+    ) -> bool:
+        """End a job as failed or cancelled (only while ``worker`` owns it, or any worker if None).
+        ``engine_s``: the engine seconds the attempt spent; they are written to the usage ledger in
+        the same transaction (no video delivered), so a tenant pays for renders that failed too."""
         job = models.RenderJob
         conditions = [job.id == job_id, job.state.in_([JobState.RUNNING.value, JobState.QUEUED.value])]
         if worker is not None:
@@ -455,6 +465,11 @@ class JobRepository:
                 assert row is not None
                 data = {"error": error} if error else {}
                 self._event(session, row.conversation_id, job_id, state.value, data)
+                if engine_s is not None:
+                    owner = session.scalar(
+                        select(models.Conversation.owner).where(models.Conversation.id == row.conversation_id)
+                    )
+                    UsageRepository.record_in(session, row, [], {"render_s": round(engine_s, 3)}, owner)
             return bool(changed)
 
     def request_cancel(self, job_id: str) -> JobState:

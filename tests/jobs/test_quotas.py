@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from botkit.bot import Bot
 from botkit.domain.jobs import JobState
+from botkit.errors import BotkitError
 from botkit.jobs.render import RenderWorker
 from botkit.settings import Settings
 from botkit.store import models
@@ -187,3 +188,32 @@ def test_concurrent_submits_at_the_edge_of_a_quota_never_both_pass(quota_bot: Bo
         assert sorted(outcomes) == ["queued"] + ["refused"] * 7, outcomes
         with quota_bot.repo.sessions() as session:
             assert len(session.scalars(select(models.RenderJob.id)).all()) == used + 1
+
+
+class FailsAfterRendering:
+    """The tiny engine, except that every shot fails once rendered (the GPU time is spent)."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.engine, name)
+
+    def generate(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        self.engine.generate(request, **kwargs)
+        raise BotkitError("the engine ran out of memory")
+
+
+def test_a_failed_job_pays_its_engine_seconds_and_no_video(quota_bot: Bot, tiny_engine) -> None:
+    job_id = quota_bot.submit(web_turn(quota_bot))
+    with pytest.raises(BotkitError, match="out of memory"):
+        RenderWorker(quota_bot.context, FailsAfterRendering(tiny_engine)).run(job_id)  # type: ignore[arg-type]
+    assert quota_bot.jobs.status(job_id).state is JobState.FAILED
+    with quota_bot.repo.sessions() as session:
+        usage = session.scalars(select(models.JobUsage)).one()
+    assert (usage.job_id, usage.tenant, usage.user, usage.video_s) == (job_id, "site:shop1", OWNER, 0.0)
+    assert usage.engine_s > 0
+    # the failed render counts against an engine-seconds quota like a delivered one
+    quota_bot.context.jobs.usage.quotas = Quotas.from_mapping({"site:shop1": {"daily_engine_s": usage.engine_s}})
+    with pytest.raises(QuotaExceeded, match="engine seconds"):
+        quota_bot.submit(web_turn(quota_bot))
