@@ -9,8 +9,9 @@ run and under the same burst and uvicorn settings:
 50 clients each send ``--rounds`` requests: POST /api/conversations (multipart text), then GET the
 conversation's SSE stream until the first event arrives. One warm-up request (rendered to the end
 when renders are on) runs first, so the server is warm. Reports p50/p95 of the POST, of
-first-event-after-stream-open and of send-to-first-event as a Markdown table, and per configuration
-a line "ratio" = botkit's send-to-first-event p95 / the baseline's. PostgreSQL runs in throwaway
+first-event-after-stream-open and of send-to-first-event as a Markdown table (with the machine's
+1-minute load after each burst), and per configuration a line "ratio" = botkit's send-to-first-event
+p95 / the baseline's. PostgreSQL runs in throwaway
 databases.
 
     .venv/bin/python bench/web.py [--clients 50] [--rounds 3] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
@@ -154,6 +155,7 @@ def measure(url: str, tokens: list[str], rounds: int, pid: int) -> dict[str, lis
     result = asyncio.run(run_clients(url, tokens, rounds))
     result["wall"] = [time.perf_counter() - started]
     result["cpu"] = [cpu_seconds(pid) - cpu]
+    result["load"] = [os.getloadavg()[0]]  # the machine's 1-minute load right after the burst
     return result
 
 
@@ -281,9 +283,9 @@ def main() -> None:
         f"{os.cpu_count()} CPUs shared with whatever else runs; ms\n"
     )
     print(
-        "| configuration | server | POST p50 | POST p95 | first event after open p50 | p95 | send to first event p50 | p95 | requests/s | server CPU ms/request |"
+        "| configuration | server | POST p50 | POST p95 | first event after open p50 | p95 | send to first event p50 | p95 | requests/s | server CPU ms/request | load |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     ratios = []
     for name, floor, result in runs:
         for server, values in (("bare FastAPI (1 INSERT + COMMIT)", floor), ("botkit", result)):
@@ -297,6 +299,7 @@ def main() -> None:
                 f"{percentile(ms['total'], 0.95):.0f}",
                 f"{samples / values['wall'][0]:.1f}",
                 f"{values['cpu'][0] * 1000 / samples:.1f}",
+                f"{values['load'][0]:.1f}",
             ]
             print(f"| {name} | {server} | " + " | ".join(row) + " |")
         ratios.append((name, percentile(result["total"], 0.95) / percentile(floor["total"], 0.95)))
