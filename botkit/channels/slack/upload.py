@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -25,7 +26,7 @@ class _Body:
     def __init__(self, handle: BinaryIO) -> None:
         self.handle = handle
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[bytes]:
         return iter(lambda: self.handle.read(BLOCK_BYTES), b"")
 
 
@@ -60,7 +61,7 @@ def _send(client: WebClient, url: str, path: Path, size: int, filename: str) -> 
     with path.open("rb") as handle:
         request = urllib.request.Request(
             url,
-            data=_Body(handle),  # type: ignore[arg-type]  # an iterable body, sent as it is read
+            data=_Body(handle),  # an iterable body, sent as it is read
             method="POST",
             headers={"Content-Length": str(size), "Content-Type": "application/octet-stream"},
         )
