@@ -9,12 +9,16 @@ run and under the same burst and uvicorn settings:
 50 clients each send ``--rounds`` requests: POST /api/conversations (multipart text), then GET the
 conversation's SSE stream until the first event arrives. One warm-up request (rendered to the end
 when renders are on) runs first, so the server is warm. Reports p50/p95 of the POST, of
-first-event-after-stream-open and of send-to-first-event as a Markdown table, and per configuration
-a line "ratio" = botkit's send-to-first-event p95 / the baseline's. PostgreSQL runs in throwaway
+first-event-after-stream-open and of send-to-first-event as a Markdown table (with the machine's
+1-minute load after each burst), and per configuration a line "ratio" = botkit's send-to-first-event
+p95 / the baseline's. PostgreSQL runs in throwaway
 databases.
 
     .venv/bin/python bench/web.py [--clients 50] [--rounds 3] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
-        [--configs sqlite:1 postgres:1 postgres:2] [--render worker|inline|off]
+        [--configs sqlite:1 postgres:1 postgres:2] [--render worker|inline|off] [--narration on|off]
+
+``--narration on`` (the default, as a deployment runs): the offline planner gives these requests
+narration lines and the POST speaks them (Piper) to fit the shots; ``off``: BOTKIT_NARRATION=false.
 """
 
 from __future__ import annotations
@@ -151,6 +155,7 @@ def measure(url: str, tokens: list[str], rounds: int, pid: int) -> dict[str, lis
     result = asyncio.run(run_clients(url, tokens, rounds))
     result["wall"] = [time.perf_counter() - started]
     result["cpu"] = [cpu_seconds(pid) - cpu]
+    result["load"] = [os.getloadavg()[0]]  # the machine's 1-minute load right after the burst
     return result
 
 
@@ -180,10 +185,13 @@ def bench(database_url: str | None, args: argparse.Namespace, processes: int) ->
             "BOTKIT_ENGINE": "tiny-wan",
             "OMP_NUM_THREADS": "1",
             "BOTKIT_SERVE_JOBS": "true" if args.render == "inline" else "false",
+            "BOTKIT_NARRATION": "true" if args.narration == "on" else "false",
         }
         if database_url:
             env["BOTKIT_DATABASE_URL"] = database_url
-        settings = Settings(data_dir=Path(data_dir), database_url=database_url, engine="tiny-wan")
+        settings = Settings(
+            data_dir=Path(data_dir), database_url=database_url, engine="tiny-wan", narration=args.narration == "on"
+        )
         bot = Bot.open(settings)
         site = create_site(bot.repo.sessions, "bench", [])
         bot.db.dispose()
@@ -239,6 +247,12 @@ def main() -> None:
         help="database:web processes (postgres ones need --postgres)",
     )
     parser.add_argument("--render", choices=["worker", "inline", "off"], default="worker")
+    parser.add_argument(
+        "--narration",
+        choices=["on", "off"],
+        default="on",
+        help="BOTKIT_NARRATION for botkit (on, the default: the POST speaks the plan's lines to fit the shots)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
 
@@ -264,13 +278,14 @@ def main() -> None:
     samples = args.clients * args.rounds
     render = {"worker": "in a separate botkit worker (tiny-wan)", "inline": "in the serving process (tiny-wan)"}
     print(
-        f"\n{args.clients} concurrent clients x {args.rounds} requests, renders {render.get(args.render, 'off')}; "
+        f"\n{args.clients} concurrent clients x {args.rounds} requests, renders {render.get(args.render, 'off')}, "
+        f"narration {args.narration}; "
         f"{os.cpu_count()} CPUs shared with whatever else runs; ms\n"
     )
     print(
-        "| configuration | server | POST p50 | POST p95 | first event after open p50 | p95 | send to first event p50 | p95 | requests/s | server CPU ms/request |"
+        "| configuration | server | POST p50 | POST p95 | first event after open p50 | p95 | send to first event p50 | p95 | requests/s | server CPU ms/request | load |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     ratios = []
     for name, floor, result in runs:
         for server, values in (("bare FastAPI (1 INSERT + COMMIT)", floor), ("botkit", result)):
@@ -284,6 +299,7 @@ def main() -> None:
                 f"{percentile(ms['total'], 0.95):.0f}",
                 f"{samples / values['wall'][0]:.1f}",
                 f"{values['cpu'][0] * 1000 / samples:.1f}",
+                f"{values['load'][0]:.1f}",
             ]
             print(f"| {name} | {server} | " + " | ".join(row) + " |")
         ratios.append((name, percentile(result["total"], 0.95) / percentile(floor["total"], 0.95)))

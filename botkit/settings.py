@@ -153,6 +153,17 @@ class Settings(BaseSettings):
     s3_region: str | None = Field(default=None, description="unset: AWS_REGION / AWS_DEFAULT_REGION / the profile.")
     s3_addressing: Literal["auto", "path", "virtual"] = "auto"
     s3_presign_s: int = Field(default=3600, ge=1, le=7 * 24 * 3600, description="Lifetime of presigned links.")
+    s3_redirect: bool = Field(
+        default=True,
+        description="With a bucket, /api/assets answers 307 to a presigned URL (the bytes come from the bucket); "
+        "false: the web process streams each file from its local copy.",
+    )
+    s3_redirect_s: int = Field(
+        default=900,
+        ge=10,
+        le=7 * 24 * 3600,
+        description="Lifetime of the presigned URL a /api/assets redirect points to (each request signs a new one).",
+    )
     s3_cache_bytes: int = Field(
         default=20 * 2**30,
         ge=0,

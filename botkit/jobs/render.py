@@ -98,8 +98,18 @@ class JobReporter(Reporter):
         self.jobs, self.conversation_id, self.job_id = jobs, conversation_id, job_id
         self.heartbeat, self.interval_s = heartbeat, interval_s
         self._last = 0.0
+        self._started = time.perf_counter()
+        self._post_at: float | None = None
+
+    @property
+    def engine_s(self) -> float:
+        """Seconds spent rendering shots so far: until post-processing began, else until now (what
+        an attempt that fails or is cancelled has used of the engines)."""
+        return (self._post_at or time.perf_counter()) - self._started
 
     def progress(self, progress: Progress) -> None:
+        if progress.stage == "post" and self._post_at is None:
+            self._post_at = time.perf_counter()
         if self.heartbeat.cancelled.is_set():
             raise Cancelled("cancelled while rendering")
         super().progress(progress)
@@ -164,7 +174,7 @@ class RenderWorker:
             return JobState.SUCCEEDED
         except Cancelled as exc:
             ctx.assets.remove_tree(folder)
-            ctx.jobs.finish(job_id, self.name, JobState.CANCELLED, str(exc))
+            ctx.jobs.finish(job_id, self.name, JobState.CANCELLED, str(exc), engine_s=reporter.engine_s)
             metrics.job_ended(status.engine, "cancelled", time.perf_counter() - claimed)
             return JobState.CANCELLED
         except Exception as exc:
@@ -174,7 +184,7 @@ class RenderWorker:
             else:
                 logger.exception("render failed", extra={"job_id": job_id})
                 message = f"internal error while rendering ({type(exc).__name__}); the team has the details in the log"
-            ctx.jobs.finish(job_id, self.name, JobState.FAILED, message)
+            ctx.jobs.finish(job_id, self.name, JobState.FAILED, message, engine_s=reporter.engine_s)
             metrics.job_ended(status.engine, "failed", time.perf_counter() - claimed)
             if on_progress:
                 on_progress(Progress(stage="failed", detail=message))

@@ -52,7 +52,13 @@ class AssetStore:
         return self.local(relative).is_file()
 
     def presigned_url(
-        self, relative: str, *, expires_s: int | None = None, filename: str | None = None, mime: str | None = None
+        self,
+        relative: str,
+        *,
+        expires_s: int | None = None,
+        filename: str | None = None,
+        mime: str | None = None,
+        inline: bool = False,
     ) -> str | None:
         """A time-limited URL a browser can fetch the file from directly; None: serve it yourself."""
         return None

@@ -20,9 +20,12 @@ from botkit.errors import InputError
 from botkit.store import models
 from botkit.store.notify import EVENTS, JOBS, notify
 from botkit.store.repo import NewAsset, Repository
-from botkit.store.usage import UsageRepository
+from botkit.store.usage import UsageRepository, tenant_parts
 
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
+ACTIVE_LOCKS, QUOTA_LOCKS = 1, 2
+"""PostgreSQL advisory lock spaces (the first key of ``pg_advisory_xact_lock(int, int)``): an
+owner's active-job count, a tenant's quota."""
 
 
 class TooManyJobs(InputError):
@@ -143,6 +146,11 @@ class JobRepository:
         if max_active is not None:
             self._check_active(session, conversation_id, max_active, owner=owner)
         if self.usage.quotas.rules:  # the tenant's daily/monthly limits (QuotaExceeded)
+            tenant = tenant_parts(owner)[0]
+            if tenant is not None and self.usage.quotas.rule_for(tenant) is not None:
+                # a tenant's submits take turns until commit: two at the edge of its quota
+                # cannot both count the same "1 left" (other users of the same site included)
+                self._take_turns(session, conversation_id, QUOTA_LOCKS, tenant)
             self.usage.check(session, owner)
         job_id = models.new_id()
         session.add(
@@ -202,20 +210,25 @@ class JobRepository:
             or 0
         )
 
-    def _check_active(self, session: Session, conversation_id: str, limit: int, *, owner: str | None = None) -> None:
+    @staticmethod
+    def _take_turns(session: Session, conversation_id: str, space: int, key: str) -> None:
+        """Hold a lock on ``key`` until the transaction ends, so submits that count the same
+        thing take turns: a PostgreSQL advisory lock (``space``: which kind of key), or on SQLite
+        its one write lock (a no-op write; nothing else can count until this commits)."""
         if session.bind is not None and session.bind.dialect.name == "postgresql":
-            # one owner's submits take turns, so two at once cannot both pass the count
-            if owner is None:
-                owner = session.scalar(
-                    select(models.Conversation.owner).where(models.Conversation.id == conversation_id)
-                )
-            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner or conversation_id})
-        else:  # SQLite: take the write lock before counting (a no-op write)
+            session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"), {"space": space, "key": key})
+        else:
             session.execute(
                 update(models.Conversation)
                 .where(models.Conversation.id == conversation_id)
                 .values(skill=models.Conversation.skill)
             )
+
+    def _check_active(self, session: Session, conversation_id: str, limit: int, *, owner: str | None = None) -> None:
+        # one owner's submits take turns, so two at once cannot both pass the count
+        if owner is None and session.bind is not None and session.bind.dialect.name == "postgresql":
+            owner = session.scalar(select(models.Conversation.owner).where(models.Conversation.id == conversation_id))
+        self._take_turns(session, conversation_id, ACTIVE_LOCKS, owner or conversation_id)
         active = self._count_active(session, conversation_id)
         if active >= limit:
             raise TooManyJobs(
@@ -427,8 +440,18 @@ class JobRepository:
             self._event(session, row.conversation_id, job_id, "done", {"outputs": outputs, "reply": reply})
             return True
 
-    def finish(self, job_id: str, worker: str | None, state: JobState, error: str | None = None) -> bool:
-        """End a job as failed or cancelled (only while ``worker`` owns it, or any worker if None)."""
+    def finish(
+        self,
+        job_id: str,
+        worker: str | None,
+        state: JobState,
+        error: str | None = None,
+        *,
+        engine_s: float | None = None,
+    ) -> bool:
+        """End a job as failed or cancelled (only while ``worker`` owns it, or any worker if None).
+        ``engine_s``: the engine seconds the attempt spent; they are written to the usage ledger in
+        the same transaction (no video delivered), so a tenant pays for renders that failed too."""
         job = models.RenderJob
         conditions = [job.id == job_id, job.state.in_([JobState.RUNNING.value, JobState.QUEUED.value])]
         if worker is not None:
@@ -442,6 +465,11 @@ class JobRepository:
                 assert row is not None
                 data = {"error": error} if error else {}
                 self._event(session, row.conversation_id, job_id, state.value, data)
+                if engine_s is not None:
+                    owner = session.scalar(
+                        select(models.Conversation.owner).where(models.Conversation.id == row.conversation_id)
+                    )
+                    UsageRepository.record_in(session, row, [], {"render_s": round(engine_s, 3)}, owner)
             return bool(changed)
 
     def request_cancel(self, job_id: str) -> JobState:

@@ -163,14 +163,24 @@ class S3AssetStore(AssetStore):
         return True
 
     def presigned_url(
-        self, relative: str, *, expires_s: int | None = None, filename: str | None = None, mime: str | None = None
+        self,
+        relative: str,
+        *,
+        expires_s: int | None = None,
+        filename: str | None = None,
+        mime: str | None = None,
+        inline: bool = False,
     ) -> str | None:
-        """A GET URL signed with this process's credentials and clock (HTTP Range works on it)."""
+        """A GET URL signed with this process's credentials and clock (HTTP Range works on it). The
+        bucket answers it with ``mime`` as its Content-Type and, with ``filename``, a Content-Disposition
+        (``attachment``, or ``inline`` to play in the page)."""
         params: dict[str, str] = {"Bucket": self.bucket, "Key": self.key(relative)}
         if mime:
             params["ResponseContentType"] = mime
         if filename:
-            params["ResponseContentDisposition"] = f'attachment; filename="{_quoted(filename)}"'
+            params["ResponseContentDisposition"] = (
+                f'{"inline" if inline else "attachment"}; filename="{_quoted(filename)}"'
+            )
         try:
             return str(
                 self.client.generate_presigned_url(

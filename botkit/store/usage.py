@@ -1,10 +1,12 @@
 """Usage and quotas per tenant: what each job cost, and the daily/monthly limits a deployment sets.
 
 A tenant is who pays: a widget site (``site:<key>``) or a Slack workspace (``slack:<team>``), read
-from the conversation's owner. A succeeded job writes one ``job_usage`` row in the transaction that
-completes it (engine seconds, video seconds delivered, bytes stored). A submit checks the tenant's
-limits in the transaction that queues the job, so a job that is already running always finishes and
-the next one is refused with when the quota resets. Windows are calendar days and months in UTC.
+from the conversation's owner. A finished job writes one ``job_usage`` row in the transaction that
+ends it (engine seconds, video seconds delivered, bytes stored): a failed or cancelled render pays
+its engine seconds with 0 seconds of video. A submit checks the tenant's limits in the transaction
+that queues the job, holding a lock on the tenant until it commits (two submits at the edge of a
+quota take turns), so a job that is already running always finishes and the next one is refused
+with when the quota resets. Windows are calendar days and months in UTC.
 """
 
 from __future__ import annotations
@@ -120,9 +122,9 @@ class UsageRepository:
     def record_in(
         session: Session, job: models.RenderJob, assets: Iterable[Any], timings: dict[str, Any], owner: str | None
     ) -> None:
-        """One succeeded job's usage row, in the transaction that completes it. ``assets``: the
-        outputs being recorded (videos give the seconds); bytes are every file of the job, its new
-        clips (recorded as they were stored) included."""
+        """One finished job's usage row, in the transaction that ends it. ``assets``: the outputs
+        being recorded (videos give the seconds; none for a failed job); bytes are every file of
+        the job, its new clips (recorded as they were stored) included."""
         tenant, site, workspace = tenant_parts(owner)
         assets = list(assets)
         session.flush()

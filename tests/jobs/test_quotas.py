@@ -5,6 +5,7 @@ affected; `botkit usage` and GET /api/usage report it."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from botkit.bot import Bot
 from botkit.domain.jobs import JobState
+from botkit.errors import BotkitError
 from botkit.jobs.render import RenderWorker
 from botkit.settings import Settings
 from botkit.store import models
@@ -156,3 +158,62 @@ def test_usage_command_and_api_route(tmp_path, tiny_engine) -> None:
     wrong = CliRunner().invoke(cli, ["usage", "--period", "week", "--data-dir", str(tmp_path / "data")])
     assert wrong.exit_code == 2 and "--period is day, month or all" in wrong.output
     bot.db.dispose()
+
+
+def test_concurrent_submits_at_the_edge_of_a_quota_never_both_pass(quota_bot: Bot) -> None:
+    """Eight users of one site submit at once with one job left in its quota, three times over:
+    exactly one job is queued each time (submits go straight to the job store, as several web
+    processes would, without this process's write gate)."""
+    jobs = quota_bot.context.jobs
+    quota_bot.submit(web_turn(quota_bot))  # the site has used one job today
+    for used in range(1, 4):
+        jobs.usage.quotas = Quotas.from_mapping({"site:shop1": {"daily_jobs": used + 1}})  # one left
+        turns = [web_turn(quota_bot, owner=f"site:shop1:user:u{i}") for i in range(8)]
+        barrier = threading.Barrier(len(turns))
+        outcomes: list[str] = []
+
+        def submit(turn, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:  # type: ignore[no-untyped-def]
+            barrier.wait()
+            try:
+                jobs.create(turn.conversation_id, turn.plan_id, "tiny-wan")
+                outcomes.append("queued")
+            except QuotaExceeded:
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=submit, args=(turn,)) for turn in turns]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert sorted(outcomes) == ["queued"] + ["refused"] * 7, outcomes
+        with quota_bot.repo.sessions() as session:
+            assert len(session.scalars(select(models.RenderJob.id)).all()) == used + 1
+
+
+class FailsAfterRendering:
+    """The tiny engine, except that every shot fails once rendered (the GPU time is spent)."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.engine, name)
+
+    def generate(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        self.engine.generate(request, **kwargs)
+        raise BotkitError("the engine ran out of memory")
+
+
+def test_a_failed_job_pays_its_engine_seconds_and_no_video(quota_bot: Bot, tiny_engine) -> None:
+    job_id = quota_bot.submit(web_turn(quota_bot))
+    with pytest.raises(BotkitError, match="out of memory"):
+        RenderWorker(quota_bot.context, FailsAfterRendering(tiny_engine)).run(job_id)  # type: ignore[arg-type]
+    assert quota_bot.jobs.status(job_id).state is JobState.FAILED
+    with quota_bot.repo.sessions() as session:
+        usage = session.scalars(select(models.JobUsage)).one()
+    assert (usage.job_id, usage.tenant, usage.user, usage.video_s) == (job_id, "site:shop1", OWNER, 0.0)
+    assert usage.engine_s > 0
+    # the failed render counts against an engine-seconds quota like a delivered one
+    quota_bot.context.jobs.usage.quotas = Quotas.from_mapping({"site:shop1": {"daily_engine_s": usage.engine_s}})
+    with pytest.raises(QuotaExceeded, match="engine seconds"):
+        quota_bot.submit(web_turn(quota_bot))

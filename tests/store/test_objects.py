@@ -255,8 +255,9 @@ def test_the_local_copies_are_trimmed_least_recently_used_first(tmp_path: Path, 
 
 
 def test_a_skewed_clock_and_an_unreachable_endpoint_read_clearly(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """moto does not check request times, so the clock case is botocore's own error object for
-    S3's answer (RequestTimeTooSkewed) through the translation; the endpoint case is a real refused
+    """moto does not check request times or session-token expiry, so the clock and expired-token
+    cases are botocore's own error objects for S3's answers (RequestTimeTooSkewed, ExpiredToken)
+    through the translation; the endpoint case is a real refused
     connection on a closed loopback port."""
     from botocore.exceptions import ClientError
 
@@ -272,5 +273,10 @@ def test_a_skewed_clock_and_an_unreachable_endpoint_read_clearly(tmp_path: Path,
     store = S3AssetStore(tmp_path, "some-bucket", "p", endpoint_url="http://127.0.0.1:9")
     skewed = ClientError({"Error": {"Code": "RequestTimeTooSkewed", "Message": "too skewed"}}, "PutObject")
     assert "clock is too far off" in str(store._error(skewed, "write", "a.mp4"))
+    expired = ClientError(
+        {"Error": {"Code": "ExpiredToken", "Message": "The provided token has expired."}}, "GetObject"
+    )
+    assert "refused the credentials (ExpiredToken)" in str(store._error(expired, "read", "a.mp4"))
+    assert "AWS_SESSION_TOKEN" in str(store._error(expired, "read", "a.mp4"))  # what to renew
     with pytest.raises(AssetStoreError, match=r"http://127.0.0.1:9 could not be reached"):
         store.check()

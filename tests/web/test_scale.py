@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -77,6 +78,47 @@ def test_redis_down_limits_per_process_with_a_warning_never_none(caplog) -> None
     assert not limiter.shared
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "Redis is not answering" in warnings[0] and "per process" in warnings[0]
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed")
+def test_redis_that_dies_mid_run_limits_per_process_from_then_on(caplog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A Redis of this test's own, stopped while limits and stream slots are counted in it: the
+    next requests are counted in this process (one warning each), and the limit still refuses."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url, socket_timeout=0.5).ping()
+                break
+            except redis.RedisError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        limiter, slots = RateLimiter(3, 60, what="messages", storage_url=url), StreamSlots(url, 60)
+        limiter.hit("alice")
+        slots.enter("alice")
+        assert limiter.shared and redis.Redis.from_url(url).get("botkit:streams:alice") == b"1"
+    finally:
+        server.terminate()
+        server.wait(10)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):  # this process's own window from now on: 3 more, then no
+            limiter.hit("alice")
+        with pytest.raises(RateLimited, match="at most 3 per 60 s"):
+            limiter.hit("alice")
+        assert slots.count("alice") == 1  # the stream this process holds is still counted
+        slots.enter("alice")
+        assert slots.count("alice") == 2
+    assert not limiter.shared
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert sum("rate limits: Redis is not answering" in w for w in warnings) == 1, warnings
+    assert sum("counting open event streams in this process" in w for w in warnings) == 1, warnings
 
 
 @needs_redis

@@ -296,3 +296,64 @@ def _job_of(live: Live) -> str:
 
     with live.bot.repo.sessions() as session:
         return session.query(models.RenderJob.id).scalar()
+
+
+def test_the_widget_plays_a_video_from_the_bucket(
+    tmp_path: Path, tiny_engine, s3_server, s3_bucket: str, browser
+) -> None:  # type: ignore[no-untyped-def]
+    """On the S3 asset store the widget's link redirects to a presigned URL and Chromium plays the
+    video from the bucket (the bucket CORS rule docs/deploy.md asks for: a video with a captions track is
+    fetched in CORS mode)."""
+    s3_server.client().put_bucket_cors(
+        Bucket=s3_bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": ["*"],
+                    "AllowedMethods": ["GET", "HEAD"],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["Content-Range", "Content-Length", "Accept-Ranges"],
+                    "MaxAgeSeconds": 3600,
+                }
+            ]
+        },
+    )
+    settings = {"assets_url": f"s3://{s3_bucket}/site", "s3_endpoint_url": s3_server.endpoint_url}
+    with live_server(tmp_path, tiny_engine, workers=True, **settings) as live:
+        html = PAGE.format(api=live.url, site_key=live.site.site_key).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(html)
+
+            def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+                pass
+
+        page_server = http.server.ThreadingHTTPServer(("127.0.0.1", int(live.page_origin.rsplit(":", 1)[1])), Handler)
+        threading.Thread(target=page_server.serve_forever, daemon=True).start()
+        try:
+            page = browser.new_page()
+            from_bucket: list[tuple[int, str]] = []
+            page.on(
+                "response",
+                lambda r: (
+                    from_bucket.append((r.status, r.headers.get("content-type", "")))
+                    if r.url.startswith(s3_server.endpoint_url)
+                    else None
+                ),
+            )
+            page.goto(live.page_origin + "/")
+            page.locator("botkit-chat .launcher").click()
+            page.locator("botkit-chat textarea").fill("a 1 second video for X of a red ball bouncing")
+            page.locator("botkit-chat button[aria-label=Send]").click()
+            page.locator("botkit-chat .card").first.wait_for(timeout=10_000)
+            assert "Done" in wait_for_card_state(page, 0)
+            state = video_state(page, 0)
+        finally:
+            page_server.shutdown()
+    assert state["readyState"] >= 1 and state["error"] is None, state
+    assert state["duration"] == pytest.approx(1.0, abs=0.1) and state["currentTime"] > 0, state
+    assert any(status in (200, 206) and kind == "video/mp4" for status, kind in from_bucket), from_bucket

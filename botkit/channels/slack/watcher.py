@@ -5,7 +5,7 @@ Two ways to report: a classic status message, edited with ``chat.update``; or a 
 updated at every stage change and at most every ``update_every_s`` seconds while shots render
 (Slack rate-limits both). In an assistant thread the status line under the composer says the same
 ("rendering shot 2 of 4…"). When the job is done the videos, posters and caption files go into the
-thread with ``files_upload_v2`` and the report gets the result and feedback buttons.
+thread (``upload``: files_upload_v2's steps, streamed from disk) and the report gets the result and feedback buttons.
 
 Anything Slack refuses about a stream (rate limited, too long, a workspace without the AI-app
 feature, a stream Slack already ended) switches that job to a status message for the rest of its
@@ -38,6 +38,7 @@ from botkit.channels.slack.blocks import (
 from botkit.channels.slack.records import JobRecord, SlackRecords
 from botkit.channels.slack.settings import SlackSettings
 from botkit.channels.slack.stream import CLOSED, StreamedReply
+from botkit.channels.slack.upload import upload_files
 from botkit.domain import ShotPlan
 from botkit.domain.jobs import JobEvent
 from botkit.provenance.disclosure import with_disclosure
@@ -280,7 +281,7 @@ class JobWatcher(threading.Thread):
             self._status_set = False
 
     def upload(self, outputs: list[Any], comment: str) -> None:
-        """One ``files_upload_v2`` per platform (its video, poster and caption file where the render
+        """One upload message per platform (its video, poster and caption file where the render
         wrote one next to the video), the comment on the first."""
         for i, output in enumerate(outputs):
             uploads = [{"file": output.path, "filename": f"{output.platform}.mp4", "title": f"{output.platform}"}]
@@ -293,8 +294,9 @@ class JobWatcher(threading.Thread):
                 uploads.append(
                     {"file": str(captions), "filename": f"{output.platform}{captions.suffix}", "title": "captions"}
                 )
-            self.client.files_upload_v2(
-                file_uploads=uploads,
+            upload_files(  # streamed from disk (files_upload_v2 reads each file whole into memory)
+                self.client,
+                uploads,
                 channel=self.record.channel,
                 thread_ts=self.record.thread_ts,
                 initial_comment=comment if i == 0 else None,

@@ -116,7 +116,10 @@ class SiteHeaders:
             return
         if scope["method"] == "POST" and AUTHENTICATED_POSTS.match(path):
             try:  # the token first: a body nobody may send is never read
-                authenticate(HTTPConnection(scope), self.sites, legacy_until=self.options.legacy_tokens_until)
+                principal = authenticate(
+                    HTTPConnection(scope), self.sites, legacy_until=self.options.legacy_tokens_until
+                )
+                scope.setdefault("state", {})["principal"] = principal  # the route uses it (checked once)
             except InputError as exc:
                 await answer(botkit_error_response(exc))
                 return

@@ -36,6 +36,8 @@ class WebOptions:
     max_slack_bytes: int = 1024 * 1024  # a Slack delivery
     legacy_tokens_until: date | None = LEGACY_TOKENS_UNTIL  # old two-part tokens pass until then (None: never)
     redis_url: str | None = None  # rate limits and stream slots shared by every web process (BOTKIT_REDIS_URL)
+    asset_redirect: bool = True  # a bucket's files: 307 to a presigned URL (False: streamed through this process)
+    asset_redirect_s: int = 900  # lifetime of that presigned URL
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebOptions:
@@ -46,4 +48,6 @@ class WebOptions:
             trusted_proxies=settings.trusted_proxy_list(),
             legacy_tokens_until=settings.legacy_tokens_until,
             redis_url=settings.redis_url,
+            asset_redirect=settings.s3_redirect,
+            asset_redirect_s=settings.s3_redirect_s,
         )

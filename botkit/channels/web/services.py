@@ -215,12 +215,14 @@ class WebServices:
 
     def turn_out(self, turn: Turn, *, new: bool = False) -> TurnOut:
         assert turn.job_id is not None
+        plan, summary = turn.plan.model_dump(mode="json"), turn.plan.summary()
+        self.views.remember_plan(turn.job_id, plan, summary)  # the stream's first event shows it
         return TurnOut(
             conversation_id=turn.conversation_id,
             plan_id=turn.plan_id,
             job_id=turn.job_id,
-            summary=turn.plan.summary(),
-            plan=turn.plan.model_dump(mode="json"),
+            summary=summary,
+            plan=plan,
             intro=assistant_intro() if new else None,  # EU AI Act Art. 50(1): the bot says it is an AI
         )
 
@@ -317,7 +319,11 @@ def current_principal(
     services: Services,
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> Principal:
-    """Who is asking (``_bearer`` declares the scheme in the OpenAPI document; the token is checked here)."""
+    """Who is asking (``_bearer`` declares the scheme in the OpenAPI document; the token is checked
+    here, or was checked by ``SiteHeaders`` before the body was read)."""
+    checked = getattr(request.state, "principal", None)
+    if isinstance(checked, Principal):
+        return checked
     return authenticate(request, services.sites, legacy_until=services.options.legacy_tokens_until)
 
 

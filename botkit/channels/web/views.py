@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,11 +18,33 @@ from .schemas import ConversationOut, JobOut, MessageOut, OutputOut, SuggestionO
 from .sites import SiteInfo
 from .tokens import sign_asset
 
+QUEUED_PLANS = 1024
+"""Plans of jobs queued here lately, kept for their streams' first event."""
+
 
 class Views:
     def __init__(self, bot: Bot, asset_ttl_s: int) -> None:
         self.bot = bot
         self.asset_ttl_s = asset_ttl_s
+        # job id -> (plan as JSON, summary): a job's plan never changes, so the stream that opens
+        # right after a POST shows the plan without reading it back (two queries and a validation)
+        self._queued: OrderedDict[str, tuple[dict[str, Any], str]] = OrderedDict()
+        self._queued_lock = threading.Lock()
+
+    def remember_plan(self, job_id: str, plan: dict[str, Any], summary: str) -> None:
+        """The plan of a job just queued here (``plan``: its JSON form, as the POST answered it)."""
+        with self._queued_lock:
+            self._queued[job_id] = (plan, summary)
+            while len(self._queued) > QUEUED_PLANS:
+                self._queued.popitem(last=False)
+
+    def queued_plan(self, job_id: str) -> tuple[dict[str, Any], str]:
+        with self._queued_lock:
+            found = self._queued.get(job_id)
+        if found is not None:
+            return found
+        plan: ShotPlan = self.bot.repo.get_plan(self.bot.jobs.status(job_id).plan_id)
+        return plan.model_dump(mode="json"), plan.summary()
 
     def asset_url(self, base: str, site: SiteInfo, asset_id: str, *, download: bool = False) -> str:
         # expiry rounded to a window so a page reload gets the same URL (browser caches keep working)
@@ -120,9 +144,7 @@ class Views:
         """One log entry as the stream sends it: the plan rides on ``queued``, signed outputs on ``done``."""
         data = dict(event.data)
         if event.kind == "queued" and event.job_id:
-            plan: ShotPlan = self.bot.repo.get_plan(self.bot.jobs.status(event.job_id).plan_id)
-            data["plan"] = plan.model_dump(mode="json")
-            data["summary"] = plan.summary()
+            data["plan"], data["summary"] = self.queued_plan(event.job_id)
         elif event.kind == "done":
             data["outputs"] = [o.model_dump() for o in self.outputs(base, site, event.conversation_id, event.job_id)]
             if event.job_id:  # the buttons under this video fit this video's plan

@@ -1,9 +1,15 @@
-"""``GET /api/assets/{asset_id}``: a video, poster or image by signed URL, with HTTP Range."""
+"""``GET /api/assets/{asset_id}``: a video, poster or image by signed URL, with HTTP Range.
 
+On a bucket the answer is a 307 to a presigned URL of the object (short-lived, with the file's
+content type and disposition), so the bytes never pass through the web process; on a local store,
+or with ``BOTKIT_S3_REDIRECT=false``, the file is streamed from here.
+"""
+
+from pathlib import PurePosixPath
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from ..errors import NotFound
 from ..services import Services
@@ -17,7 +23,11 @@ router = APIRouter(prefix=PREFIX, responses=ERRORS)
     "/assets/{asset_id}",
     summary="A video, poster or image by signed URL (HTTP Range supported)",
     response_class=FileResponse,
-    responses={200: {"content": {"video/mp4": {}, "image/png": {}}}, 206: {"description": "Partial content"}},
+    responses={
+        200: {"content": {"video/mp4": {}, "image/png": {}}},
+        206: {"description": "Partial content"},
+        307: {"description": "The file at a presigned URL of the bucket (S3 asset store)"},
+    },
 )
 def get_asset(
     asset_id: str,
@@ -26,7 +36,7 @@ def get_asset(
     exp: Annotated[int, Query(ge=0, lt=2**40)],
     sig: Annotated[str, Query(max_length=128)],
     download: Annotated[bool, Query()] = False,
-) -> FileResponse:
+) -> Response:
     site_info = services.sites.get(site)
     if site_info is None:
         raise ForbiddenError("the asset link names an unknown site")
@@ -36,7 +46,22 @@ def get_asset(
     conversation = repo.conversation(asset["conversation_id"]) if asset else None
     if asset is None or conversation is None or not (conversation["owner"] or "").startswith(f"site:{site}:"):
         raise NotFound(f"no asset {asset_id!r}")
-    path = services.bot.assets.path(asset["path"])
+    store = services.bot.assets
+    if services.options.asset_redirect and store.backend != "local":
+        url = store.presigned_url(
+            asset["path"],
+            expires_s=services.options.asset_redirect_s,
+            filename=PurePosixPath(asset["path"]).name,
+            mime=asset["mime"],
+            inline=not download,
+        )
+        if url is not None:  # signed here, with no request to the bucket: a deleted object is its 404
+            return RedirectResponse(
+                url,
+                status_code=307,
+                headers={"Cache-Control": "no-store", "Cross-Origin-Resource-Policy": "cross-origin"},
+            )
+    path = store.path(asset["path"])
     if not path.is_file():
         raise NotFound(f"asset {asset_id!r} is gone from the store")
     return FileResponse(
