@@ -221,7 +221,7 @@ class Bot:
         self.video_limits = VideoLimits()
 
     @classmethod
-    def open(cls, settings: Settings, **kwargs) -> Bot:  # type: ignore[no-untyped-def]
+    def open(cls, settings: Settings, **kwargs) -> Bot:
         """A bot on an up-to-date database (runs the migrations)."""
         bot = cls(settings, **kwargs)
         upgrade(bot.db)
@@ -836,7 +836,7 @@ class Bot:
         mode: ReframeMode = "auto",
         preview: bool = False,
         **plan_args,
-    ) -> Turn:  # type: ignore[no-untyped-def]
+    ) -> Turn:
         """Plan and (unless ``dry_run``) render one request; ``preview``: render its animatic
         instead, for ``approve`` (or ``cancel_preview``) later."""
         turn = self.plan(text, **plan_args)

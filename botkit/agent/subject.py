@@ -39,7 +39,7 @@ _THESE = (
     r"(?:these|this|my|the|our|attached|uploaded|esta|estas|este|estos|mis|las|los|nuestras|ces|cette|mes|les|nos|estes|esses|essas|meus"
     r"|diese[mn]?|meine[nm]?|die|den|unsere[nm]?|questa|queste|questo|questi|mie|le|nostre|i|essa|essas|esse|esses|estas|minhas|as|os|nossas)"
 )
-_PATTERNS = [
+_PATTERNS: list[str | tuple[str, str]] = [
     # "lasts 5 seconds", "dura 4 segundos", "dauert 5 Sekunden": the verb of a length
     rf"\b(?:lasts?|lasting|should last|runs? for|takes|dura|duran|dure|durent|dauert|dauern|duram|tiene|takes up)\s+(?=(?:about\s+|for\s+|unos\s+|etwa\s+)?(?:\d|{words.NUM}))",
     r"(?:持续|持續|长度为|長度為|は|는|은|이|가)\s*(?=\d+(?:\.\d+)?\s*(?:秒|초))",
