@@ -164,7 +164,6 @@ _FRAMING = [re.compile(p) for p in _KIND_PATTERNS]
 _INJECTION = re.compile(words.INJECTION_PATTERN)
 _SENTENCE = re.compile(r"[^.!?\n。！？]+[.!?\n。！？]*")
 _HOW_TO = r"\b(?:how to|how do you|como|comment|wie man|come|como se)\s+"
-STRONG_PREPOSITIONS = r"\b(for|about|on|showing|para|sobre|pour|sur|fur|uber|zum|zur|su|per|sobre)\s+"
 _KIND_ONLY = (
     r"^(training|tutorial|tutoriel|onboarding|schulung|anleitung|formation|formacion|formazione|treinamento|how-to)\w*"
     r"(\s+(video|videos))?$"
