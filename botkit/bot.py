@@ -582,8 +582,11 @@ class Bot:
         if self.db.dialect.name == "postgresql":  # open the pool now: a burst must not wait for connects
             from contextlib import ExitStack as Connections
 
+            from sqlalchemy.pool import QueuePool
+
+            pool = self.db.pool  # SQLAlchemy's default for PostgreSQL: a QueuePool
             with Connections() as held:
-                for _ in range(self.db.pool.size()):
+                for _ in range(pool.size() if isinstance(pool, QueuePool) else 0):
                     held.enter_context(self.db.connect())
         if self._runner is not None and not self._runner.ready.wait(timeout_s):
             logger.warning("the render engines were not loaded after %.0f s; serving anyway", timeout_s)
