@@ -5,7 +5,8 @@ the same model in a warm process (model load not counted) and run one hand-writt
 command that turns those frames into the same 1080x1920 MP4 and poster (blur-pad, 30 fps, x264
 veryfast crf 20, yuv420p, +faststart; no captions, preview, contact sheet or database, so the
 baseline is the faster of the two by construction). ``botkit chat`` runs as a user runs it: a new
-process, on a data dir whose database is already migrated (the second and every later run).
+process, on a data dir as the second and every later run finds it (database migrated, the Piper
+voice patched for word timing once and cached: a ``--dry-run`` made both).
 Runs alternate so drift in machine load hits both alike; medians are printed with the ratio.
 
 Extra rows: the first run on a fresh data dir (migrations applied), the start-up of a dry run
@@ -40,12 +41,16 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_cli(args: list[str], env: dict[str, str], cpu: list[float] | None = None) -> tuple[float, float]:
+def run_cli(
+    args: list[str], env: dict[str, str], cpu: list[float] | None = None, cwd: Path | None = None
+) -> tuple[float, float]:
     """Wall seconds of one CLI process, and seconds from its last output line to its exit; its CPU
-    seconds (with its ffmpeg) are appended to ``cpu``."""
+    seconds (with its ffmpeg) are appended to ``cpu``. ``cwd``: where ``-m botkit`` finds its package."""
     cpu_before = children_cpu()
     started = time.perf_counter()
-    process = subprocess.Popen([*BOTKIT, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*BOTKIT, *args], env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     last = [started]
 
     def drain(stream) -> None:  # type: ignore[no-untyped-def]
@@ -140,6 +145,7 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, default=None, help="another checkout to run botkit chat from")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # `python -m botkit` imports the package from its working directory (sys.path[0]) before PYTHONPATH
     other_env = {**env, "PYTHONPATH": str(args.compare.resolve())} if args.compare else None
     other: list[float] = []
     ours, hand_sampling, hand_ffmpeg, teardown, dry, first = [], [], [], [], [], []
@@ -151,6 +157,7 @@ def main() -> None:
         scratch = Path(scratch_dir)
         template = scratch / "template"
         run_cli(["db", "upgrade", "--data-dir", str(template)], env)
+        run_cli(["chat", args.request, "--dry-run", "--data-dir", str(template)], env)  # the voice cache
         seconds, _ = run_cli(["chat", args.request, "--data-dir", str(scratch / "first")], env)
         first.append(seconds)
         for repeat in range(args.repeats):
@@ -175,7 +182,9 @@ def main() -> None:
 
                 def other_run(data: Path = other_data) -> None:
                     assert other_env is not None
-                    other.append(run_cli(["chat", args.request, "--data-dir", str(data)], other_env, other_cpu)[0])
+                    other.append(
+                        run_cli(["chat", args.request, "--data-dir", str(data)], other_env, other_cpu, args.compare)[0]
+                    )
 
                 actions.append(other_run)
             for action in actions if repeat % 2 == 0 else actions[::-1]:

@@ -232,7 +232,7 @@ class Bot:
         )
 
     @classmethod
-    def open(cls, settings: Settings, **kwargs) -> Bot:  # type: ignore[no-untyped-def]
+    def open(cls, settings: Settings, **kwargs) -> Bot:
         """A bot on an up-to-date database (runs the migrations)."""
         bot = cls(settings, **kwargs)
         upgrade(bot.db)
@@ -702,8 +702,11 @@ class Bot:
         if self.db.dialect.name == "postgresql":  # open the pool now: a burst must not wait for connects
             from contextlib import ExitStack as Connections
 
+            from sqlalchemy.pool import QueuePool
+
+            pool = self.db.pool  # SQLAlchemy's default for PostgreSQL: a QueuePool
             with Connections() as held:
-                for _ in range(self.db.pool.size()):
+                for _ in range(pool.size() if isinstance(pool, QueuePool) else 0):
                     held.enter_context(self.db.connect())
         if self._runner is not None and not self._runner.ready.wait(timeout_s):
             logger.warning("the render engines were not loaded after %.0f s; serving anyway", timeout_s)
@@ -956,7 +959,7 @@ class Bot:
         mode: ReframeMode = "auto",
         preview: bool = False,
         **plan_args,
-    ) -> Turn:  # type: ignore[no-untyped-def]
+    ) -> Turn:
         """Plan and (unless ``dry_run``) render one request; ``preview``: render its animatic
         instead, for ``approve`` (or ``cancel_preview``) later."""
         turn = self.plan(text, **plan_args)

@@ -75,10 +75,10 @@ def check_image(path: Path, limits: ImageLimits) -> CheckedImage:
 
 def normalise_image(checked: CheckedImage, target: Path) -> None:
     """Write the image as RGB PNG (alpha flattened on white)."""
-    with Image.open(checked.source) as image:
+    with Image.open(checked.source) as opened:
+        image: Image.Image = opened
         if image.mode in ("RGBA", "LA", "P"):
-            image = image.convert("RGBA")
-            background = Image.new("RGB", image.size, (255, 255, 255))
-            background.paste(image, mask=image.getchannel("A"))
-            image = background
+            rgba = image.convert("RGBA")
+            image = Image.new("RGB", rgba.size, (255, 255, 255))
+            image.paste(rgba, mask=rgba.getchannel("A"))
         image.convert("RGB").save(target, format="PNG")

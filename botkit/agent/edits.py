@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from botkit.agent import words
@@ -73,7 +74,7 @@ def planner_form(text: str) -> str:
     return words.fold(spaced(text))
 
 
-def alternation(items: list[str] | tuple[str, ...] | dict[str, object]) -> str:
+def alternation(items: Iterable[str]) -> str:
     """Longest first, so "shots" wins over "shot"."""
     return "|".join(sorted(items, key=len, reverse=True))
 

@@ -75,7 +75,7 @@ def _number(token: str) -> int | None:
         return int(token)
     for table in (edits.ORDINALS, edits.CARDINALS, edits.CJK_NUMBERS):
         if token in table:
-            return table[token]  # type: ignore[return-value]
+            return table[token]
     if token.startswith("十") and token[1:] in edits.CJK_NUMBERS:  # 十一, 十二
         return 10 + edits.CJK_NUMBERS[token[1:]]
     return None

@@ -100,7 +100,7 @@ class LLMPlanner:
         self.prompts: dict[str, Any] = load_template(template)
         self.model_name = model_name
         self.repair_attempts = repair_attempts
-        self.structured = model.with_structured_output(DraftPlan, method=method, include_raw=True)  # type: ignore[arg-type]
+        self.structured = model.with_structured_output(DraftPlan, method=method, include_raw=True)
         self._secrets = list(secrets or [])
 
     def system_prompt(self, images: int) -> str:

@@ -105,8 +105,8 @@ def _placements(text: str, uploads: list[Upload], count: int) -> dict[int, int]:
             wanted = _name_words(words)
             free = [i for i in candidates if i not in placed]
             named = [i for i in free if wanted & _name_words(uploads[i].name)]
-            pick = (named or free or [None])[0]
-            if pick is not None and 0 <= shot < count:
+            pick = (named or free or [-1])[0]
+            if pick >= 0 and 0 <= shot < count:
                 placed[pick] = shot
         if re.search(
             rf"(?:open|start|begin)\w*\s+(?:\w+\s+){{0,2}}(?:with|on)\s+(?:the\s+|my\s+|our\s+)?{nouns}", folded

@@ -488,9 +488,9 @@ class OfflinePlanner:
             lengths.update(zip(free, shares, strict=True))
             return [lengths[i] for i in range(count)]
         if hook_s and count > 1 and total - hook_s >= Limits.MIN_SHOT_S * (count - 1):
-            rest = _split_duration(total - hook_s, count - 1)
-            if max(rest) <= Limits.MAX_SHOT_S:
-                return [hook_s, *rest]
+            others = _split_duration(total - hook_s, count - 1)
+            if max(others) <= Limits.MAX_SHOT_S:
+                return [hook_s, *others]
         return _split_duration(total, count)
 
 

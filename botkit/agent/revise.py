@@ -465,7 +465,7 @@ def carry_over(plan: ShotPlan, text: str, skills: SkillRegistry) -> tuple[str | 
 
     routed = skills.route(edits.planner_form(text), 0)
     skill = None if routed else plan.skill
-    platforms = [] if platforms_in(text) else list(plan.platforms)
+    platforms: list[str] = [] if platforms_in(text) else list(plan.platforms)
     return skill, platforms
 
 

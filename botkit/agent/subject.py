@@ -39,7 +39,7 @@ _THESE = (
     r"(?:these|this|my|the|our|attached|uploaded|esta|estas|este|estos|mis|las|los|nuestras|ces|cette|mes|les|nos|estes|esses|essas|meus"
     r"|diese[mn]?|meine[nm]?|die|den|unsere[nm]?|questa|queste|questo|questi|mie|le|nostre|i|essa|essas|esse|esses|estas|minhas|as|os|nossas)"
 )
-_PATTERNS = [
+_PATTERNS: list[str | tuple[str, str]] = [
     # "lasts 5 seconds", "dura 4 segundos", "dauert 5 Sekunden": the verb of a length
     rf"\b(?:lasts?|lasting|should last|runs? for|takes|dura|duran|dure|durent|dauert|dauern|duram|tiene|takes up)\s+(?=(?:about\s+|for\s+|unos\s+|etwa\s+)?(?:\d|{words.NUM}))",
     r"(?:持续|持續|长度为|長度為|は|는|은|이|가)\s*(?=\d+(?:\.\d+)?\s*(?:秒|초))",
@@ -164,7 +164,6 @@ _FRAMING = [re.compile(p) for p in _KIND_PATTERNS]
 _INJECTION = re.compile(words.INJECTION_PATTERN)
 _SENTENCE = re.compile(r"[^.!?\n。！？]+[.!?\n。！？]*")
 _HOW_TO = r"\b(?:how to|how do you|como|comment|wie man|come|como se)\s+"
-STRONG_PREPOSITIONS = r"\b(for|about|on|showing|para|sobre|pour|sur|fur|uber|zum|zur|su|per|sobre)\s+"
 _KIND_ONLY = (
     r"^(training|tutorial|tutoriel|onboarding|schulung|anleitung|formation|formacion|formazione|treinamento|how-to)\w*"
     r"(\s+(video|videos))?$"

@@ -48,8 +48,6 @@ KOREAN_NUMBERS: dict[str, int] = {
     "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열두": 12, "열다섯": 15, "스무": 20,
 }  # fmt: skip
 KOREAN_NUMBER = "(?:" + "|".join(sorted(KOREAN_NUMBERS, key=len, reverse=True)) + ")"
-# Japanese counters read as one: "一つ", "ワン" ("ワンカット")
-JAPANESE_ONE = r"(?:ワン|1つの|一つの|ひとつの|1本の|一本の)"
 
 
 def han_number(token: str) -> int | None:
@@ -348,18 +346,6 @@ FILLER_PATTERN = (
     r"|^(per favore\s+)?(fai|fammi|crea|creami|genera|generami|realizza|voglio|vorrei|mi serve)\s+"
     r"|^(por favor\s+)?(faca|faz|faz-me|crie|cria|gere|gera|quero|queria|preciso de|preciso)\s+"
 )
-# the kind of video asked for; removed with a following "for/about/of/showing ..."
-KIND_NOUNS = (
-    r"(?:(?:short|quick|little|brief|fun|cool|nice|new|simple|promotional|promo|product|marketing|social(?: media)?"
-    r"|training|tutorial|how[- ]to|explainer|demo|launch|teaser|storyboard|instructional|onboarding|animated)\s+)*"
-    r"(?:video|videos|clip|clips|ad|ads|advert|advertisement|promo|commercial|spot|teaser|film|movie|reel|animatic"
-    r"|storyboard|tutorial|training|walkthrough|how[- ]to|explainer|demo|post|story|stories"
-    r"|video promocional|video de producto|anuncio|anuncios|publicidad|tutorial|animatica|formacion|capacitacion"
-    r"|video promotionnel|video produit|publicite|pub|annonce|tutoriel|formation|animatique"
-    r"|werbevideo|werbespot|werbung|produktvideo|schulungsvideo|schulung|anleitung|erklarvideo|animatik"
-    r"|video promozionale|video prodotto|pubblicita|spot pubblicitario|formazione|animatica"
-    r"|video promocional|video do produto|anuncio|publicidade|propaganda|comercial|treinamento|animatica|tutorial)"
-)
 KIND_LINK = (
     r"(?:for|about|of|on|showing|that shows|where|in which|featuring|with|de|del|sobre|para|con|acerca de|que muestre"
     r"|pour|sur|du|des|montrant|avec|uber|von|fur|zum|zur|mit|das zeigt|wie|per|su|di|del|della|dello|sul|sulla|che mostra"
@@ -391,11 +377,6 @@ CJK_LINK = (
     r"|에 대한|에 관한|을 보여주는|를 보여주는|을 소개하는|를 소개하는|의)"
 )
 
-# function words at the edges of a piece of content, removed when tidying
-EDGE_WORDS = (
-    r"and|or|with|for|of|in|on|at|to|as|by|about|from|the|a|an|also|plus|then|y|o|con|para|de|del|en|el|la|los|las|un|una|luego|et|ou|avec|pour|du|des|le|les|au|aux|puis"
-    r"|und|oder|mit|fur|von|im|in|auf|als|der|die|das|ein|eine|dann|e|ed|o|per|di|da|il|lo|gli|le|poi|com|do|da|dos|das|no|na|em|um|uma|depois|show|showing"
-)
 CJK_EDGE = r"(?:的|地|之|了|和|与|與|及|跟|并|並|用|在|把|给|給|为|為|の|を|で|に|は|が|と|へ|や|も|用の|向けの|向け|의|을|를|와|과|으로|에|、|，|。|：|:)"
 # before a cut, measure words and framing verbs are left hanging too: "一个[15秒的抖音视频]"
 CJK_TRAILING = (

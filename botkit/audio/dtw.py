@@ -66,11 +66,11 @@ def warp(reference: np.ndarray, target: np.ndarray) -> np.ndarray:
     cost = np.sqrt(np.maximum(squared, 0))
     total = np.full((n + 1, m + 1), np.inf, np.float32)
     total[0, 0] = 0
-    for diagonal in range(2, n + m + 1):  # cells (i, j) with i + j == diagonal, 1-based
-        i = np.arange(max(1, diagonal - m), min(n, diagonal - 1) + 1)
-        j = diagonal - i
-        best = np.minimum(np.minimum(total[i - 1, j], total[i, j - 1]), total[i - 1, j - 1])
-        total[i, j] = cost[i - 1, j - 1] + best
+    for diagonal in range(2, n + m + 1):  # cells (rows, cols) with rows + cols == diagonal, 1-based
+        rows = np.arange(max(1, diagonal - m), min(n, diagonal - 1) + 1)
+        cols = diagonal - rows
+        best = np.minimum(np.minimum(total[rows - 1, cols], total[rows, cols - 1]), total[rows - 1, cols - 1])
+        total[rows, cols] = cost[rows - 1, cols - 1] + best
     first = np.full(n, m - 1, np.int64)
     i, j = n, m
     while i > 0 and j > 0:

@@ -316,8 +316,8 @@ def _speak(core: str, following: str, language: str) -> tuple[list[str], bool]:
         lowered = core.lower()
         if lowered in rules.abbreviations and core[:1].isupper():
             # "E.g." opening a sentence
-            words = rules.abbreviations[lowered].split()
-            return [words[0].capitalize(), *words[1:]], False
+            expanded = rules.abbreviations[lowered].split()
+            return [expanded[0].capitalize(), *expanded[1:]], False
     if _EMAIL.match(core) and rules is not None:
         local, _, domain = core.partition("@")
         return [*_url_words(local, rules, language), rules.at, *_url_words(domain, rules, language)], False
@@ -340,10 +340,10 @@ def _speak(core: str, following: str, language: str) -> tuple[list[str], bool]:
             words = _unit(core, follow, rules, language)
             if words:
                 return words, True
-    percent = re.fullmatch(rf"({_NUMBER})\s?%", core)
-    if percent:
+    percent_sign = re.fullmatch(rf"({_NUMBER})\s?%", core)
+    if percent_sign:
         word = rules.percent if rules else _PERCENT.get(language)
-        words = _number_words(percent.group(1), language)
+        words = _number_words(percent_sign.group(1), language)
         if word and words:
             return [*words, *word.split()], False
     money = re.fullmatch(rf"([$€£¥])({_NUMBER})|({_NUMBER})\s?([$€£¥])", core)

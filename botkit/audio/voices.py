@@ -228,6 +228,8 @@ def _package_model(package: str) -> tuple[Path, Path | None]:
         model = Path(module.model_path())
         config = Path(module.config_path()) if hasattr(module, "config_path") else None
         return model, config
+    if module.__file__ is None:  # a namespace package: no folder of its own to look in
+        raise VoiceNotFound(f"the package {package!r} holds no .onnx voice")
     found = sorted(Path(module.__file__).parent.rglob("*.onnx"))
     if not found:
         raise VoiceNotFound(f"the package {package!r} holds no .onnx voice")

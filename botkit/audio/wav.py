@@ -101,6 +101,7 @@ def read_wav(data: bytes, *, what: str = "audio", max_seconds: float = MAX_SECON
 
 
 def _decode(raw: bytes, encoding: int, width: int, channels: int) -> np.ndarray:
+    values: np.ndarray  # float32 throughout (numpy's stubs call a float32 array / int float64)
     if encoding == _FLOAT:
         if width not in (4, 8):
             raise InputError(f"float WAV samples must be 32 or 64 bit, got {width * 8}")

@@ -53,7 +53,7 @@ def _from_loader(entry: ModelEntry, registry: Registry) -> Engine:
             f"registry entry {entry.name!r} declares {declared!r} but its engine has {engine.capabilities!r}: "
             "fix the entry's capabilities table"
         )
-    return engine  # type: ignore[no-any-return]
+    return engine
 
 
 def _factorized(entry: ModelEntry, registry: Registry) -> Engine:

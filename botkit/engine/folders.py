@@ -80,7 +80,7 @@ def check_folder(entry: ModelEntry, folder: Path) -> list[Finding]:
             continue
         if component in _CONFIG_FILES:
             expected = sub / _CONFIG_FILES[component]
-            level = "ok" if expected.is_file() else "error"
+            level: Literal["ok", "error"] = "ok" if expected.is_file() else "error"
             findings.append(
                 Finding(level, component, f"{component_class}: {expected.name}" + ("" if level == "ok" else " missing"))
             )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from PIL import Image
 
 from botkit.errors import InputError
@@ -74,7 +74,8 @@ def frames_to_uint8(frames: Any) -> np.ndarray:
     """Pipeline output (np floats in [0, 1], a torch tensor, or PIL images) -> uint8 [F, H, W, 3]."""
     if isinstance(frames, Sequence) and frames and isinstance(frames[0], Image.Image):
         return np.stack([np.asarray(frame.convert("RGB")) for frame in frames])
-    if isinstance(frames, torch.Tensor):
+    torch = sys.modules.get("torch")  # a tensor exists only once torch is loaded: do not import it (~1.5 s) here
+    if torch is not None and isinstance(frames, torch.Tensor):
         frames = frames.float().cpu().numpy()
     array = np.asarray(frames)
     if array.dtype == np.uint8:

@@ -208,7 +208,7 @@ class ModelEntry(BaseModel):
         if pipes & {"v2v", "vace"}:
             tasks.add("v2v")
         derived = Capabilities(
-            tasks=frozenset(tasks or {"t2v"}),  # type: ignore[arg-type]
+            tasks=frozenset(tasks or {"t2v"}),
             max_frames=self.max_frames,
             chunking="long" in pipes,
         )

@@ -112,11 +112,11 @@ def run_worker(settings: Settings, engines: list[str], *, concurrency: int = 1, 
     stop = threading.Event()
 
     @signals.worker_ready.connect(weak=False)
-    def _start_sweeper(**_kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _start_sweeper(**_kwargs) -> None:
         threading.Thread(target=_sweep_forever, args=(settings, stop), daemon=True, name="botkit-sweeper").start()
 
     @signals.worker_process_init.connect(weak=False)
-    def _warm(**_kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _warm(**_kwargs) -> None:
         import torch
 
         torch.set_num_threads(settings.torch_threads or torch.get_num_threads())

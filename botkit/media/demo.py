@@ -82,8 +82,8 @@ def _render(size: int) -> np.ndarray:
     cast = np.zeros_like(shadow)
     polygon = np.array([[420, 850], [630, 850], [880, 900], [700, 930]], np.float32) * s
     cv2.fillPoly(cast, [polygon.round().astype(np.int32)], 1.0)
-    cast = cv2.GaussianBlur(cast, (0, 0), 22 * s)
-    darkness = np.clip(0.55 * contact + 0.28 * cast, 0, 0.7)[..., None]
+    cast_soft = cv2.GaussianBlur(cast, (0, 0), 22 * s)
+    darkness = np.clip(0.55 * contact + 0.28 * cast_soft, 0, 0.7)[..., None]
     picture = backdrop * (1 - darkness)
     # the bottle: a cylinder lit from the upper left
     cx = 512 * s

@@ -23,7 +23,7 @@ from botkit.media.decode import FrameSize, iter_frames, read_frames
 from botkit.media.probe import MediaInfo
 from botkit.post.ffmpeg import run_ffmpeg
 from botkit.post.follow import ANALYSIS_FPS, ANALYSIS_WIDTH, subject_path
-from botkit.post.reframe import reframe_filter
+from botkit.post.reframe import ConcreteMode, reframe_filter
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def render_footage(
     if shot.reframe == "follow":
         frames, meta = _follow(info, timing, width, height, fps, count, seek)
     else:
-        mode = "crop" if shot.reframe == "crop" else "blur-pad"
+        mode: ConcreteMode = "crop" if shot.reframe == "crop" else "blur-pad"
         chain = f"{timing},{reframe_filter(mode, width, height, label='footage')}"
         frames = read_frames(info, chain, FrameSize(width, height), max_frames=count, **seek)
     frames = _exact_count(frames, count)
@@ -123,7 +123,7 @@ def _follow(
     small_h = max(2, round(info.height * small_w / info.width / 2) * 2)
     analysis_chain = timing.replace(f"fps={fps:g}", f"fps={ANALYSIS_FPS:g}")
     small = read_frames(info, f"{analysis_chain},scale={small_w}:{small_h}:flags=area,setsar=1",
-                        FrameSize(small_w, small_h), **seek)  # type: ignore[arg-type]  # fmt: skip
+                        FrameSize(small_w, small_h), **seek)  # fmt: skip
     path = subject_path(small, ANALYSIS_FPS, aspect)
     # the cover size: the source scaled so the crop window is exactly the output size
     scale = max(width / info.width, height / info.height)

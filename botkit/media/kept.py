@@ -124,8 +124,8 @@ def align(reference: np.ndarray, frame: np.ndarray) -> np.ndarray:
         for dx, dy in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)):
             guess = np.array([[1 / start_zoom, 0, width / 2 * (1 - 1 / start_zoom) + dx * shift],
                               [0, 1 / start_zoom, height / 2 * (1 - 1 / start_zoom) + dy * shift]], np.float32)  # fmt: skip
-            try:
-                fit, found = cv2.findTransformECC(grey, grey_ref, guess, cv2.MOTION_AFFINE, criteria, None, 1)
+            try:  # OpenCV's stubs have no (inputMask=None, gaussFiltSize) overload; cv2 takes it
+                fit, found = cv2.findTransformECC(grey, grey_ref, guess, cv2.MOTION_AFFINE, criteria, None, 1)  # type: ignore[call-overload]
             except cv2.error:
                 continue
             if fit > best:

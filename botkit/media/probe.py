@@ -93,7 +93,9 @@ class _Header(BaseModel):
 
 def _split_top(text: str) -> list[str]:
     """Split ``text`` at commas that are not inside parentheses or brackets."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in "([":
             depth += 1

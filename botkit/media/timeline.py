@@ -115,7 +115,7 @@ def timeline_from_plan(
             path=Path(path),
             duration_s=shot.duration_s,
             kind=(kinds[i] if kinds else "generated"),
-        )  # type: ignore[arg-type]
+        )
         for i, (shot, path) in enumerate(zip(plan.shots, shot_files, strict=True))
     ]
     transitions = transitions or [Transition() for _ in clips[1:]]

@@ -17,7 +17,6 @@ from botkit.provenance.errors import CredentialsError, SigningError
 
 logger = logging.getLogger(__name__)
 
-ALGORITHMS = ("es256", "es384", "es512", "ps256", "ps384", "ps512", "ed25519")
 # The thumbnail c2pa-rs would add to each image manifest costs more than the hashing and shows
 # nothing a verifier needs: the image is the file itself.
 _BUILD_SETTINGS = {"builder": {"thumbnail": {"enabled": False}}}

@@ -133,7 +133,7 @@ def read_trust_anchors(path: Path) -> str:
     return text
 
 
-def load_private_key(path: Path):  # type: ignore[no-untyped-def]
+def load_private_key(path: Path):
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -223,7 +223,7 @@ def algorithms_for(cert: x509.Certificate) -> tuple[str, tuple[str, ...]]:
     return type(public).__name__, ()
 
 
-def key_matches(cert: x509.Certificate, key) -> bool:  # type: ignore[no-untyped-def]
+def key_matches(cert: x509.Certificate, key) -> bool:
     """Whether ``key`` is the private key of ``cert`` (checked by signing and verifying)."""
     message = b"botkit key check"
     public = cert.public_key()

@@ -44,7 +44,7 @@ def badge_image(height: int, style: BadgeStyle | None = None) -> Image.Image:
     font = load_font(round(big * 0.58))
     left, _, right, _ = font.getbbox(style.text, anchor="mm")
     pad = round(big * 0.32)
-    width = max(big, (right - left) + 2 * pad)
+    width = max(big, round(right - left) + 2 * pad)
     image = Image.new("RGBA", (width, big), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     border = max(_SUPERSAMPLE, round(big * 0.05))

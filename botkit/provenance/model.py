@@ -202,7 +202,7 @@ def _digest(path: Path, size: int, mtime_ns: int) -> str:
         if path.is_dir():
             sha.update(file.relative_to(path).as_posix().encode() + b"\0")
         with file.open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+            while block := handle.read(1 << 20):
                 sha.update(block)
     return sha.hexdigest()
 

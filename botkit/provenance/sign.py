@@ -67,7 +67,7 @@ def _sign_to_temp(path: Path, provenance: Provenance, signer: Signer) -> tuple[P
     )
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.signing")
     try:
-        size = c2pa_io.sign_file(signer.native, manifest, ingredients, mime, path, temp)  # type: ignore[arg-type]
+        size = c2pa_io.sign_file(signer.native, manifest, ingredients, mime, path, temp)
         with temp.open("rb") as handle:
             os.fsync(handle.fileno())
     except SigningError as exc:

@@ -155,8 +155,9 @@ def _make_dev_chain_once(directory: Path) -> None:
 def _open(config: SignerConfig, *, create_dev_chain: bool) -> tuple[object, CommandHook | None, SignerStatus]:
     warnings: list[str] = []
     if config.uses_dev_chain:
-        chain_path, key_path, _ = dev_chain_paths(config.credentials_dir)
-        if not chain_path.exists() or not key_path.exists():
+        chain_path, dev_key, _ = dev_chain_paths(config.credentials_dir)
+        key_path: Path | None = dev_key
+        if not chain_path.exists() or not dev_key.exists():
             if not create_dev_chain:
                 raise CredentialsError(
                     f"no development signing chain in {config.credentials_dir}; run `botkit credentials init`"
@@ -180,7 +181,7 @@ def _open(config: SignerConfig, *, create_dev_chain: bool) -> tuple[object, Comm
             raise CredentialsError(
                 "set exactly one of BOTKIT_SIGNING_KEY (a PEM key file) or BOTKIT_SIGNING_COMMAND (a KMS/HSM hook)"
             )
-        chain_path, key_path = config.cert, config.key
+        chain_path, key_path = config.cert, config.key  # key_path: None with a signing command
         source = "key file" if config.key is not None else "signing command"
     chain = load_chain(chain_path)
     problems = chain_problems(chain)
@@ -230,7 +231,7 @@ def _probe(native: object, hook: CommandHook | None, status: SignerStatus) -> No
                 "assertions": [{"label": "c2pa.actions.v2", "data": {"actions": [{"action": "c2pa.created",
                 "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"}]}}]}  # fmt: skip
     try:
-        signed = c2pa_io.sign_bytes(native, manifest, "image/png", _probe_png())  # type: ignore[arg-type]
+        signed = c2pa_io.sign_bytes(native, manifest, "image/png", _probe_png())
     except SigningError as exc:
         reason = hook.last_error if hook is not None and hook.last_error else str(exc)
         raise CredentialsError(f"test signature with {status.chain_file} failed: {reason}") from None

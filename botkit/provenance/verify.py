@@ -213,7 +213,7 @@ def _judge(path: Path, size: int, mime: str | None, reading: c2pa_io.StoreReadin
     store, cr = reading.store, reading.crjson
     label = store.get("active_manifest")
     manifest = (store.get("manifests") or {}).get(label) or {}
-    cr_manifest = next((m for m in cr.get("manifests") or [] if m.get("label") == label), {})
+    cr_manifest: dict[str, Any] = next((m for m in cr.get("manifests") or [] if m.get("label") == label), {})
     results = (store.get("validation_results") or {}).get("activeManifest") or {}
     successes = {item.get("code", "") for item in results.get("success") or []}
     failures = [item for item in results.get("failure") or []]

@@ -74,7 +74,7 @@ def stage_timeline(
         file = encode_shot(clip, staging / f"shot-{shot.index + 1:02d}.mp4", x264_preset=x264_preset)
         staged.append(StagedFile(file, "shot_file", "video/mp4"))
         items.append(TimelineClip(name=name, path=assets.path(f"{folder}/{file.name}"),
-                                  kind=kind, duration_s=clip.num_frames / fps))  # type: ignore[arg-type]  # fmt: skip
+                                  kind=kind, duration_s=clip.num_frames / fps))  # fmt: skip
     transitions = [
         Transition(kind=shot.transition if frames else "cut", duration_s=frames / fps)
         for shot, frames in zip(plan.shots[1:], lengths, strict=True)

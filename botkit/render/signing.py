@@ -51,7 +51,7 @@ def user_media(staged: Staged, assets: AssetStore) -> tuple[Ingredient, ...]:
     def add(stored: str, role: str) -> None:
         path = Path(stored) if Path(stored).is_absolute() else assets.path(stored)
         if path.is_file() and path.suffix.lower() in MIME_TYPES:
-            found.setdefault(path, Ingredient(path=path, title=path.name, role=role))  # type: ignore[arg-type]
+            found.setdefault(path, Ingredient(path=path, title=path.name, role=role))
 
     for shot in staged.plan.shots:
         if shot.kind is ShotKind.FOOTAGE and shot.footage:

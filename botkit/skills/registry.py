@@ -183,7 +183,7 @@ class SkillRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self.skills
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self):
         return iter(self.skills.values())
 
     def __len__(self) -> int:

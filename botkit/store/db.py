@@ -73,7 +73,3 @@ def describe(db: Database) -> str:
 
 def session_factory(db: Database) -> sessionmaker[Session]:
     return sessionmaker(db, expire_on_commit=False)
-
-
-make_engine = open_db
-"""The old name, kept while other branches that call it merge; use ``open_db``."""

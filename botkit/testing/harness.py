@@ -80,7 +80,7 @@ class SkillHarness:
     def bot(self) -> Bot:
         if self._bot is None:
             settings = Settings(data_dir=self.tmp_path / "botkit-data", engine=self.engine_name)
-            self._bot = Bot.open(settings, engine=engine_for_tests(self.engine_name), planner=self.planner)  # type: ignore[arg-type]
+            self._bot = Bot.open(settings, engine=engine_for_tests(self.engine_name), planner=self.planner)
             # the harness runs post_process itself, with the per-request skill config
             self._bot.context.render.after_produce = []
         return self._bot

@@ -38,3 +38,24 @@ def test_settings_reach_the_render_context(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, x264_preset="superfast", steps=3, task_engines={"i2v": "animatic"})
     context = render_context(settings, database_sessions(settings))
     assert (context.x264_preset, context.denoise_steps, context.task_engines) == ("superfast", 3, {"i2v": "animatic"})
+
+
+def test_a_plan_only_turn_imports_neither_torch_nor_onnx(tmp_path: Path) -> None:
+    """`botkit chat --dry-run`: no engine, so no torch; the narration's Piper voice comes from the
+    data dir's cache of the alignment-patched model (made by the first run), so no onnx either."""
+    data = tmp_path / "data"
+    upgrade(open_db(Settings(data_dir=data).resolved_database_url()))
+    script = (
+        "import sys\n"
+        "from botkit.bot import Bot\n"
+        "from botkit.settings import Settings\n"
+        f"bot = Bot.open(Settings(data_dir={str(data)!r}, narration=True))\n"
+        "turn = bot.plan('a 4 second teaser for our lamp', platforms=['x'])\n"
+        "assert turn.plan.shots\n"
+        "print(sorted(m for m in ('torch', 'onnx') if m in sys.modules))\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300) for _ in "12"]
+    for done in runs:
+        assert done.returncode == 0, done.stderr[-2000:]
+    assert list((data / "cache" / "voices").glob("*-aligned.onnx"))  # the first run patched the voice once
+    assert runs[1].stdout.strip().splitlines()[-1] == "[]"

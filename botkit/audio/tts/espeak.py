@@ -150,13 +150,15 @@ def _spans(script: Script, events: list[tuple[int, int, int, bytes]], rate: int,
     known = [s for s in starts if s is not None]
     if not known:
         raise PostError(f"espeak-ng reported no word events for {script.text[:40]!r}")
-    spans = []
+    spans: list[tuple[int, int]] = []
     for index in range(len(script.words)):
         start = starts[index]
         if start is None:  # a word without its own event shares its neighbour's point
             start = spans[-1][1] if spans else known[0]
         following = next((s for s in starts[index + 1 :] if s is not None), boundary)
-        end = ends[index] if ends[index] is not None else following
+        end = ends[index]
+        if end is None:
+            end = following
         spans.append((start, max(start, min(end, following) if following >= start else end)))
     return spans
 

@@ -82,7 +82,7 @@ def _timings(script: Script, samples: np.ndarray, rate: int, language: str):
     reference = EspeakBackend().speak(script, reference_voice)
     points = [point for span in reference.spans for point in span]
     mapped = dtw.map_times(reference.samples, reference.sample_rate, samples, rate, points)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for index in range(len(reference.spans)):
         start, end = mapped[2 * index], mapped[2 * index + 1]
         if spans:

@@ -103,14 +103,14 @@ def _groups(alignments, offset: int) -> list[PhonemeGroup]:
 def _patched(model: Path, cache_dir: Path | None):
     """The model with its alignment output: an ONNX graph in memory, or (with ``cache_dir``) the
     path of a patched copy written there once (saves ~0.9 s per load: parse + serialise)."""
-    import onnx
-    from piper.patch_voice_with_alignment import add_alignment_output
-
     if cache_dir is not None:
         stat = model.stat()
         cached = cache_dir / f"{model.stem}-{stat.st_size}-{stat.st_mtime_ns}-aligned.onnx"
         if cached.is_file():
-            return str(cached)
+            return str(cached)  # onnx (and its ml_dtypes, ~1 s) not imported: onnxruntime reads the file
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
     try:
         graph = onnx.load(str(model))
     except Exception as exc:  # protobuf's DecodeError and onnx's own errors share no base class

@@ -116,7 +116,7 @@ def show(data_dir: DataDir = None) -> None:
         _row(console, "warning", warning)
 
 
-def _describe(console: Console, v) -> None:  # type: ignore[no-untyped-def]
+def _describe(console: Console, v) -> None:
     headline = {
         "trusted": "SIGNED, trusted signer, content intact",
         "untrusted": "SIGNED, untrusted signer, content intact",

@@ -20,7 +20,7 @@ from botkit.errors import BotkitError
 SHORT_ID = 8
 
 
-def _when(value) -> str:  # type: ignore[no-untyped-def]
+def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
@@ -67,7 +67,7 @@ def print_revisions(console: Console, conversation_id: str, revisions: list[Revi
 
 def history_command(
     conversation: str | None, *, as_json: bool, limit: int, data_dir: Path | None, settings_for
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from botkit.store.db import open_db, session_factory
     from botkit.store.history import History
     from botkit.store.migrate import upgrade

@@ -24,7 +24,7 @@ RegistryFile = Annotated[
 ]
 
 
-def _registry(extra: list[Path] | None):  # type: ignore[no-untyped-def]
+def _registry(extra: list[Path] | None):
     from botkit.engine.registry import Registry
 
     registry = Registry.default()
@@ -33,7 +33,7 @@ def _registry(extra: list[Path] | None):  # type: ignore[no-untyped-def]
     return registry
 
 
-def _where(entry) -> str:  # type: ignore[no-untyped-def]
+def _where(entry) -> str:
     if entry.loader:
         return f"loader {entry.loader}"
     if entry.builder:
@@ -46,7 +46,7 @@ WIDE_COLUMNS = 110  # below this `models list` drops the family and the weights'
 TASK_NAMES = {"condition": "cond"}
 
 
-def _weights(entry, registry=None) -> str:  # type: ignore[no-untyped-def]
+def _weights(entry, registry=None) -> str:
     if entry.loader or entry.builder:
         return "built-in"
     if entry.video_model and registry is not None:  # factorized: both of its models

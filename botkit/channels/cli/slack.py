@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -29,7 +29,7 @@ def slack_command(
             highlight=False,
         )
         raise typer.Exit(code=2)
-    values: dict[str, object] = {"data_dir": data_dir, "engine": engine, "workers": workers}
+    values: dict[str, Any] = {"data_dir": data_dir, "engine": engine, "workers": workers}
     settings = Settings(**{key: value for key, value in values.items() if value is not None})
     from botkit.bot import Bot
     from botkit.channels.extras import require

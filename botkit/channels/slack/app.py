@@ -76,7 +76,7 @@ def web_client(settings: SlackSettings, token: str | None = None) -> WebClient:
 
 def build_channel(bot: Bot, settings: Any = None) -> SlackChannel:
     slack = slack_settings(settings)
-    if slack.oauth:
+    if slack.oauth and slack.client_id:
         from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
         from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 

@@ -163,6 +163,7 @@ class SlackService:
         # a new classic conversation: its first message (the plan) says the bot is an AI assistant;
         # an assistant thread said so in its greeting (``start_thread``)
         new = not isinstance(resumed, dict) and place.assistant is None and self.conversation_of(place) is None
+        turn: Turn | None
         try:
             if isinstance(resumed, dict):
                 plan_id = resumed["plan_id"]

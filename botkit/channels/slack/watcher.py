@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 FINAL_KINDS = ("done", "failed", "cancelled")
 
 
-def describe(event: JobEvent, platforms: list[str]) -> str:
+def describe(event: JobEvent, platforms: Sequence[str]) -> str:
     """One status line for an event."""
     data = event.data
     if event.kind == "queued":
@@ -72,7 +72,7 @@ def describe(event: JobEvent, platforms: list[str]) -> str:
     return messages.UPLOADING
 
 
-def status_line(event: JobEvent, platforms: list[str]) -> str:
+def status_line(event: JobEvent, platforms: Sequence[str]) -> str:
     """What the assistant thread's status line says for an event (Slack shows it after the app's name)."""
     if event.kind == "rendering":
         shots = max(int(event.data.get("shots") or 1), 1)
@@ -156,7 +156,7 @@ class JobWatcher(threading.Thread):
             return waited >= self.settings.min_update_gap_s
         return waited >= self.settings.update_every_s
 
-    def show_event(self, event: JobEvent, platforms: list[str]) -> None:
+    def show_event(self, event: JobEvent, platforms: Sequence[str]) -> None:
         """Report the latest state (older ones were never worth a call): the stream's tasks or the
         status message, and the assistant thread's status line."""
         text = describe(event, platforms)

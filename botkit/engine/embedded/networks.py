@@ -77,7 +77,7 @@ class CodecMethods:
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
         raw = latents * self.latent_std[:, None, None] + self.latent_mean[:, None, None]
-        return self.decoder(raw)  # type: ignore[no-any-return]
+        return self.decoder(raw)
 
     def encode_video(self, video: torch.Tensor) -> torch.Tensor:
         """``[B, 3, F, H, W]`` -> ``[B, C, F, h, w]``."""
@@ -160,7 +160,7 @@ class Attention(nn.Module):
         if rotary is not None:
             q, k = apply_rotary(q, *rotary), apply_rotary(k, *rotary)
         out = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)).transpose(1, 2)
-        return self.to_out[0](out.flatten(2, 3).type_as(q))  # type: ignore[no-any-return]
+        return self.to_out[0](out.flatten(2, 3).type_as(q))
 
 
 class _GeluProjection(nn.Module):
@@ -178,7 +178,7 @@ class FeedForward(nn.Module):
         self.net = nn.ModuleList([_GeluProjection(dim, inner), nn.Dropout(0.0), nn.Linear(inner, dim)])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net[2](self.net[0](x))  # type: ignore[no-any-return]
+        return self.net[2](self.net[0](x))
 
 
 class Block(nn.Module):
@@ -209,7 +209,7 @@ class _TwoLayers(nn.Module):
         self.linear_1, self.act, self.linear_2 = nn.Linear(fan_in, dim), activation, nn.Linear(dim, dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.linear_2(self.act(self.linear_1(x)))  # type: ignore[no-any-return]
+        return self.linear_2(self.act(self.linear_1(x)))
 
 
 class _Conditions(nn.Module):

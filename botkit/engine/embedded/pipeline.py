@@ -10,13 +10,17 @@ through the autoencoder.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from diffusers import DiffusionPipeline, FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
+
+# the defining modules: mypy reads `from diffusers import X` as diffusers' dummy placeholder classes
+from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+from diffusers.pipelines.pipeline_utils import DiffusionPipeline
+from diffusers.schedulers.scheduling_flow_match_euler_discrete import FlowMatchEulerDiscreteScheduler
 from diffusers.utils import BaseOutput
 
 from botkit.engine.embedded.autoencoder import ToyAutoencoder
@@ -43,7 +47,7 @@ class EmbeddedVideoPipeline(DiffusionPipeline):
     size) or ``image_latents`` (``[1, C, h, w]``, e.g. the last latent frame of a previous chunk)
     switch to image-to-video."""
 
-    model_cpu_offload_seq = "transformer->autoencoder"
+    model_cpu_offload_seq = "transformer->autoencoder"  # type: ignore[assignment]  # diffusers declares it `= None`, untyped
 
     def __init__(
         self,
@@ -58,13 +62,13 @@ class EmbeddedVideoPipeline(DiffusionPipeline):
     @classmethod
     def from_pretrained(
         cls,
-        path: str | Path,
-        dtype: torch.dtype = torch.float32,  # type: ignore[override]
+        pretrained_model_name_or_path: str | os.PathLike[str],
+        dtype: torch.dtype = torch.float32,
         **kwargs: Any,
     ) -> EmbeddedVideoPipeline:
         """Load a ``save_pretrained`` folder offline (``local_files_only`` always on)."""
         kwargs["local_files_only"] = True
-        path = str(path)
+        path = str(pretrained_model_name_or_path)
         pipe = cls(
             transformer=WanTransformer3DModel.from_pretrained(path, subfolder="transformer", dtype=dtype, **kwargs),
             autoencoder=ToyAutoencoder.from_pretrained(path, subfolder="autoencoder", dtype=dtype, **kwargs),

@@ -136,5 +136,5 @@ def sample(
         return latents
     video = autoencoder.decode_video(latents).float().clamp(-1, 1).permute(0, 2, 3, 4, 1)  # [B, F, H, W, 3]
     if output_type == "pt":
-        return video  # type: ignore[no-any-return]
-    return ((video + 1) * 127.5).round().to(torch.uint8).cpu().numpy()  # type: ignore[no-any-return]
+        return video
+    return ((video + 1) * 127.5).round().to(torch.uint8).cpu().numpy()

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["TEXT_DIM", "CaptionTable", "minilm_tokens"]
 
 
-class CaptionTable(ModelMixin, ConfigMixin):
+class CaptionTable(ModelMixin, ConfigMixin):  # type: ignore[misc]  # diffusers' own bases disagree on config_name (str vs None); every diffusers model has it
     """Standardised MiniLM token embeddings of the caption vocabulary, ``[N, max_tokens, 384]``,
     zero-padded. ``lookup`` falls back to MiniLM for text outside the table."""
 
@@ -49,5 +49,5 @@ class CaptionTable(ModelMixin, ConfigMixin):
     def lookup(self, prompts: list[str]) -> torch.Tensor:
         """``[len(prompts), max_tokens, 384]`` in the table's dtype and device."""
         return lookup_rows(
-            prompts, self.index, self.embeddings, self.token_mean, self.token_std, self.config.max_tokens
+            prompts, self.index, self.embeddings, self.token_mean, self.token_std, self.config["max_tokens"]
         )

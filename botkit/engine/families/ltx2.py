@@ -31,7 +31,7 @@ def _crf() -> dict[str, int]:
 def arguments(
     pipe: Any, task: str, request: Any, shape: Any, conditioning: Conditioning, *, entry: Any, guidance: float
 ) -> dict[str, Any]:
-    kwargs = text_arguments(request, entry) | {
+    kwargs: dict[str, Any] = text_arguments(request, entry) | {
         "height": shape.height,
         "width": shape.width,
         "num_frames": shape.num_frames,
@@ -40,11 +40,13 @@ def arguments(
     }
     if task == "i2v":
         kwargs["image"] = conditioning.image
-        kwargs |= {"image_crf": crf} if (crf := _crf().get("crf")) is not None else {}
+        kwargs |= {"image_crf": level} if (level := _crf().get("crf")) is not None else {}
     elif task == "condition" and (conditioning.frames or conditioning.image is not None):
         from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
 
-        video = conditioning.frames or [conditioning.image]
+        video = conditioning.frames
+        if not video and conditioning.image is not None:
+            video = [conditioning.image]
         crf = _crf()
         conditions = [LTX2VideoCondition(frames=video if len(video) > 1 else video[0], index=0, **crf)]
         if conditioning.last_image is not None:

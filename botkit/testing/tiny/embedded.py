@@ -4,7 +4,10 @@ pipeline classes at a toy size, with no MiniLM load."""
 from __future__ import annotations
 
 import torch
-from diffusers import FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
+
+# the defining modules: mypy reads `from diffusers import X` as diffusers' dummy placeholder classes
+from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+from diffusers.schedulers.scheduling_flow_match_euler_discrete import FlowMatchEulerDiscreteScheduler
 
 from botkit.engine.embedded.autoencoder import ToyAutoencoder
 from botkit.engine.embedded.pipeline import EmbeddedVideoPipeline, denoiser_config

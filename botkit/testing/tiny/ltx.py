@@ -10,11 +10,11 @@ from botkit.testing.tiny import ready, tiny_t5_encoder, tiny_t5_tokenizer
 def build_t2v(seed: int = 0):
     """``LTXPipeline``; its tiny VAE compresses 4x in space and time (the real one 32x and 8x)."""
     from diffusers import (
-        AutoencoderKLLTXVideo,
         FlowMatchEulerDiscreteScheduler,
         LTXPipeline,
         LTXVideoTransformer3DModel,
     )
+    from diffusers.models.autoencoders.autoencoder_kl_ltx import AutoencoderKLLTXVideo  # not the typing placeholder
 
     torch.manual_seed(seed)
     transformer = LTXVideoTransformer3DModel(

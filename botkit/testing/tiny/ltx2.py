@@ -45,12 +45,12 @@ def tiny_gemma3(hidden: int = 32, layers: int = 2):
 def build_t2v(seed: int = 0):
     """``LTX2Pipeline`` (the I2V and Condition pipelines share its components via ``from_pipe``)."""
     from diffusers import (
-        AutoencoderKLLTX2Audio,
-        AutoencoderKLLTX2Video,
         FlowMatchEulerDiscreteScheduler,
         LTX2Pipeline,
         LTX2VideoTransformer3DModel,
     )
+    from diffusers.models.autoencoders.autoencoder_kl_ltx2 import AutoencoderKLLTX2Video  # not the typing placeholder
+    from diffusers.models.autoencoders.autoencoder_kl_ltx2_audio import AutoencoderKLLTX2Audio
     from diffusers.pipelines.ltx2.connectors import LTX2TextConnectors
     from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
 

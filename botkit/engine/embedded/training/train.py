@@ -26,7 +26,10 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from diffusers import FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
+
+# the defining modules: mypy reads `from diffusers import X` as diffusers' dummy placeholder classes
+from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+from diffusers.schedulers.scheduling_flow_match_euler_discrete import FlowMatchEulerDiscreteScheduler
 from diffusers.utils import logging as diffusers_logging
 
 from botkit.engine.embedded import toyworld
@@ -280,7 +283,8 @@ def train(args: argparse.Namespace) -> None:
     table = load_or_build_captions(args.out)
     ae = train_autoencoder(args, device)
     ae.requires_grad_(False)
-    table_dev = table.to(device)
+    # diffusers wraps ModelMixin.to in functools.wraps, which mypy reads as a function missing its self
+    table_dev = table.to(device)  # type: ignore[arg-type]
 
     torch.manual_seed(args.seed)
     model = WanTransformer3DModel(**denoiser_config()).to(device)
