@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import Engine as Database
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
 from botkit.errors import StoreError
 
@@ -73,3 +75,8 @@ def describe(db: Database) -> str:
 
 def session_factory(db: Database) -> sessionmaker[Session]:
     return sessionmaker(db, expire_on_commit=False)
+
+
+def changed_rows(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE in ``session``; the number of rows it changed."""
+    return cast("CursorResult[Any]", session.execute(statement)).rowcount

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from botkit.errors import StoreError
 from botkit.store import models
+from botkit.store.db import changed_rows
 
 logger = logging.getLogger(__name__)
 
@@ -94,15 +95,16 @@ class InboundRepository:
                 pass
             event = models.InboundEvent
             with self.sessions.begin() as session:
-                taken = session.execute(
+                taken = changed_rows(
+                    session,
                     update(event)
                     .where(
                         event.key == key,
                         event.done.is_(False),
                         or_(event.lease_until.is_(None), event.lease_until < _now()),
                     )
-                    .values(holder=holder, lease_until=_now() + lease)
-                ).rowcount
+                    .values(holder=holder, lease_until=_now() + lease),
+                )
                 row = session.get(event, key)
                 if row is None:
                     continue
@@ -119,11 +121,12 @@ class InboundRepository:
         event = models.InboundEvent
         with self.sessions.begin() as session:
             return bool(
-                session.execute(
+                changed_rows(
+                    session,
                     update(event)
                     .where(event.key == key, event.holder == holder, event.done.is_(False))
-                    .values(lease_until=_now() + timedelta(seconds=lease_s or self.lease_s))
-                ).rowcount
+                    .values(lease_until=_now() + timedelta(seconds=lease_s or self.lease_s)),
+                )
             )
 
     def finish(self, key: str, holder: str, result: dict[str, Any]) -> bool:
@@ -131,11 +134,12 @@ class InboundRepository:
         event = models.InboundEvent
         with self.sessions.begin() as session:
             return bool(
-                session.execute(
+                changed_rows(
+                    session,
                     update(event)
                     .where(event.key == key, event.holder == holder, event.done.is_(False))
-                    .values(done=True, result=result, lease_until=None)
-                ).rowcount
+                    .values(done=True, result=result, lease_until=None),
+                )
             )
 
     def result(self, key: str) -> tuple[bool, dict[str, Any]] | None:
@@ -149,11 +153,12 @@ class InboundRepository:
         """Inside the caller's transaction: note how far the work got, only while the key is
         still ours (else the whole transaction is refused with ``LeaseLost``)."""
         event = models.InboundEvent
-        changed = session.execute(
+        changed = changed_rows(
+            session,
             update(event)
             .where(event.key == delivery.key, event.holder == delivery.holder, event.done.is_(False))
-            .values(result=progress)
-        ).rowcount
+            .values(result=progress),
+        )
         if not changed:
             raise LeaseLost(f"delivery {delivery.key!r} was taken over by another request")
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from botkit.domain.jobs import JobEvent, JobState, JobStatus
 from botkit.errors import InputError
 from botkit.store import models
+from botkit.store.db import changed_rows
 from botkit.store.notify import EVENTS, JOBS, notify
 from botkit.store.repo import NewAsset, Repository
 from botkit.store.usage import UsageRepository, tenant_parts
@@ -279,11 +280,12 @@ class JobRepository:
         moment, one wins). False when it was decided already."""
         job = models.RenderJob
         with self.sessions.begin() as session:
-            changed = session.execute(
+            changed = changed_rows(
+                session,
                 update(job)
                 .where(job.id == preview_id, job.purpose == "preview", job.decision.is_(None))
-                .values(decision=decision)
-            ).rowcount
+                .values(decision=decision),
+            )
             if changed:
                 row = session.get(job, preview_id)
                 assert row is not None
@@ -370,7 +372,8 @@ class JobRepository:
         with self.sessions.begin() as session:
             clock = lease_clock(session)
             stale = clock - timedelta(seconds=stale_after_s)
-            claimed = session.execute(
+            claimed = changed_rows(
+                session,
                 update(job)
                 .where(
                     job.id == job_id,
@@ -388,8 +391,8 @@ class JobRepository:
                     started_at=clock,
                     heartbeat_at=clock,
                     error=None,
-                )
-            ).rowcount
+                ),
+            )
             if claimed:
                 row = session.get(job, job_id)
                 assert row is not None
@@ -402,11 +405,12 @@ class JobRepository:
         """Refresh the heartbeat; returns True when a cancel was requested (or the job was lost)."""
         job = models.RenderJob
         with self.sessions.begin() as session:
-            touched = session.execute(
+            touched = changed_rows(
+                session,
                 update(job)
                 .where(job.id == job_id, job.worker == worker, job.state == JobState.RUNNING.value)
-                .values(heartbeat_at=lease_clock(session))
-            ).rowcount
+                .values(heartbeat_at=lease_clock(session)),
+            )
             if not touched:
                 return True  # someone else owns it now: stop
             return bool(session.scalar(select(job.cancel_requested).where(job.id == job_id)))
@@ -415,11 +419,12 @@ class JobRepository:
         """Record outputs and success atomically, only if ``worker`` still owns the running job."""
         job = models.RenderJob
         with self.sessions.begin() as session:
-            owned = session.execute(
+            owned = changed_rows(
+                session,
                 update(job)
                 .where(job.id == job_id, job.worker == worker, job.state == JobState.RUNNING.value)
-                .values(state=JobState.SUCCEEDED.value, finished_at=now(), timings=timings)
-            ).rowcount
+                .values(state=JobState.SUCCEEDED.value, finished_at=now(), timings=timings),
+            )
             if not owned:
                 session.rollback()
                 return False
@@ -457,9 +462,9 @@ class JobRepository:
         if worker is not None:
             conditions.append(job.worker == worker)
         with self.sessions.begin() as session:
-            changed = session.execute(
-                update(job).where(*conditions).values(state=state.value, error=error, finished_at=now())
-            ).rowcount
+            changed = changed_rows(
+                session, update(job).where(*conditions).values(state=state.value, error=error, finished_at=now())
+            )
             if changed:
                 row = session.get(job, job_id)
                 assert row is not None
@@ -485,11 +490,12 @@ class JobRepository:
     def finish_queued(self, job_id: str) -> None:
         job = models.RenderJob
         with self.sessions.begin() as session:
-            changed = session.execute(
+            changed = changed_rows(
+                session,
                 update(job)
                 .where(job.id == job_id, job.state == JobState.QUEUED.value)
-                .values(state=JobState.CANCELLED.value, finished_at=now(), cancel_requested=True)
-            ).rowcount
+                .values(state=JobState.CANCELLED.value, finished_at=now(), cancel_requested=True),
+            )
             if changed:
                 row = session.get(job, job_id)
                 assert row is not None

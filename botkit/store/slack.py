@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from botkit.store import models
+from botkit.store.db import changed_rows
 
 
 class JobRecord(BaseModel):
@@ -127,7 +128,7 @@ class SlackRecordsRepository:
         if record.finished:
             values["finished"] = True
         with self.sessions.begin() as session:
-            saved = session.execute(update(watch).where(watch.job_id == record.job_id).values(**values)).rowcount
+            saved = changed_rows(session, update(watch).where(watch.job_id == record.job_id).values(**values))
         return bool(saved)
 
     def unfinished_watches(self) -> list[JobRecord]:
