@@ -302,7 +302,7 @@ def store_outputs(
         for extra in staged.extras:
             stored = store.put(extra.path, f"{folder}/{extra.path.name}")
             moved.append(stored.path)
-            assets.append(NewAsset(stored, extra.kind, extra.mime, platform=extra.platform))
+            assets.append(NewAsset(stored, extra.kind, extra.mime, platform=extra.platform, metrics=extra.metrics))
         metrics = {
             "shots": [shot.meta for shot in shots],
             "quality": [entry for shot in shots for entry in shot.quality],

@@ -376,10 +376,16 @@ _ISO639_2 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "p
              "ko": "kor", "zh": "zho", "nl": "nld", "pl": "pol", "ru": "rus", "ar": "ara", "hi": "hin"}  # fmt: skip
 
 
+def caption_language(plan: ShotPlan) -> str | None:
+    """The captions' language (BCP 47 primary tag, "en", "es" ...): the first narrated shot's."""
+    code = next((shot.narration.language for shot in plan.shots if shot.narration is not None), "")
+    base = code.split("-")[0].lower()
+    return base if base.isalpha() and 2 <= len(base) <= 3 else None
+
+
 def subtitle_language(plan: ShotPlan) -> str:
     """The mov_text track's language tag (ISO 639-2): the first narrated shot's ("und" when unknown)."""
-    code = next((shot.narration.language for shot in plan.shots if shot.narration is not None), "")
-    return _ISO639_2.get(code.split("-")[0].lower(), "und")
+    return _ISO639_2.get(caption_language(plan) or "", "und")
 
 
 SUBTITLE_MIMES = {".srt": ("subtitles", "application/x-subrip"), ".vtt": ("subtitles", "text/vtt")}
@@ -410,7 +416,7 @@ class SoundStep:
                 except BotkitError as exc:
                     staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
                     continue
-                self._record(staged, output.platform, mixed, audio)
+                self._record(staged, output.platform, mixed, audio, caption_language(staged.plan))
                 continue
             try:
                 mixed = mix_into(video, sound.track, sound.music, platform=output.platform, cues=sound.cues or None,
@@ -426,7 +432,7 @@ class SoundStep:
                 staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
                 continue
             made[target] = mixed
-            self._record(staged, output.platform, mixed, audio)
+            self._record(staged, output.platform, mixed, audio, caption_language(staged.plan))
         if sound.track is not None:
             staged.metrics["narration"] = {
                 "lines": len(sound.track.lines),
@@ -438,11 +444,14 @@ class SoundStep:
         return staged
 
     @staticmethod
-    def _record(staged: Staged, platform: str, mixed: Mixed, audio: dict[str, dict[str, object]]) -> None:
+    def _record(
+        staged: Staged, platform: str, mixed: Mixed, audio: dict[str, dict[str, object]], language: str | None
+    ) -> None:
         for sidecar in (mixed.srt, mixed.vtt):
             if sidecar is not None:
                 kind, mime = SUBTITLE_MIMES[sidecar.suffix]
-                staged.extras.append(StagedFile(sidecar, kind, mime, platform=platform))
+                metrics = {"language": language} if language else None
+                staged.extras.append(StagedFile(sidecar, kind, mime, platform=platform, metrics=metrics))
         audio[platform] = {
             "loudness": mixed.loudness.model_dump() if mixed.loudness else None,
             "gain_db": mixed.gain_db,

@@ -218,3 +218,18 @@ def redis_url() -> str:
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     return url
+
+
+def test_the_captions_track_is_tagged_with_the_narrations_language(tmp_path, tiny_engine, counting) -> None:
+    from botkit.channels.web.sites import create_site
+    from botkit.channels.web.views import Views
+
+    bot = narrated_bot(tmp_path, tiny_engine, counting)
+    turn = bot.render(bot.plan("Cómo cambiar una rueda en 6 segundos: 1. afloja las tuercas 2. levanta el coche",
+                               platforms=["x"]))  # fmt: skip
+    assert {shot.narration.language for shot in turn.plan.shots if shot.narration} == {"es"}
+    site = create_site(bot.repo.sessions, "shop", ["https://shop.example"])
+    [out] = Views(bot, 3600).outputs("http://api", site, turn.conversation_id)
+    assert out.subtitles_url is not None and out.subtitles_language == "es"  # was always "en" in the widget
+    info = run_ffmpeg(["-i", str(turn.outputs[0].path), "-map", "0", "-c", "copy", "-f", "null", "-"])
+    assert re.search(r"\(spa\): Subtitle: mov_text", info), info
