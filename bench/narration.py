@@ -4,7 +4,9 @@ made (the chat reply waited for it); now the plan is fitted to estimates and the
 For each request, in fresh processes, alternating the two code trees (so load falls on both alike):
 the time to the reply (``Bot.plan`` with narration on, after one warm-up plan of another request in
 the same process, as a running server would be), the first plan of a cold process, and the job's
-total (``Bot.render`` of that plan, tiny real engine), plus the whole turn (plan + job).
+total (``Bot.render`` of that plan, tiny real engine, one 1280x720 output for X), plus the whole
+turn (plan + job) and the process's three calls together (warm-up plan + plan + job: the voice
+model now loads in the job instead of the first plan).
 
     .venv/bin/python bench/narration.py [--before f925c05] [--repeats 2] [--engine tiny-wan]
 
@@ -31,6 +33,11 @@ REQUESTS = {
         "A 30 second promo for our Aurora desk lamp: warm light on a desk, a writer at night, "
         "a cosy reading corner, end on 'Order today'"
     ),
+    "30 s six-step training (bench/audio.py)": (
+        "How to set up your workstation in 30 seconds: 1. Adjust the chair so your feet rest flat 2. Raise the screen "
+        "to eye level 3. Keep your wrists straight 4. Put the keyboard close 5. Turn the lamp away from the screen "
+        "6. Take a short break every hour"
+    ),
 }
 WARM_UP = "a 10 second promo for our ceramic mug, end on 'Buy it now'"
 
@@ -42,8 +49,8 @@ from botkit.settings import Settings
 request, warm_up, engine, steps = sys.argv[1:5]
 with tempfile.TemporaryDirectory(prefix="bench-narration-") as data:
     bot = Bot.open(Settings(data_dir=Path(data), engine=engine, narration=True, steps=int(steps)))
-    started = time.perf_counter(); bot.plan(warm_up, platforms=["tiktok"]); cold = time.perf_counter() - started
-    started = time.perf_counter(); turn = bot.plan(request, platforms=["tiktok"]); plan_s = time.perf_counter() - started
+    started = time.perf_counter(); bot.plan(warm_up, platforms=["x"]); cold = time.perf_counter() - started
+    started = time.perf_counter(); turn = bot.plan(request, platforms=["x"]); plan_s = time.perf_counter() - started
     started = time.perf_counter(); bot.render(turn); job_s = time.perf_counter() - started
     status = bot.jobs.status(turn.job_id)
     [video] = bot.outputs(turn.conversation_id, job_id=turn.job_id)

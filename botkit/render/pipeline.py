@@ -227,7 +227,10 @@ def produce_outputs(
     sound = None
     if ctx.narrator is not None:
         fps = max(s.clip.fps for s in shots)
-        sound = ctx.narrator.prepare(plan, fps, ctx.assets, spoken.speeches if spoken is not None else None)
+        heard = plan
+        if spoken is not None and spoken.speeches is None:  # the lines could not be spoken: music only
+            heard = plan.model_copy(update={"shots": [s.model_copy(update={"narration": None}) for s in plan.shots]})
+        sound = ctx.narrator.prepare(heard, fps, ctx.assets, spoken.speeches if spoken is not None else None)
         if spoken is not None and spoken.warnings:
             from botkit.render.sound import Sound
 

@@ -233,3 +233,14 @@ def test_the_captions_track_is_tagged_with_the_narrations_language(tmp_path, tin
     assert out.subtitles_url is not None and out.subtitles_language == "es"  # was always "en" in the widget
     info = run_ffmpeg(["-i", str(turn.outputs[0].path), "-map", "0", "-c", "copy", "-f", "null", "-"])
     assert re.search(r"\(spa\): Subtitle: mov_text", info), info
+
+
+def test_a_line_the_job_cannot_speak_leaves_the_video_silent_with_a_warning(counting) -> None:
+    """The plan was made where the voice existed; the worker has no such voice."""
+    from botkit.domain import Narration, Shot, ShotPlan
+
+    shots = [Shot(index=0, prompt="a lamp", duration_s=3.0, seed=1, narration=Narration(text="Hello.", voice="nobody"))]
+    plan = ShotPlan(skill="marketing", request="r", title="t", platforms=["x"], shots=shots, total_duration_s=3.0)
+    spoken = Narrator(synthesizer=counting).speak_plan(plan)
+    assert spoken.speeches is None and spoken.plan == plan and not spoken.changes
+    assert "delivered without narration" in spoken.warnings[0] and "nobody" in spoken.warnings[0]
