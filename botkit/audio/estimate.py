@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -103,7 +104,7 @@ def espeak_voice_of(voice: Voice) -> str:
 
 
 @lru_cache(maxsize=1)
-def _bridge():  # type: ignore[no-untyped-def]
+def _bridge() -> tuple[Any, Any]:
     """Piper's espeak-ng phonemizer (initialised once) and the lock Piper itself holds around it."""
     from piper import espeakbridge
     from piper import voice as piper_voice

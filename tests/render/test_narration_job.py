@@ -220,11 +220,12 @@ def redis_url() -> str:
     return url
 
 
-def test_the_captions_track_is_tagged_with_the_narrations_language(tmp_path, tiny_engine, counting) -> None:
+def test_the_captions_track_is_tagged_with_the_narrations_language(tmp_path, tiny_engine, counting, database_url):
+    """SQLite and PostgreSQL: the language is kept on the subtitle assets' rows."""
     from botkit.channels.web.sites import create_site
     from botkit.channels.web.views import Views
 
-    bot = narrated_bot(tmp_path, tiny_engine, counting)
+    bot = narrated_bot(tmp_path, tiny_engine, counting, database_url=database_url)
     turn = bot.render(bot.plan("Cómo cambiar una rueda en 6 segundos: 1. afloja las tuercas 2. levanta el coche",
                                platforms=["x"]))  # fmt: skip
     assert {shot.narration.language for shot in turn.plan.shots if shot.narration} == {"es"}
@@ -233,6 +234,7 @@ def test_the_captions_track_is_tagged_with_the_narrations_language(tmp_path, tin
     assert out.subtitles_url is not None and out.subtitles_language == "es"  # was always "en" in the widget
     info = run_ffmpeg(["-i", str(turn.outputs[0].path), "-map", "0", "-c", "copy", "-f", "null", "-"])
     assert re.search(r"\(spa\): Subtitle: mov_text", info), info
+    bot.db.dispose()
 
 
 def test_a_line_the_job_cannot_speak_leaves_the_video_silent_with_a_warning(counting) -> None:
