@@ -796,9 +796,10 @@ class Bot:
         return self._preview_engine
 
     def _preview_context(self) -> WorkerContext:
-        """Previews skip the clip quality checks (a title card is "frozen" by design) and encode
-        with x264 ``ultrafast``: a preview is watched once."""
-        render = replace(self.context.render, quality_checks=False, x264_preset="ultrafast")
+        """Previews skip the clip quality checks (a title card is "frozen" by design), encode with
+        x264 ``ultrafast`` (a preview is watched once) and are silent: no narration is spoken for
+        them (the shots keep the lengths planned from the estimated lines; the render speaks)."""
+        render = replace(self.context.render, quality_checks=False, x264_preset="ultrafast", narrator=None)
         return replace(self.context, render=render)
 
     def _run_here(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from botkit.agent import languages, steps
+from botkit.agent import languages, reading, steps, words
 from botkit.domain import Narration, ShotPlan
 
 _QUOTE_OPEN = "\"'“‘«「『"
@@ -69,6 +69,32 @@ def _subject_of(plan: ShotPlan) -> str:
     return subject[:80] or "this"
 
 
+def _moment_lines(plan: ShotPlan, text: str, language: str) -> dict[int, str]:
+    """A middle shot that shows a moment of its own, in the user's words ("a commuter unlocks the
+    bike, rides past traffic, parks at the office": shot 2 shows "the commuter rides past
+    traffic"), says it. A shot that shows what the first one does (one description over the
+    whole promo) stays silent: the intro already named the product, and reading the picture aloud
+    again would only describe it."""
+    if len(plan.shots) < 3:
+        return {}
+    scene = reading.read(text).scene
+    moments = list(scene.actions) if len(scene.actions) >= 2 else list(scene.pieces)
+    first = words.fold(plan.shots[0].prompt)
+    end = "。" if languages.is_cjk_language(language) else "."
+    lines: dict[int, str] = {}
+    said: set[str] = set()
+    for shot in plan.shots[1:-1]:
+        prompt = words.fold(shot.prompt)
+        own = [m for m in moments if words.fold(m) in prompt and words.fold(m) not in first and m not in said]
+        if not own:
+            continue
+        said.update(own)
+        line = ", ".join(own).strip()
+        line = line[:1].upper() + line[1:]
+        lines[shot.index] = line if line[-1:] in ".!?。！？…" else line + end
+    return lines
+
+
 def write_narration(plan: ShotPlan, text: str, style: str | None, *, step_list: list[str] | None = None) -> ShotPlan:
     """``plan`` with a narration line on the shots ``style`` speaks over (a plan that already has
     narration, or a ``None`` style, is returned as it is)."""
@@ -94,6 +120,8 @@ def write_narration(plan: ShotPlan, text: str, style: str | None, *, step_list: 
             lines[count - 1] = closing
         elif closing:
             lines[0] = f"{lines[0]} {closing}"
+        for index, line in _moment_lines(plan, without_quoted_lines(text), language).items():
+            lines.setdefault(index, line)
     elif style == "hook":
         hook = plan.shots[0].caption or _subject_of(plan)
         if hook[:1].isupper() or spoken not in _HOOK:  # a hook the user wrote is read as written

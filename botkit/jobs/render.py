@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botkit import metrics
 from botkit.domain import Progress, ProgressListener
@@ -123,6 +123,9 @@ class JobReporter(Reporter):
     def checkpoint(self) -> None:
         if self.heartbeat.cancelled.is_set():
             raise Cancelled("cancelled before the outputs were saved")
+
+    def event(self, kind: str, data: dict[str, Any]) -> None:
+        self.jobs.add_event(self.conversation_id, self.job_id, kind, data)
 
 
 class RenderWorker:

@@ -1,7 +1,11 @@
 """One plan to finished, stored files: the whole render path, stage by stage.
 
-    plan -> shots -> produce -> after_produce steps -> assets
+    plan -> narration -> shots -> produce -> after_produce steps -> assets
 
+0. **narration** (a narrated plan, when the deployment speaks): the lines are spoken and the shots
+   fitted to the real speech (the plan was fitted to estimates); a shot whose length changes is a
+   ``narration`` event ("shot 2 3.0 -> 3.4 s") and everything after renders the real durations
+   (render keys included). The stored plan revision stays as it was planned.
 1. **shots**: each shot becomes a ``ShotRequest`` for its source (the engine that can do its
    task, see ``routing``); its render key finds a stored clip, or the source renders it (with the
    quality check and one retry) and the clip is stored at once, so a crash loses no finished shot.
@@ -23,7 +27,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botkit.domain import Clip, Output, Progress, ProgressListener, ShotKind, ShotMode, ShotPlan, ShotRequest
 from botkit.post.captions import Brand, CaptionStyle
@@ -40,6 +44,9 @@ from botkit.render.sources import ShotSource
 from botkit.render.steps import Staged, StagedFile, run_steps
 from botkit.store.assets import AssetStore
 from botkit.store.repo import NewAsset
+
+if TYPE_CHECKING:
+    from botkit.render.sound import SpokenPlan
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +65,9 @@ class Reporter:
 
     def checkpoint(self) -> None:
         """Called before anything is moved into place: the last moment to stop cleanly."""
+
+    def event(self, kind: str, data: dict[str, Any]) -> None:
+        """A fact about the render worth a line in the job's log (the job layer records it)."""
 
 
 @dataclass
@@ -183,13 +193,49 @@ def wants_badge(plan: ShotPlan, ctx: RenderContext, *, generated: bool = True) -
     return ctx.ai_badge
 
 
+def speak_narration(plan: ShotPlan, ctx: RenderContext, reporter: Reporter) -> SpokenPlan | None:
+    """Stage 0: the plan's lines spoken and its shots fitted to them (None: this deployment or job
+    speaks nothing). A change of durations is reported as a ``narration`` event."""
+    if ctx.narrator is None:
+        return None
+    spoken = ctx.narrator.speak_plan(plan)
+    if spoken.changes:
+        detail = f"fitted to the spoken narration: {spoken.describe()}"
+        logger.info("narration refitted the shots", extra={"changes": spoken.describe()})
+        reporter.event(
+            "narration",
+            {
+                "detail": detail,
+                "shots": [{"shot": i + 1, "planned_s": old, "rendered_s": new} for i, old, new in spoken.changes],
+                "total_s": spoken.plan.total_duration_s,
+            },
+        )
+    return spoken
+
+
 def produce_outputs(
-    plan: ShotPlan, shots: list[ShotResult], ctx: RenderContext, staging: Path, reframe: ReframeMode
+    plan: ShotPlan,
+    shots: list[ShotResult],
+    ctx: RenderContext,
+    staging: Path,
+    reframe: ReframeMode,
+    spoken: SpokenPlan | None = None,
 ) -> Staged:
-    """Stage 2: the sound prepared (narration spoken, cues timed), then every platform assembled
-    and encoded into the staging folder, with the speech-timed captions burned in when asked."""
+    """Stage 2: the sound prepared (the spoken lines placed, cues timed), then every platform
+    assembled and encoded into the staging folder, with the speech-timed captions burned in when asked."""
     presets = [preset_for(platform) for platform in plan.platforms]
-    sound = ctx.narrator.prepare(plan, max(s.clip.fps for s in shots), ctx.assets) if ctx.narrator else None
+    sound = None
+    if ctx.narrator is not None:
+        fps = max(s.clip.fps for s in shots)
+        heard = plan
+        if spoken is not None and spoken.speeches is None:  # the lines could not be spoken: music only
+            heard = plan.model_copy(update={"shots": [s.model_copy(update={"narration": None}) for s in plan.shots]})
+        sound = ctx.narrator.prepare(heard, fps, ctx.assets, spoken.speeches if spoken is not None else None)
+        if spoken is not None and spoken.warnings:
+            from botkit.render.sound import Sound
+
+            sound = sound or Sound(None, None, [], False)
+            sound.warnings[:0] = spoken.warnings
     # the user's clips keep their own sound where asked ("keep the sound"): the video's audio track
     # under any narration the sound step mixes in
     kept_sound = footage_sound(plan, ctx.assets.path, staging, max(shot.clip.fps for shot in shots))
@@ -243,6 +289,10 @@ def produce_outputs(
         sound=sound,
     )
     staged.metrics["ai_badge"] = badge
+    if spoken is not None and spoken.changes:  # the durations rendered, next to what the plan said
+        staged.metrics["narration_fit"] = [
+            {"shot": i + 1, "planned_s": old, "rendered_s": new} for i, old, new in spoken.changes
+        ]
     return staged
 
 
@@ -256,7 +306,7 @@ def store_outputs(
         for extra in staged.extras:
             stored = store.put(extra.path, f"{folder}/{extra.path.name}")
             moved.append(stored.path)
-            assets.append(NewAsset(stored, extra.kind, extra.mime, platform=extra.platform))
+            assets.append(NewAsset(stored, extra.kind, extra.mime, platform=extra.platform, metrics=extra.metrics))
         metrics = {
             "shots": [shot.meta for shot in shots],
             "quality": [entry for shot in shots for entry in shot.quality],
@@ -293,8 +343,10 @@ def store_outputs(
     return assets, moved
 
 
-def reply_for(plan: ShotPlan, outputs: int, shots: list[ShotResult]) -> str:
+def reply_for(plan: ShotPlan, outputs: int, shots: list[ShotResult], spoken: SpokenPlan | None = None) -> str:
     reply = f"Done: {outputs} video(s) for {', '.join(plan.platforms)}."
+    if spoken is not None and spoken.changes:
+        reply += f" Timed to the narration: {spoken.describe()}."
     problems = [f"shot {shot.meta['index'] + 1}: {p}" for shot in shots for p in shot.meta.get("problems", [])]
     if problems:
         reply += " Quality checks still flag: " + "; ".join(problems) + "."
@@ -322,6 +374,9 @@ def render_plan(
     reporter = reporter or Reporter()
     started = time.perf_counter()
     folder = job_folder(conversation_id, job_id)
+    spoken = speak_narration(plan, ctx, reporter)
+    plan = spoken.plan if spoken is not None else plan  # the durations really rendered
+    narrated_s = time.perf_counter() - started
     with (
         ctx.assets.staging(prefix=f"{job_id}-") as staging,
         ClipWriter(ctx.clips, staging, conversation_id=conversation_id, job_id=job_id) as writer,
@@ -329,7 +384,7 @@ def render_plan(
         shots = render_shots(plan, ctx, engines, reporter, writer)
         rendered_s = time.perf_counter() - started
         reporter.progress(Progress(stage="post", shots=len(plan.shots)))
-        staged = produce_outputs(plan, shots, ctx, staging, reframe or ctx.reframe)
+        staged = produce_outputs(plan, shots, ctx, staging, reframe or ctx.reframe, spoken)
         writer.flush()  # every new clip stored before the outputs are
         produced_s = time.perf_counter() - started
         staged = run_steps(staged, ctx.after_produce)
@@ -339,9 +394,10 @@ def render_plan(
         reporter.checkpoint()
         assets, moved = store_outputs(staged, shots, ctx.assets, folder)
     timings = {
-        "render_s": round(rendered_s, 3),
+        "narration_s": round(narrated_s, 3),
+        "render_s": round(rendered_s - narrated_s, 3),
         "produce_s": round(produced_s - rendered_s, 3),
         "total_s": round(time.perf_counter() - started, 3),
     }
-    reply = reply_for(plan, len(staged.outputs), shots)
+    reply = reply_for(plan, len(staged.outputs), shots, spoken)
     return Rendered(assets, moved, reply, timings, [shot.meta for shot in shots])

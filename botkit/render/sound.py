@@ -1,10 +1,12 @@
-"""The plan's sound in the render path: narration spoken with ``botkit.audio``, shots fitted to it
-when the plan is made, caption cues timed by the speech, and the ``SoundStep`` that mixes voice and
-music into every finished MP4 (ducked, loudness per platform, AAC 48 kHz stereo, a mov_text track,
-SRT + WebVTT sidecars).
+"""The plan's sound in the render path: shots fitted to estimated line lengths when the plan is
+made (nothing is spoken then), the lines spoken by the render job and the shots fitted again to the
+real audio, caption cues timed by the speech, and the ``SoundStep`` that mixes voice and music into
+every finished MP4 (ducked, loudness per platform, AAC 48 kHz stereo, a mov_text track, SRT +
+WebVTT sidecars).
 
-    plan = narrator.fit(plan)                        # plan time: every shot holds its line
-    sound = narrator.prepare(plan, fps, assets)      # before produce: track + cues (burned in)
+    plan = narrator.fit(plan)                        # plan time: estimates, well under a millisecond a line
+    spoken = narrator.speak_plan(plan)               # the job, before shots render: real speech, exact fit
+    sound = narrator.prepare(spoken.plan, fps, assets, spoken.speeches)  # before produce: track + cues
     staged = SoundStep()(staged)                     # after the skill's hook, before signing
 
 A video whose plan has neither narration nor music gets no audio track. A line or a music file that
@@ -14,6 +16,7 @@ cannot be used is a warning on the job, and the rest of the video is still deliv
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import threading
@@ -22,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from botkit.audio import Music, NarrationTrack, Speech, Synthesizer, Voice, VoiceTable, line_cues, word_cues
+from botkit.audio.estimate import SpeechEstimator
 from botkit.audio.loudness import measure, target_for
 from botkit.audio.mix import Mixed, check_music_file, mix_into
 from botkit.audio.music import BEDS
 from botkit.audio.narration import NarrationLine, PlacedLine, place, speak_lines
 from botkit.audio.onset import voiced_span
 from botkit.audio.timing import fit_shot_durations, needed_s
-from botkit.domain import Narration, ShotPlan
+from botkit.domain import Limits, Narration, ShotPlan
 from botkit.errors import BotkitError, InputError, PlanLimitError
 from botkit.post.ffmpeg import run_ffmpeg
 from botkit.post.subtitles import Cue
@@ -53,9 +57,26 @@ class Sound:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class SpokenPlan:
+    """A plan's lines spoken by the job and its shots fitted to them: ``plan`` has the durations
+    really rendered, ``changes`` says which shots moved from the stored plan's (shot index, planned
+    seconds, rendered seconds). ``speeches`` is None when the narration could not be spoken."""
+
+    plan: ShotPlan
+    speeches: list[Speech | None] | None
+    changes: list[tuple[int, float, float]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """ "shot 2 3.0 -> 3.4 s, shot 3 4.0 -> 3.6 s" """
+        return ", ".join(f"shot {index + 1} {old:.1f} -> {new:.1f} s" for index, old, new in self.changes)
+
+
 class Narrator:
-    """Reads a plan's lines aloud: the voice table, one synthesiser (a Piper model loads once), and
-    the last few hundred lines spoken, so the render re-uses what fitting the plan already spoke."""
+    """Reads a plan's lines aloud: the voice table, one synthesiser (a Piper model loads once), the
+    plan-time length estimator, and the last few hundred lines spoken (by text and voice), so a
+    follow-up that keeps the lines does not speak them again."""
 
     def __init__(
         self,
@@ -71,6 +92,13 @@ class Narrator:
         self.default_music = default_music
         self._spoken: OrderedDict[tuple[str, str, float], Speech] = OrderedDict()
         self._lock = threading.Lock()
+        self._estimator: SpeechEstimator | None = None
+
+    @property
+    def estimator(self) -> SpeechEstimator:
+        if self._estimator is None:
+            self._estimator = SpeechEstimator()
+        return self._estimator
 
     @property
     def voices(self) -> VoiceTable:
@@ -117,41 +145,84 @@ class Narrator:
                 raise type(exc)(f"shot {shot.index + 1}'s narration: {exc}") from None
         return spoken
 
+    def estimates(self, plan: ShotPlan) -> list[float | None]:
+        """Each shot's line length as estimated (with the safety margin), nothing spoken; None for a
+        silent shot. ``InputError`` names the shot."""
+        lengths: list[float | None] = []
+        for shot in plan.shots:
+            if shot.narration is None:
+                lengths.append(None)
+                continue
+            try:
+                lengths.append(self.estimator.padded_s(shot.narration.text, self.voice_for(plan, shot.narration)))
+            except InputError as exc:
+                raise type(exc)(f"shot {shot.index + 1}'s narration: {exc}") from None
+        return lengths
+
     def fit(self, plan: ShotPlan) -> ShotPlan:
-        """``plan`` with every shot long enough for its line plus a breath, the whole as long as
-        before (time moves from shots with room to spare). Lines that cannot be spoken or cannot fit
-        are dropped with a note saying why; the rest of the plan stands."""
+        """Plan time: ``plan`` with every shot long enough for its line's *estimated* length plus a
+        breath, the whole as long as before (time moves from shots with room to spare). Nothing is
+        spoken here: the render job speaks the lines and fits them exactly (``speak_plan``). Lines
+        that cannot be read or cannot fit are dropped with a note saying why; the rest stands."""
         if not plan.narrated:
             return plan
         try:
-            speeches = self.speeches(plan)
-            needed = [needed_s(s.duration_s if s is not None else None) for s in speeches]
-            if all(shot.duration_s + 1e-6 >= need for shot, need in zip(plan.shots, needed, strict=True)):
-                return plan
-            durations = fit_shot_durations(
-                needed, [shot.duration_s for shot in plan.shots], total_s=plan.total_duration_s, fps=PLAN_FPS
-            )
+            durations = _fitted(plan, self.estimates(plan))
         except (PlanLimitError, InputError) as exc:
             logger.warning("narration dropped", extra={"reason": str(exc)})
             shots = [shot.model_copy(update={"narration": None}) for shot in plan.shots]
             note = f"no narration: {exc}"[:300]
             return plan.model_copy(update={"shots": shots, "notes": [*plan.notes, note][:8]})
-        shots = [
-            shot.model_copy(update={"duration_s": round(d, 4)}) for shot, d in zip(plan.shots, durations, strict=True)
-        ]
-        return ShotPlan.model_validate(
-            plan.model_copy(update={"shots": shots, "total_duration_s": round(sum(s.duration_s for s in shots), 3)})
-            .model_dump()
-        )  # fmt: skip
+        return plan if durations is None else _with_durations(plan, durations)
 
-    def prepare(self, plan: ShotPlan, fps: float, assets: AssetStore | None = None) -> Sound | None:
+    def speak_plan(self, plan: ShotPlan) -> SpokenPlan:
+        """The job's step before shots render: every line spoken, and the shots fitted again to the
+        real speech (``fit_shot_durations``, the same total). Shots whose planned length already holds
+        their line keep it. When the real lines need more than the plan's total, the shots that need
+        it grow (the video runs longer, with a warning); a line that cannot be spoken at all leaves the
+        video silent with a warning, never a failed job."""
+        if not plan.narrated:
+            return SpokenPlan(plan, [None] * len(plan.shots))
+        try:
+            speeches = self.speeches(plan)
+        except (InputError, BotkitError) as exc:
+            return SpokenPlan(plan, None, warnings=[f"the video is delivered without narration: {exc}"])
+        lengths = [s.duration_s if s is not None else None for s in speeches]
+        warnings: list[str] = []
+        try:
+            try:
+                durations = _fitted(plan, lengths)
+            except PlanLimitError:
+                durations = _lengthened(plan, lengths)
+                warnings.append(
+                    f"the narration needs {sum(durations):.1f} s, more than the {plan.total_duration_s:g} s planned: "
+                    "the shots that carry it run longer"
+                )
+            fitted = plan if durations is None else _with_durations(plan, durations)
+        except (PlanLimitError, ValueError) as exc:  # past a shot's or a video's limit
+            return SpokenPlan(plan, None, warnings=[f"the video is delivered without narration: {exc}"])
+        changes = [
+            (old.index, old.duration_s, new.duration_s)
+            for old, new in zip(plan.shots, fitted.shots, strict=True)
+            if abs(old.duration_s - new.duration_s) > 1e-6
+        ]
+        return SpokenPlan(fitted, speeches, changes, warnings)
+
+    def prepare(
+        self,
+        plan: ShotPlan,
+        fps: float,
+        assets: AssetStore | None = None,
+        speeches: list[Speech | None] | None = None,
+    ) -> Sound | None:
         """The narration track on the video timeline (shots as the plan has them, cut on frames at
-        ``fps``), the music and the caption cues; None when the plan has no sound."""
+        ``fps``), the music and the caption cues; None when the plan has no sound. ``speeches``: the
+        lines the job already spoke (``speak_plan``); spoken here when not given."""
         warnings: list[str] = []
         track = None
         if plan.narrated:
             try:
-                speeches = self.speeches(plan)
+                speeches = speeches if speeches is not None else self.speeches(plan)
                 track = snap_line_starts(place(speeches, [shot.duration_s for shot in plan.shots], fps=fps))
                 warnings += track.warnings
                 for line, shot in ((line, plan.shots[line.shot]) for line in track.lines):
@@ -183,6 +254,36 @@ class Narrator:
             warnings.append(f"the video is delivered without music: {exc}")
             return None
         return Music(path=path)
+
+
+def _fitted(plan: ShotPlan, lengths: list[float | None]) -> list[float] | None:
+    """Durations holding every line (``lengths`` seconds, None for silence) within the plan's
+    total, or None when the plan's own durations already do."""
+    needed = [needed_s(length) for length in lengths]
+    if all(shot.duration_s + 1e-6 >= need for shot, need in zip(plan.shots, needed, strict=True)):
+        return None
+    return fit_shot_durations(
+        needed, [shot.duration_s for shot in plan.shots], total_s=plan.total_duration_s, fps=PLAN_FPS
+    )
+
+
+def _lengthened(plan: ShotPlan, lengths: list[float | None]) -> list[float]:
+    """Each shot as planned, or as long as its line needs when that is longer (whole frames)."""
+    durations = []
+    for shot, length in zip(plan.shots, lengths, strict=True):
+        need = max(shot.duration_s, needed_s(length))
+        if need > Limits.MAX_SHOT_S + 1e-9:
+            raise PlanLimitError(f"shot {shot.index + 1}'s narration needs {need:.1f} s, more than a shot may last")
+        durations.append(math.ceil(need * PLAN_FPS - 1e-6) / PLAN_FPS)
+    return durations
+
+
+def _with_durations(plan: ShotPlan, durations: list[float]) -> ShotPlan:
+    shots = [shot.model_copy(update={"duration_s": round(d, 4)}) for shot, d in zip(plan.shots, durations, strict=True)]
+    return ShotPlan.model_validate(
+        plan.model_copy(update={"shots": shots, "total_duration_s": round(sum(s.duration_s for s in shots), 3)})
+        .model_dump()
+    )  # fmt: skip
 
 
 def snap_line_starts(track: NarrationTrack, floor_db: float = -40.0) -> NarrationTrack:
@@ -281,10 +382,16 @@ _ISO639_2 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "p
              "ko": "kor", "zh": "zho", "nl": "nld", "pl": "pol", "ru": "rus", "ar": "ara", "hi": "hin"}  # fmt: skip
 
 
+def caption_language(plan: ShotPlan) -> str | None:
+    """The captions' language (BCP 47 primary tag, "en", "es" ...): the first narrated shot's."""
+    code = next((shot.narration.language for shot in plan.shots if shot.narration is not None), "")
+    base = code.split("-")[0].lower()
+    return base if base.isalpha() and 2 <= len(base) <= 3 else None
+
+
 def subtitle_language(plan: ShotPlan) -> str:
     """The mov_text track's language tag (ISO 639-2): the first narrated shot's ("und" when unknown)."""
-    code = next((shot.narration.language for shot in plan.shots if shot.narration is not None), "")
-    return _ISO639_2.get(code.split("-")[0].lower(), "und")
+    return _ISO639_2.get(caption_language(plan) or "", "und")
 
 
 SUBTITLE_MIMES = {".srt": ("subtitles", "application/x-subrip"), ".vtt": ("subtitles", "text/vtt")}
@@ -315,7 +422,7 @@ class SoundStep:
                 except BotkitError as exc:
                     staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
                     continue
-                self._record(staged, output.platform, mixed, audio)
+                self._record(staged, output.platform, mixed, audio, caption_language(staged.plan))
                 continue
             try:
                 mixed = mix_into(video, sound.track, sound.music, platform=output.platform, cues=sound.cues or None,
@@ -331,7 +438,7 @@ class SoundStep:
                 staged.warnings.append(f"{output.platform}: delivered without sound: {exc}")
                 continue
             made[target] = mixed
-            self._record(staged, output.platform, mixed, audio)
+            self._record(staged, output.platform, mixed, audio, caption_language(staged.plan))
         if sound.track is not None:
             staged.metrics["narration"] = {
                 "lines": len(sound.track.lines),
@@ -343,11 +450,14 @@ class SoundStep:
         return staged
 
     @staticmethod
-    def _record(staged: Staged, platform: str, mixed: Mixed, audio: dict[str, dict[str, object]]) -> None:
+    def _record(
+        staged: Staged, platform: str, mixed: Mixed, audio: dict[str, dict[str, object]], language: str | None
+    ) -> None:
         for sidecar in (mixed.srt, mixed.vtt):
             if sidecar is not None:
                 kind, mime = SUBTITLE_MIMES[sidecar.suffix]
-                staged.extras.append(StagedFile(sidecar, kind, mime, platform=platform))
+                metrics = {"language": language} if language else None
+                staged.extras.append(StagedFile(sidecar, kind, mime, platform=platform, metrics=metrics))
         audio[platform] = {
             "loudness": mixed.loudness.model_dump() if mixed.loudness else None,
             "gain_db": mixed.gain_db,

@@ -28,6 +28,7 @@ class StagedFile:
     kind: str
     mime: str
     platform: str | None = None  # the video it belongs to (subtitle sidecars)
+    metrics: dict[str, Any] | None = None  # recorded on its asset row (a subtitle file's language)
 
 
 @dataclass

@@ -50,6 +50,24 @@ def test_marketing_voice_over_ends_on_the_call_to_action(planner) -> None:
     assert "Meet" not in prompts(plan)
 
 
+def test_marketing_middle_shots_say_the_moment_they_show_in_the_users_words(planner) -> None:
+    plan = planner.plan(PlanRequest(text="A 20 second ad for our e-bike: a commuter unlocks the bike, "
+                                         "rides past traffic, parks at the office. End on 'Ride today'"))  # fmt: skip
+    assert lines(plan) == ["Meet our e-bike.", "The commuter rides past traffic.", "Ride today."]
+    spanish = planner.plan(PlanRequest(text="Haz un anuncio de 20 segundos para nuestras zapatillas de trail: "
+                                            "un corredor sube una montaña, cruza un río, llega a la cima"))  # fmt: skip
+    assert lines(spanish)[1] == "El corredor cruza un río."
+    assert "El corredor" not in prompts(spanish).replace("el corredor", "")  # spoken, not added to a prompt
+
+
+def test_marketing_middle_shots_that_repeat_the_first_stay_silent(planner) -> None:
+    """One description over the whole promo: reading it aloud again would only describe the picture."""
+    plan = planner.plan(PlanRequest(text="A 15 second promo for our Aurora desk lamp: warm light on a desk, "
+                                         "a writer at night, end on 'Order today'"))  # fmt: skip
+    said = lines(plan)
+    assert said[0] and said[-1] == "Order today." and said[1:-1] == [None] * (len(said) - 2)
+
+
 def test_social_opens_on_a_hook_line(planner) -> None:
     plan = planner.plan(PlanRequest(text="TikTok clip of a cat jumping into a box"))
     said = lines(plan)

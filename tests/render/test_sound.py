@@ -83,6 +83,7 @@ def test_a_narrated_training_video_speaks_its_steps_on_time(sound_bot) -> None:
     vtt = next(row for row in subtitles if row["path"].endswith("youtube.vtt"))
     assert out.subtitles_url is not None and f"/api/assets/{vtt['id']}?" in out.subtitles_url
     assert vtt["mime"] == "text/vtt" and vtt["platform"] == "youtube"
+    assert out.subtitles_language == "en" and vtt["metrics"] == {"language": "en"}  # the widget's <track srclang>
 
     # the bed fills the pauses: onsets are measured on the same plan without it (a follow-up; the
     # clips are re-used, only the sound changes)

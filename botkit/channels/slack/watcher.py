@@ -63,6 +63,8 @@ def describe(event: JobEvent, platforms: Sequence[str]) -> str:
         return messages.RENDERING.format(shot=shot + 1, shots=shots, percent=percent)
     if event.kind == "post":
         return messages.POST.format(platforms=", ".join(platforms))
+    if event.kind == "narration":
+        return messages.NARRATION.format(detail=escape(str(data.get("detail") or "shots timed to it")))
     if event.kind == "retrying":
         return messages.RETRYING.format(reason=data.get("reason") or "restarted")
     if event.kind == "failed":
@@ -79,6 +81,8 @@ def status_line(event: JobEvent, platforms: Sequence[str]) -> str:
         return messages.STATUS_RENDERING.format(shot=int(event.data.get("shot") or 0) + 1, shots=shots)
     if event.kind == "post":
         return messages.STATUS_POST.format(platforms=", ".join(platforms))
+    if event.kind == "narration":
+        return messages.STATUS_NARRATION
     if event.kind == "upload":
         return messages.STATUS_UPLOADING
     return messages.STATUS_QUEUED

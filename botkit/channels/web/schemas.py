@@ -77,6 +77,9 @@ class OutputOut(BaseModel):
     subtitles_url: str | None = Field(
         default=None, description="Signed URL of the WebVTT captions of a narrated video."
     )
+    subtitles_language: str | None = Field(
+        default=None, description="The captions' language (BCP 47, from the narration: en, es, ja ...)."
+    )
 
 
 class SuggestionOut(BaseModel):

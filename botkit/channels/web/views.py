@@ -60,7 +60,7 @@ class Views:
 
     def outputs(self, base: str, site: SiteInfo, conversation_id: str, job_id: str | None = None) -> list[OutputOut]:
         subtitles = {
-            (row["job_id"], row["platform"]): row["id"]
+            (row["job_id"], row["platform"]): (row["id"], (row["metrics"] or {}).get("language"))
             for row in self.bot.repo.assets_of(conversation_id, "subtitles", job_id=job_id)
             if row["mime"] == "text/vtt"
         }
@@ -78,9 +78,10 @@ class Views:
                 poster_url=self.asset_url(base, site, output.poster_id) if output.poster_id else None,
                 disclosure=ai_generated_line(),
                 credentials_url=f"{base.rstrip('/')}/api/assets/{output.id}/credentials",
-                subtitles_url=self.asset_url(base, site, subtitles[(output.job_id, output.platform)])
+                subtitles_url=self.asset_url(base, site, subtitles[(output.job_id, output.platform)][0])
                 if (output.job_id, output.platform) in subtitles
                 else None,
+                subtitles_language=subtitles.get((output.job_id, output.platform), (None, None))[1],
             )
             for output in self.bot.repo.outputs(conversation_id, job_id=job_id)
             if output.id is not None  # recorded outputs always have their asset id

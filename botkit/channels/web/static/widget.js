@@ -347,7 +347,8 @@ textarea:focus { border-color: var(--accent); }
           // a cross-origin <track> needs a CORS-mode video; the API answers allowed sites' origins
           ...(output.subtitles_url ? { crossorigin: "anonymous" } : {}) },
           ...(output.subtitles_url
-            ? [h("track", { kind: "captions", src: output.subtitles_url, srclang: "en", label: "Captions" })] : [])),
+            ? [h("track", { kind: "captions", src: output.subtitles_url, label: "Captions",
+              ...(output.subtitles_language ? { srclang: output.subtitles_language } : {}) })] : [])),
         h("div", { class: "meta" },
           h("span", {}, `${output.platform} · ${output.width}×${output.height} · ${output.duration_s.toFixed(1)} s`),
           h("a", { href: output.download_url, download: "", target: "_blank", rel: "noopener" }, "Download")),
