@@ -161,3 +161,21 @@ def test_the_same_line_always_takes_the_same_time(synthesizer, joe) -> None:
     again = synthesizer.synthesize("Step two. Fasten the chin strap.", joe)
     assert len(first.samples) == len(again.samples)
     assert [w.start_s for w in first.words] == [w.start_s for w in again.words]
+
+
+def test_a_cached_patched_voice_loads_without_onnx(tmp_path: Path) -> None:
+    """onnx (and ml_dtypes, ~1 s) is imported only to patch a voice; the next process reads the
+    patched copy from the cache with onnxruntime alone."""
+    import subprocess
+    import sys
+
+    speak = (
+        "import sys\n"
+        "from botkit.audio.tts import Synthesizer\n"
+        "from botkit.audio.voices import VoiceTable\n"
+        f"Synthesizer(threads=1, cache_dir={str(tmp_path)!r}).synthesize('Hello there.', VoiceTable.load().for_language('en'))\n"
+        "print('onnx' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", speak], capture_output=True, text=True, timeout=300) for _ in "12"]
+    assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr[-2000:]
+    assert [run.stdout.strip().splitlines()[-1] for run in runs] == ["True", "False"]

@@ -41,8 +41,8 @@ def test_settings_reach_the_render_context(tmp_path: Path) -> None:
 
 
 def test_a_plan_only_turn_imports_neither_torch_nor_onnx(tmp_path: Path) -> None:
-    """`botkit chat --dry-run`: no engine, so no torch; the narration's Piper voice comes from the
-    data dir's cache of the alignment-patched model (made by the first run), so no onnx either."""
+    """`botkit chat --dry-run`: no engine, so no torch; the narration is only estimated at plan time
+    (phonemes, no voice model), so no onnx either, on a fresh data dir and on the second run."""
     data = tmp_path / "data"
     upgrade(open_db(Settings(data_dir=data).resolved_database_url()))
     script = (
@@ -57,5 +57,4 @@ def test_a_plan_only_turn_imports_neither_torch_nor_onnx(tmp_path: Path) -> None
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300) for _ in "12"]
     for done in runs:
         assert done.returncode == 0, done.stderr[-2000:]
-    assert list((data / "cache" / "voices").glob("*-aligned.onnx"))  # the first run patched the voice once
-    assert runs[1].stdout.strip().splitlines()[-1] == "[]"
+    assert [done.stdout.strip().splitlines()[-1] for done in runs] == ["[]", "[]"]
