@@ -134,3 +134,24 @@ def test_oauth_install_of_two_workspaces_each_job_uses_its_token(fake_slack, mak
     fake_slack.add_workspace("T9")
     server.event(stranger)
     assert bot.find_conversation(f"slack:T9:CT9:{stranger['event']['ts']}") is None
+
+
+def test_the_job_is_queued_with_the_plan_even_when_the_reply_fails(fake_slack, make_bot, serve, monkeypatch):
+    """One commit holds the turn and its render job: a reply that cannot be posted (Slack down, a
+    crash after the commit) leaves no plan without its job."""
+    from botkit.channels.slack.service import SlackService
+
+    def unpostable(self, place, text, blocks=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("chat.postMessage is down")
+
+    monkeypatch.setattr(SlackService, "post", unpostable)
+    bot = make_bot()
+    server, _ = serve(bot, slack_settings(fake_slack))
+    body = mention("T1", "C1", "a 10 second TikTok teaser for our trail shoes")
+    assert server.event(body).status_code == 200
+    fake_slack.wait_for(lambda: count(bot, models.ShotPlanRow) == 1, what="the plan stored")
+    assert count(bot, models.RenderJob) == 1
+    with bot.repo.sessions() as session:
+        job = session.scalars(select(models.RenderJob)).one()
+        plan = session.scalars(select(models.ShotPlanRow)).one()
+    assert job.plan_id == plan.id and job.idempotency_key.startswith("slack:")

@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 
 from botkit.agent.revise import UnclearRevision, revise
 from botkit.agent.suggest import SUGGESTIONS
-from botkit.bot import Bot, Turn
+from botkit.bot import Bot, Queue, Turn
 from botkit.channels.preview import decision_word, preview_default, requested_preview
 from botkit.channels.slack import home, messages
 from botkit.channels.slack.blocks import (
@@ -40,6 +40,7 @@ from botkit.channels.slack.records import AssistantThread, JobRecord, SlackRecor
 from botkit.channels.slack.settings import SlackSettings
 from botkit.channels.slack.watcher import TRANSIENT, Watchers, error_of
 from botkit.channels.slack.workspace import WorkspaceSettings
+from botkit.domain import ShotPlan
 from botkit.errors import InputError
 from botkit.provenance.disclosure import assistant_intro
 from botkit.store.inbound import Delivery
@@ -176,7 +177,7 @@ class SlackService:
                     images = download_images(
                         place.files, place.client.token or "", folder, max_bytes=self.settings.max_file_bytes
                     )
-                    turn = self._turn(place, request, images, skill, held)
+                    turn = self._turn(place, request, images, skill, held, delivery=delivery)
         except InputError as exc:
             self.say(place, messages.REFUSED.format(reason=escape(str(exc))))
             return None
@@ -198,18 +199,34 @@ class SlackService:
         return turn
 
     def _turn(
-        self, place: Place, request: str, images: list[Path], skill: str | None, held: Delivery | None = None
+        self,
+        place: Place,
+        request: str,
+        images: list[Path],
+        skill: str | None,
+        held: Delivery | None = None,
+        *,
+        delivery: str,
     ) -> Turn | None:
+        """The turn stored, with its render job queued in the same commit when it renders now (no
+        preview first, no Approve button): a crash after the commit leaves no plan without its job."""
         conversation_id = self.conversation_of(place)
         if not request and images:
             request = "animate these panels" if len(images) > 1 else "a product shot of this"
         if not request:
             return None
+        queue = Queue(idempotency_key=f"slack:{delivery}", when=self.render_now(place, conversation_id))
         # the workspace's brand kit and defaults, for this turn only (other workspaces plan meanwhile)
         with self.bot.planner.skills.scoped_configs(self.skill_configs(place)):
             if conversation_id is not None:
                 return self.bot.follow_up(
-                    conversation_id, request, images=images, skill=skill, delivery=held, tenant=tenant_of(place)
+                    conversation_id,
+                    request,
+                    images=images,
+                    skill=skill,
+                    delivery=held,
+                    tenant=tenant_of(place),
+                    queue=queue,
                 )
             return self.bot.plan(
                 request,
@@ -221,6 +238,7 @@ class SlackService:
                 delivery=held,
                 ai_badge=self.workspace_settings(place.settings_team).ai_badge,
                 tenant=tenant_of(place),
+                queue=queue,
             )
 
     def present(self, place: Place, turn: Turn, *, delivery: str, intro: bool = False) -> str | None:
@@ -287,11 +305,24 @@ class SlackService:
     def wants_preview(self, place: Place, turn: Turn) -> bool:
         """The request's words, else a preview again while one waits in the thread, else the
         deployment's default (``SLACK_PREVIEW_FIRST``: by skill, always, never)."""
-        if place.preview is not None:
-            return place.preview
-        if self.bot.pending_preview(turn.conversation_id) is not None:
-            return True
-        return preview_default(self.settings.preview_first, self.bot.wants_preview(turn.plan))
+        return self.previews_first(place, turn.conversation_id)(turn.plan)
+
+    def previews_first(self, place: Place, conversation_id: str | None) -> Callable[[ShotPlan], bool]:
+        """``wants_preview`` for a plan not made yet (what is read from the database is read now)."""
+        asked = place.preview
+        if asked is not None:
+            return lambda _plan: asked
+        if conversation_id is not None and self.bot.pending_preview(conversation_id) is not None:
+            return lambda _plan: True
+        return lambda plan: preview_default(self.settings.preview_first, self.bot.wants_preview(plan))
+
+    def render_now(self, place: Place, conversation_id: str | None) -> Callable[[ShotPlan], bool]:
+        """Does the plan made for this message render at once (so its job is queued with the turn)?
+        Not when the workspace wants Approve first, nor when its preview comes first."""
+        if self.approval_required(place.settings_team):
+            return lambda _plan: False
+        previews = self.previews_first(place, conversation_id)
+        return lambda plan: not previews(plan)
 
     def start_preview(self, place: Place, turn: Turn, *, hello: str = "") -> str:
         """The plan, then its animatic as a preview job with one watcher (which ends with the buttons)."""
