@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, and_, func, or_, select, text, update
+from sqlalchemy import DateTime, and_, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -154,8 +154,8 @@ class JobRepository:
                 self._take_turns(session, conversation_id, QUOTA_LOCKS, tenant)
             self.usage.check(session, owner)
         job_id = models.new_id()
-        session.add(
-            models.RenderJob(
+        session.execute(
+            insert(models.RenderJob).values(
                 id=job_id,
                 conversation_id=conversation_id,
                 plan_id=plan_id,
@@ -168,7 +168,6 @@ class JobRepository:
                 preview_id=preview_id,
             )
         )
-        session.flush()
         queued: dict[str, Any] = {"engine": engine}
         if purpose != "render":
             queued["purpose"] = purpose
@@ -575,9 +574,12 @@ class JobRepository:
         *,
         wake: bool = True,
     ) -> int:
-        row = models.JobEvent(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
-        session.add(row)
-        session.flush()
+        # an INSERT of its own (after the session's pending rows, which it flushes first)
+        event_id = session.scalar(
+            insert(models.JobEvent)
+            .values(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
+            .returning(models.JobEvent.id)
+        )
         if wake:  # streams of this conversation wake at commit (PostgreSQL)
             notify(session, (EVENTS, conversation_id))
-        return row.id
+        return int(event_id)
