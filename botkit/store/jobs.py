@@ -155,7 +155,7 @@ class JobRepository:
             self.usage.check(session, owner)
         job_id = models.new_id()
         session.execute(
-            insert(models.RenderJob).values(
+            insert(models.table(models.RenderJob)).values(
                 id=job_id,
                 conversation_id=conversation_id,
                 plan_id=plan_id,
@@ -574,12 +574,12 @@ class JobRepository:
         *,
         wake: bool = True,
     ) -> int:
-        # an INSERT of its own (after the session's pending rows, which it flushes first)
-        event_id = session.scalar(
-            insert(models.JobEvent)
+        session.flush()  # the caller's pending rows first (a no-op when there are none)
+        event_id = session.execute(
+            insert(models.table(models.JobEvent))
             .values(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
-            .returning(models.JobEvent.id)
-        )
+            .returning(models.table(models.JobEvent).c.id)
+        ).scalar_one()
         if wake:  # streams of this conversation wake at commit (PostgreSQL)
             notify(session, (EVENTS, conversation_id))
         return int(event_id)

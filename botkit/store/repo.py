@@ -85,7 +85,7 @@ class Repository:
                 # objects to track): this runs once per chat POST
                 if channel is not None:
                     session.execute(
-                        insert(models.Conversation).values(
+                        insert(models.table(models.Conversation)).values(
                             id=conversation_id,
                             channel=channel,
                             skill=plan.skill,
@@ -108,7 +108,7 @@ class Repository:
                 image_ids = {}
                 if inputs:
                     rows = [self.asset_values(conversation_id, None, asset) for asset in inputs]
-                    session.execute(insert(models.Asset), rows)
+                    session.execute(insert(models.table(models.Asset)), rows)
                     image_ids = {row["path"]: row["id"] for row in rows}
                 # a new conversation's plan is revision 1: no query for the latest
                 revision = 1 if channel is not None else None if base_revision is None else base_revision + 1
@@ -174,7 +174,7 @@ class Repository:
             query = query.where(models.Asset.job_id == job_id)
         with self.sessions() as session:
             rows = session.scalars(query.order_by(models.Asset.created_at, models.Asset.id)).all()
-            return [{c.name: getattr(row, c.name) for c in models.Asset.__table__.columns} for row in rows]
+            return [{c.name: getattr(row, c.name) for c in models.table(models.Asset).columns} for row in rows]
 
     def messages(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation's messages, oldest first: role, text, attachments, created_at."""
@@ -205,14 +205,14 @@ class Repository:
             row = session.get(models.Asset, asset_id)
             if row is None:
                 return None
-            return {c.name: getattr(row, c.name) for c in models.Asset.__table__.columns}
+            return {c.name: getattr(row, c.name) for c in models.table(models.Asset).columns}
 
     def conversation(self, conversation_id: str) -> dict[str, Any] | None:
         with self.sessions() as session:
             row = session.get(models.Conversation, conversation_id)
             if row is None:
                 return None
-            return {c.name: getattr(row, c.name) for c in models.Conversation.__table__.columns}
+            return {c.name: getattr(row, c.name) for c in models.table(models.Conversation).columns}
 
     def find_clip(self, render_key: str) -> str | None:
         """The stored clip of a render key (any conversation): its path in the asset store."""
@@ -241,7 +241,7 @@ class Repository:
             revision = 1 + self._latest_revision(session, conversation_id)
         plan_id = models.new_id()
         session.execute(
-            insert(models.ShotPlanRow).values(
+            insert(models.table(models.ShotPlanRow)).values(
                 id=plan_id,
                 conversation_id=conversation_id,
                 revision=revision,
@@ -253,7 +253,7 @@ class Repository:
         )
         if plan.shots:
             session.execute(
-                insert(models.ShotRow),
+                insert(models.table(models.ShotRow)),
                 [
                     {
                         "plan_id": plan_id,
@@ -274,12 +274,13 @@ class Repository:
 
     @staticmethod
     def _add_message(session: Session, conversation_id: str, role: str, text: str, attachments: dict[str, Any]) -> int:
+        messages = models.table(models.Message)
         return int(
-            session.scalar(
-                insert(models.Message)
+            session.execute(
+                insert(messages)
                 .values(conversation_id=conversation_id, role=role, text=text, attachments=attachments)
-                .returning(models.Message.id)
-            )
+                .returning(messages.c.id)
+            ).scalar_one()
         )
 
     def get_plan(self, plan_id: str) -> ShotPlan:
