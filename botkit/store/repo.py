@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +39,19 @@ class NewAsset:
     duration_s: float | None = None
     metrics: dict[str, Any] | None = None
     render_key: str | None = None
+
+
+# the rows of a chat turn, as INSERTs built once (construction and cache keys paid once)
+_messages = models.table(models.Message)
+ADD_CONVERSATION = insert(models.table(models.Conversation))
+ADD_MESSAGE = insert(_messages).returning(_messages.c.id)
+ADD_ASSETS = insert(models.table(models.Asset))
+ADD_PLAN = insert(models.table(models.ShotPlanRow))
+ADD_SHOTS = insert(models.table(models.ShotRow))
+CONVERSATION_ID = select(models.Conversation.id).where(models.Conversation.id == bindparam("cid"))
+LATEST_REVISION = select(func.max(models.ShotPlanRow.revision)).where(
+    models.ShotPlanRow.conversation_id == bindparam("cid")
+)
 
 
 def _latest_plan_row(session: Session, conversation_id: str) -> models.ShotPlanRow | None:
@@ -85,18 +98,16 @@ class Repository:
                 # objects to track): this runs once per chat POST
                 if channel is not None:
                     session.execute(
-                        insert(models.table(models.Conversation)).values(
-                            id=conversation_id,
-                            channel=channel,
-                            skill=plan.skill,
-                            external_key=external_key,
-                            owner=owner,
-                        )
+                        ADD_CONVERSATION,
+                        {
+                            "id": conversation_id,
+                            "channel": channel,
+                            "skill": plan.skill,
+                            "external_key": external_key,
+                            "owner": owner,
+                        },
                     )
-                elif (
-                    session.scalar(select(models.Conversation.id).where(models.Conversation.id == conversation_id))
-                    is None
-                ):
+                elif session.scalar(CONVERSATION_ID, {"cid": conversation_id}) is None:
                     raise KeyError(f"no conversation {conversation_id!r}")
                 message_id = self._add_message(
                     session, conversation_id, "user", text, {"images": [asset.stored.path for asset in inputs]}
@@ -108,7 +119,7 @@ class Repository:
                 image_ids = {}
                 if inputs:
                     rows = [self.asset_values(conversation_id, None, asset) for asset in inputs]
-                    session.execute(insert(models.table(models.Asset)), rows)
+                    session.execute(ADD_ASSETS, rows)
                     image_ids = {row["path"]: row["id"] for row in rows}
                 # a new conversation's plan is revision 1: no query for the latest
                 revision = 1 if channel is not None else None if base_revision is None else base_revision + 1
@@ -130,14 +141,7 @@ class Repository:
 
     @staticmethod
     def _latest_revision(session: Session, conversation_id: str) -> int:
-        return int(
-            session.scalar(
-                select(func.max(models.ShotPlanRow.revision)).where(
-                    models.ShotPlanRow.conversation_id == conversation_id
-                )
-            )
-            or 0
-        )
+        return int(session.scalar(LATEST_REVISION, {"cid": conversation_id}) or 0)
 
     def latest_revision_number(self, conversation_id: str) -> int:
         """The newest revision number of a conversation (0 when it has no plan)."""
@@ -241,19 +245,20 @@ class Repository:
             revision = 1 + self._latest_revision(session, conversation_id)
         plan_id = models.new_id()
         session.execute(
-            insert(models.table(models.ShotPlanRow)).values(
-                id=plan_id,
-                conversation_id=conversation_id,
-                revision=revision,
-                message_id=message_id,
-                skill=plan.skill,
-                planner=plan.planner,
-                plan=plan.model_dump(mode="json"),
-            )
+            ADD_PLAN,
+            {
+                "id": plan_id,
+                "conversation_id": conversation_id,
+                "revision": revision,
+                "message_id": message_id,
+                "skill": plan.skill,
+                "planner": plan.planner,
+                "plan": plan.model_dump(mode="json"),
+            },
         )
         if plan.shots:
             session.execute(
-                insert(models.table(models.ShotRow)),
+                ADD_SHOTS,
                 [
                     {
                         "plan_id": plan_id,
@@ -274,14 +279,8 @@ class Repository:
 
     @staticmethod
     def _add_message(session: Session, conversation_id: str, role: str, text: str, attachments: dict[str, Any]) -> int:
-        messages = models.table(models.Message)
-        return int(
-            session.execute(
-                insert(messages)
-                .values(conversation_id=conversation_id, role=role, text=text, attachments=attachments)
-                .returning(messages.c.id)
-            ).scalar_one()
-        )
+        values = {"conversation_id": conversation_id, "role": role, "text": text, "attachments": attachments}
+        return int(session.execute(ADD_MESSAGE, values).scalar_one())
 
     def get_plan(self, plan_id: str) -> ShotPlan:
         with self.sessions() as session:
