@@ -46,6 +46,12 @@ COUNT_ACTIVE = (
     )
 )
 """Queued or running jobs of every conversation with the same owner as ``cid`` (or of ``cid``)."""
+ACTIVE_OF = (
+    select(func.count())
+    .select_from(_jobs.join(_conversations, _conversations.c.id == _jobs.c.conversation_id))
+    .where(_conversations.c.owner == bindparam("owner"), _jobs.c.state.in_(ACTIVE_STATES))
+)
+"""Queued or running jobs of an owner's conversations (the web's pre-check, before planning)."""
 _events = models.table(models.JobEvent)
 _EVENT_COLUMNS = (
     _events.c.id,
@@ -227,15 +233,7 @@ class JobRepository:
     def active_of(self, owner: str) -> int:
         """Queued or running jobs of an owner's conversations (e.g. one web user)."""
         with self.sessions() as session:
-            return int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(models.RenderJob)
-                    .join(models.Conversation, models.Conversation.id == models.RenderJob.conversation_id)
-                    .where(models.Conversation.owner == owner, models.RenderJob.state.in_(ACTIVE_STATES))
-                )
-                or 0
-            )
+            return int(session.scalar(ACTIVE_OF, {"owner": owner}) or 0)
 
     @staticmethod
     def _count_active(session: Session, conversation_id: str) -> int:
