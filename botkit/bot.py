@@ -28,6 +28,7 @@ from botkit.agent.revise import NewRequest, RefusedFollowUp, UnclearRevision, ca
 from botkit.audio.music import BEDS
 from botkit.domain import EndCard, Output, ProgressListener, ShotKind, ShotPlan
 from botkit.domain.jobs import JobState, JobStatus
+from botkit.domain.library import BrandKit
 from botkit.engine import Capabilities, Engine, available_engines, load_engine
 from botkit.engine.base import check_engine_interface
 from botkit.engine.registry import Registry
@@ -427,24 +428,23 @@ class Bot:
             raise InputError(f"nothing in your media library matches {names}; {library_listing(items)}")
         return picks, (without_phrases(text, picks.phrases) or text) if picks.phrases else text
 
-    def _kit_configs(self, tenant: str | None) -> dict[str, dict[str, Any]]:
+    def _kit_configs(self, tenant: str | None, kit: BrandKit | None) -> dict[str, dict[str, Any]]:
         """The skill configs in force with the tenant's brand kit on top (none: as they are)."""
         if tenant is None:
             return {}
-        return self.library.skill_configs(tenant, self.planner.skills)
+        return self.library.skill_configs(tenant, self.planner.skills, kit)
 
     def _tenant_sound(
-        self, tenant: str | None, picks: LibraryPicks, sound: SoundChoice | None, *, new: bool
+        self, tenant: str | None, kit: BrandKit | None, picks: LibraryPicks, sound: SoundChoice | None, *, new: bool
     ) -> SoundChoice | None:
         """The channel's sound choice, else the request's library music, else (on a new plan) the
         brand kit's voice and music."""
-        if tenant is None:
+        if tenant is None or kit is None:
             return sound
         chosen = sound or SoundChoice()
         music = chosen.music or (picks.music.path if picks.music else None)
         voice = chosen.voice
         if new:
-            kit = self.library.kit(tenant)
             voice = voice or kit.voice
             if music is None and kit.music:
                 item = self.library.kit_item(tenant, kit, "music")
@@ -453,12 +453,13 @@ class Bot:
             return sound
         return SoundChoice(voice=voice, narration=chosen.narration, music=music)
 
-    def _with_library(self, tenant: str | None, plan: ShotPlan, picks: LibraryPicks, *, new: bool) -> ShotPlan:
+    def _with_library(
+        self, tenant: str | None, kit: BrandKit | None, plan: ShotPlan, picks: LibraryPicks, *, new: bool
+    ) -> ShotPlan:
         """The library's logo and font on the plan: the request's, else (new plans) the brand kit's.
         Stored music or fonts outside this tenant's library are refused (a plan names only its own)."""
         update: dict[str, object] = {}
-        if tenant is not None:
-            kit = self.library.kit(tenant)
+        if tenant is not None and kit is not None:
             font = picks.font or (self.library.kit_item(tenant, kit, "font") if new else None)
             if font is not None:
                 update["font"] = font.path
@@ -547,7 +548,8 @@ class Bot:
             uploads.append(Upload(path=item.path, kind=kind, name=item.name, duration_s=item.duration_s,
                                   has_audio=bool(item.facts.get("audio"))))  # fmt: skip
         kept = [item.path for item in picks.media]
-        sound = self._tenant_sound(tenant, picks, sound, new=not follow_up)
+        kit = self.library.kit(tenant) if tenant is not None else None  # read once per turn
+        sound = self._tenant_sound(tenant, kit, picks, sound, new=not follow_up)
         planned_with = image_paths + list(video_paths.values())  # a planner sees every upload as an input
         moved: list[str] = []
         queued: list[str] = []  # the job queued with the turn (``queue``)
@@ -575,14 +577,14 @@ class Bot:
                 inputs: list[NewAsset] = []
                 for attempt in range(1, TURN_ATTEMPTS + 1):
                     latest = self._latest(conversation_id) if follow_up else None
-                    with self.planner.skills.scoped_configs(self._kit_configs(tenant)):
+                    with self.planner.skills.scoped_configs(self._kit_configs(tenant, kit)):
                         plan = make_plan((planned_with if videos else image_paths) + kept, latest, words)
                     # uploads on shots; the transitions the words ask for, or the skill's (on a new plan)
                     plan = assign_media(
                         plan, uploads, text, default_transition=None if follow_up else self._transition_of(plan)
                     )
                     plan = self.fit_sound(plan, sound, new=not follow_up)
-                    plan = self._with_library(tenant, plan, picks, new=not follow_up)
+                    plan = self._with_library(tenant, kit, plan, picks, new=not follow_up)
                     routed = self.check_plan(
                         plan
                     )  # before anything is stored: a plan no engine here can render is refused

@@ -294,11 +294,13 @@ class Library:
         value = getattr(kit, key)
         return None if not value else self.repo.get(tenant, value)
 
-    def skill_configs(self, tenant: str, skills: SkillRegistry) -> dict[str, dict[str, Any]]:
+    def skill_configs(
+        self, tenant: str, skills: SkillRegistry, kit: BrandKit | None = None
+    ) -> dict[str, dict[str, Any]]:
         """Per installed skill whose config declares a field the kit sets (``brand_name``,
         ``colours``, ``url``, ``cta``, ``handle``, ``logo``): the config in force (the
-        deployment's file, or a workspace's) with the kit's values on top."""
-        kit = self.repo.kit(tenant)
+        deployment's file, or a workspace's) with the kit's values on top (``kit``: already read)."""
+        kit = kit if kit is not None else self.repo.kit(tenant)
         values = {key: value for key, value in kit.set().items() if key not in KIT_ITEMS}
         logo = self.kit_item(tenant, kit, "logo")
         if logo is not None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, and_, func, or_, select, text, update
+from sqlalchemy import DateTime, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,52 @@ ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
 ACTIVE_LOCKS, QUOTA_LOCKS = 1, 2
 """PostgreSQL advisory lock spaces (the first key of ``pg_advisory_xact_lock(int, int)``): an
 owner's active-job count, a tenant's quota."""
+
+# statements each chat POST runs, built once: their construction and cache keys are paid once
+_jobs, _conversations = models.table(models.RenderJob), models.table(models.Conversation)
+ADD_JOB = insert(_jobs)
+ADD_EVENT = insert(models.table(models.JobEvent)).returning(models.table(models.JobEvent).c.id)
+_owner_of = select(_conversations.c.owner).where(_conversations.c.id == bindparam("cid")).scalar_subquery()
+COUNT_ACTIVE = (
+    select(func.count())
+    .select_from(_jobs)
+    .where(
+        _jobs.c.conversation_id.in_(
+            select(_conversations.c.id).where(
+                or_(_conversations.c.owner == _owner_of, _conversations.c.id == bindparam("cid"))
+            )
+        ),
+        _jobs.c.state.in_(ACTIVE_STATES),
+    )
+)
+"""Queued or running jobs of every conversation with the same owner as ``cid`` (or of ``cid``)."""
+ACTIVE_OF = (
+    select(func.count())
+    .select_from(_jobs.join(_conversations, _conversations.c.id == _jobs.c.conversation_id))
+    .where(_conversations.c.owner == bindparam("owner"), _jobs.c.state.in_(ACTIVE_STATES))
+)
+"""Queued or running jobs of an owner's conversations (the web's pre-check, before planning)."""
+_events = models.table(models.JobEvent)
+_EVENT_COLUMNS = (
+    _events.c.id,
+    _events.c.conversation_id,
+    _events.c.job_id,
+    _events.c.kind,
+    _events.c.data,
+    _events.c.created_at,
+)
+CONVERSATION_EVENTS = (
+    select(*_EVENT_COLUMNS)
+    .where(_events.c.conversation_id == bindparam("cid"), _events.c.id > bindparam("after"))
+    .order_by(_events.c.id)
+    .limit(bindparam("limit"))
+)
+"""A conversation's events after ``after``, oldest first (what each stream polls)."""
+ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))")
+SQLITE_WRITE_LOCK = (
+    update(_conversations).where(_conversations.c.id == bindparam("cid")).values(skill=_conversations.c.skill)
+)
+"""A no-op write: takes SQLite's one write lock until commit."""
 
 
 class TooManyJobs(InputError):
@@ -154,21 +200,21 @@ class JobRepository:
                 self._take_turns(session, conversation_id, QUOTA_LOCKS, tenant)
             self.usage.check(session, owner)
         job_id = models.new_id()
-        session.add(
-            models.RenderJob(
-                id=job_id,
-                conversation_id=conversation_id,
-                plan_id=plan_id,
-                engine=engine,
-                idempotency_key=idempotency_key,
-                max_attempts=max_attempts,
-                state=JobState.QUEUED.value,
-                dispatched_at=now() if dispatched else None,
-                purpose=purpose,
-                preview_id=preview_id,
-            )
+        session.execute(
+            ADD_JOB,
+            {
+                "id": job_id,
+                "conversation_id": conversation_id,
+                "plan_id": plan_id,
+                "engine": engine,
+                "idempotency_key": idempotency_key,
+                "max_attempts": max_attempts,
+                "state": JobState.QUEUED.value,
+                "dispatched_at": now() if dispatched else None,
+                "purpose": purpose,
+                "preview_id": preview_id,
+            },
         )
-        session.flush()
         queued: dict[str, Any] = {"engine": engine}
         if purpose != "render":
             queued["purpose"] = purpose
@@ -187,29 +233,11 @@ class JobRepository:
     def active_of(self, owner: str) -> int:
         """Queued or running jobs of an owner's conversations (e.g. one web user)."""
         with self.sessions() as session:
-            return int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(models.RenderJob)
-                    .join(models.Conversation, models.Conversation.id == models.RenderJob.conversation_id)
-                    .where(models.Conversation.owner == owner, models.RenderJob.state.in_(ACTIVE_STATES))
-                )
-                or 0
-            )
+            return int(session.scalar(ACTIVE_OF, {"owner": owner}) or 0)
 
     @staticmethod
     def _count_active(session: Session, conversation_id: str) -> int:
-        conversation = models.Conversation
-        owner = select(conversation.owner).where(conversation.id == conversation_id).scalar_subquery()
-        same_owner = select(conversation.id).where(or_(conversation.owner == owner, conversation.id == conversation_id))
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(models.RenderJob)
-                .where(models.RenderJob.conversation_id.in_(same_owner), models.RenderJob.state.in_(ACTIVE_STATES))
-            )
-            or 0
-        )
+        return int(session.scalar(COUNT_ACTIVE, {"cid": conversation_id}) or 0)
 
     @staticmethod
     def _take_turns(session: Session, conversation_id: str, space: int, key: str) -> None:
@@ -217,13 +245,9 @@ class JobRepository:
         thing take turns: a PostgreSQL advisory lock (``space``: which kind of key), or on SQLite
         its one write lock (a no-op write; nothing else can count until this commits)."""
         if session.bind is not None and session.bind.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"), {"space": space, "key": key})
+            session.execute(ADVISORY_LOCK, {"space": space, "key": key})
         else:
-            session.execute(
-                update(models.Conversation)
-                .where(models.Conversation.id == conversation_id)
-                .values(skill=models.Conversation.skill)
-            )
+            session.execute(SQLITE_WRITE_LOCK, {"cid": conversation_id})
 
     def _check_active(self, session: Session, conversation_id: str, limit: int, *, owner: str | None = None) -> None:
         # one owner's submits take turns, so two at once cannot both pass the count
@@ -546,23 +570,19 @@ class JobRepository:
     def events(
         self, *, conversation_id: str | None = None, job_id: str | None = None, after: int = 0, limit: int = 1000
     ) -> list[JobEvent]:
-        query = select(models.JobEvent).where(models.JobEvent.id > after)
-        if conversation_id is not None:
-            query = query.where(models.JobEvent.conversation_id == conversation_id)
-        if job_id is not None:
-            query = query.where(models.JobEvent.job_id == job_id)
+        if conversation_id is not None and job_id is None:
+            query, params = CONVERSATION_EVENTS, {"cid": conversation_id, "after": after, "limit": limit}
+        else:
+            query, params = select(*_EVENT_COLUMNS).where(_events.c.id > after), {}
+            if conversation_id is not None:
+                query = query.where(_events.c.conversation_id == conversation_id)
+            if job_id is not None:
+                query = query.where(_events.c.job_id == job_id)
+            query = query.order_by(_events.c.id).limit(limit)
         with self.sessions() as session:
-            rows = session.scalars(query.order_by(models.JobEvent.id).limit(limit)).all()
             return [
-                JobEvent(
-                    id=r.id,
-                    conversation_id=r.conversation_id,
-                    job_id=r.job_id,
-                    kind=r.kind,
-                    data=r.data,
-                    created_at=r.created_at,
-                )
-                for r in rows
+                JobEvent(id=i, conversation_id=c, job_id=j, kind=k, data=d, created_at=t)
+                for i, c, j, k, d, t in session.execute(query, params)
             ]
 
     @staticmethod
@@ -575,9 +595,10 @@ class JobRepository:
         *,
         wake: bool = True,
     ) -> int:
-        row = models.JobEvent(conversation_id=conversation_id, job_id=job_id, kind=kind, data=data)
-        session.add(row)
-        session.flush()
+        session.flush()  # the caller's pending rows first (a no-op when there are none)
+        event_id = session.execute(
+            ADD_EVENT, {"conversation_id": conversation_id, "job_id": job_id, "kind": kind, "data": data}
+        ).scalar_one()
         if wake:  # streams of this conversation wake at commit (PostgreSQL)
             notify(session, (EVENTS, conversation_id))
-        return row.id
+        return int(event_id)

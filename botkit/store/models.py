@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -63,6 +64,14 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON, datetime: UTCDateTime()}  # noqa: RUF012
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, for plain Core INSERTs where a row is written once per request (no unit
+    of work to sort, no object to track)."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found
 
 
 class Conversation(Base):

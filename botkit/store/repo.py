@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +39,19 @@ class NewAsset:
     duration_s: float | None = None
     metrics: dict[str, Any] | None = None
     render_key: str | None = None
+
+
+# the rows of a chat turn, as INSERTs built once (construction and cache keys paid once)
+_messages = models.table(models.Message)
+ADD_CONVERSATION = insert(models.table(models.Conversation))
+ADD_MESSAGE = insert(_messages).returning(_messages.c.id)
+ADD_ASSETS = insert(models.table(models.Asset))
+ADD_PLAN = insert(models.table(models.ShotPlanRow))
+ADD_SHOTS = insert(models.table(models.ShotRow))
+CONVERSATION_ID = select(models.Conversation.id).where(models.Conversation.id == bindparam("cid"))
+LATEST_REVISION = select(func.max(models.ShotPlanRow.revision)).where(
+    models.ShotPlanRow.conversation_id == bindparam("cid")
+)
 
 
 def _latest_plan_row(session: Session, conversation_id: str) -> models.ShotPlanRow | None:
@@ -81,40 +94,37 @@ class Repository:
         render job here, so one POST is one commit)."""
         try:
             with self.sessions.begin() as session:
+                # rows as plain INSERTs in parent-first order (no unit of work to sort, no ORM
+                # objects to track): this runs once per chat POST
                 if channel is not None:
-                    session.add(
-                        models.Conversation(
-                            id=conversation_id,
-                            channel=channel,
-                            skill=plan.skill,
-                            external_key=external_key,
-                            owner=owner,
-                        )
+                    session.execute(
+                        ADD_CONVERSATION,
+                        {
+                            "id": conversation_id,
+                            "channel": channel,
+                            "skill": plan.skill,
+                            "external_key": external_key,
+                            "owner": owner,
+                        },
                     )
-                elif session.get(models.Conversation, conversation_id) is None:
+                elif session.scalar(CONVERSATION_ID, {"cid": conversation_id}) is None:
                     raise KeyError(f"no conversation {conversation_id!r}")
-                message = models.Message(
-                    conversation_id=conversation_id,
-                    role="user",
-                    text=text,
-                    attachments={"images": [asset.stored.path for asset in inputs]},
+                message_id = self._add_message(
+                    session, conversation_id, "user", text, {"images": [asset.stored.path for asset in inputs]}
                 )
-                session.add(message)
-                session.flush()  # parents first: assets and plans reference these rows
                 if base_revision is not None and self._latest_revision(session, conversation_id) != base_revision:
                     raise StaleRevision(
                         f"conversation {conversation_id} has a newer plan than revision {base_revision}"
                     )
                 image_ids = {}
-                for asset in inputs:
-                    row = self.asset_row(conversation_id, None, asset)
-                    session.add(row)
-                    image_ids[asset.stored.path] = row.id
-                session.flush()
+                if inputs:
+                    rows = [self.asset_values(conversation_id, None, asset) for asset in inputs]
+                    session.execute(ADD_ASSETS, rows)
+                    image_ids = {row["path"]: row["id"] for row in rows}
                 # a new conversation's plan is revision 1: no query for the latest
                 revision = 1 if channel is not None else None if base_revision is None else base_revision + 1
-                plan_id = self._add_plan(session, conversation_id, plan, message.id, image_ids, revision=revision)
-                session.flush()  # a taken revision number fails here, inside the try
+                # a taken revision number fails here, inside the try
+                plan_id = self._add_plan(session, conversation_id, plan, message_id, image_ids, revision=revision)
                 if delivery is not None:
                     InboundRepository.record_progress(
                         session, delivery, {"turn": {"conversation_id": conversation_id, "plan_id": plan_id}}
@@ -131,14 +141,7 @@ class Repository:
 
     @staticmethod
     def _latest_revision(session: Session, conversation_id: str) -> int:
-        return int(
-            session.scalar(
-                select(func.max(models.ShotPlanRow.revision)).where(
-                    models.ShotPlanRow.conversation_id == conversation_id
-                )
-            )
-            or 0
-        )
+        return int(session.scalar(LATEST_REVISION, {"cid": conversation_id}) or 0)
 
     def latest_revision_number(self, conversation_id: str) -> int:
         """The newest revision number of a conversation (0 when it has no plan)."""
@@ -175,7 +178,7 @@ class Repository:
             query = query.where(models.Asset.job_id == job_id)
         with self.sessions() as session:
             rows = session.scalars(query.order_by(models.Asset.created_at, models.Asset.id)).all()
-            return [{c.name: getattr(row, c.name) for c in models.Asset.__table__.columns} for row in rows]
+            return [{c.name: getattr(row, c.name) for c in models.table(models.Asset).columns} for row in rows]
 
     def messages(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation's messages, oldest first: role, text, attachments, created_at."""
@@ -206,14 +209,14 @@ class Repository:
             row = session.get(models.Asset, asset_id)
             if row is None:
                 return None
-            return {c.name: getattr(row, c.name) for c in models.Asset.__table__.columns}
+            return {c.name: getattr(row, c.name) for c in models.table(models.Asset).columns}
 
     def conversation(self, conversation_id: str) -> dict[str, Any] | None:
         with self.sessions() as session:
             row = session.get(models.Conversation, conversation_id)
             if row is None:
                 return None
-            return {c.name: getattr(row, c.name) for c in models.Conversation.__table__.columns}
+            return {c.name: getattr(row, c.name) for c in models.table(models.Conversation).columns}
 
     def find_clip(self, render_key: str) -> str | None:
         """The stored clip of a render key (any conversation): its path in the asset store."""
@@ -240,32 +243,44 @@ class Repository:
     ) -> str:
         if revision is None:
             revision = 1 + self._latest_revision(session, conversation_id)
-        row = models.ShotPlanRow(
-            id=models.new_id(),
-            conversation_id=conversation_id,
-            revision=revision,
-            message_id=message_id,
-            skill=plan.skill,
-            planner=plan.planner,
-            plan=plan.model_dump(mode="json"),
+        plan_id = models.new_id()
+        session.execute(
+            ADD_PLAN,
+            {
+                "id": plan_id,
+                "conversation_id": conversation_id,
+                "revision": revision,
+                "message_id": message_id,
+                "skill": plan.skill,
+                "planner": plan.planner,
+                "plan": plan.model_dump(mode="json"),
+            },
         )
-        session.add(row)
-        for shot in plan.shots:
-            session.add(
-                models.ShotRow(
-                    plan_id=row.id,
-                    index=shot.index,
-                    mode=shot.mode.value,
-                    prompt=shot.prompt,
-                    negative_prompt=shot.negative_prompt,
-                    duration_s=shot.duration_s,
-                    camera=shot.camera,
-                    seed=shot.seed,
-                    image_asset_id=image_ids.get(shot.image) if shot.image else None,
-                )
+        if plan.shots:
+            session.execute(
+                ADD_SHOTS,
+                [
+                    {
+                        "plan_id": plan_id,
+                        "index": shot.index,
+                        "mode": shot.mode.value,
+                        "prompt": shot.prompt,
+                        "negative_prompt": shot.negative_prompt,
+                        "duration_s": shot.duration_s,
+                        "camera": shot.camera,
+                        "seed": shot.seed,
+                        "image_asset_id": image_ids.get(shot.image) if shot.image else None,
+                    }
+                    for shot in plan.shots
+                ],
             )
-        session.add(models.Message(conversation_id=conversation_id, role="assistant", text=plan.summary()))
-        return row.id
+        self._add_message(session, conversation_id, "assistant", plan.summary(), {})
+        return plan_id
+
+    @staticmethod
+    def _add_message(session: Session, conversation_id: str, role: str, text: str, attachments: dict[str, Any]) -> int:
+        values = {"conversation_id": conversation_id, "role": role, "text": text, "attachments": attachments}
+        return int(session.execute(ADD_MESSAGE, values).scalar_one())
 
     def get_plan(self, plan_id: str) -> ShotPlan:
         with self.sessions() as session:
@@ -317,20 +332,25 @@ class Repository:
 
     @staticmethod
     def asset_row(conversation_id: str, job_id: str | None, asset: NewAsset) -> models.Asset:
-        return models.Asset(
-            id=models.new_id(),
-            conversation_id=conversation_id,
-            job_id=job_id,
-            kind=asset.kind,
-            platform=asset.platform,
-            path=asset.stored.path,
-            mime=asset.mime,
-            bytes=asset.stored.bytes,
-            width=asset.width,
-            height=asset.height,
-            fps=asset.fps,
-            duration_s=asset.duration_s,
-            checksum=asset.stored.checksum,
-            render_key=asset.render_key,
-            metrics=asset.metrics or {},
-        )
+        return models.Asset(**Repository.asset_values(conversation_id, job_id, asset))
+
+    @staticmethod
+    def asset_values(conversation_id: str, job_id: str | None, asset: NewAsset) -> dict[str, Any]:
+        """An asset's row as column values (with a new id)."""
+        return {
+            "id": models.new_id(),
+            "conversation_id": conversation_id,
+            "job_id": job_id,
+            "kind": asset.kind,
+            "platform": asset.platform,
+            "path": asset.stored.path,
+            "mime": asset.mime,
+            "bytes": asset.stored.bytes,
+            "width": asset.width,
+            "height": asset.height,
+            "fps": asset.fps,
+            "duration_s": asset.duration_s,
+            "checksum": asset.stored.checksum,
+            "render_key": asset.render_key,
+            "metrics": asset.metrics or {},
+        }

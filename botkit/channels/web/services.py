@@ -305,8 +305,9 @@ class WebServices:
             time.sleep(0.05)
 
 
-def get_services(request: Request) -> WebServices:
-    """The app's services (``create_app`` puts them on ``app.state.services``)."""
+async def get_services(request: Request) -> WebServices:
+    """The app's services (``create_app`` puts them on ``app.state.services``). Async: a plain
+    read, so FastAPI runs it on the loop instead of sending it to a thread."""
     services: WebServices = request.app.state.services
     return services
 
@@ -314,13 +315,14 @@ def get_services(request: Request) -> WebServices:
 Services = Annotated[WebServices, Depends(get_services)]
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     services: Services,
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> Principal:
     """Who is asking (``_bearer`` declares the scheme in the OpenAPI document; the token is checked
-    here, or was checked by ``SiteHeaders`` before the body was read)."""
+    here, or was checked by ``SiteHeaders`` before the body was read). Async, like
+    ``SiteHeaders``: the check reads the sites from memory, no thread hop for it."""
     checked = getattr(request.state, "principal", None)
     if isinstance(checked, Principal):
         return checked

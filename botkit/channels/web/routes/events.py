@@ -10,18 +10,22 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
+from botkit.domain.jobs import JobEvent
 from botkit.errors import InputError
+from botkit.jobs.service import JobService
 
 from ..auth import Principal
 from ..ratelimit import RateLimited
 from ..services import Services, stream_principal
+from ..sites import SiteInfo
 from ..streams import Watch
+from ..views import Views
 from .common import JSON_ERRORS, PREFIX
 
 router = APIRouter(prefix=PREFIX, responses=JSON_ERRORS)
@@ -78,6 +82,14 @@ async def open_stream(
         services.open_streams.leave(owner)
 
 
+def read_page(
+    jobs: JobService, views: Views, stream: OpenStream, site: SiteInfo, after: int
+) -> tuple[list[JobEvent], list[dict[str, Any]]]:
+    """The next page of the log after ``after`` and what the stream sends for each event."""
+    events = jobs.events(conversation_id=stream.conversation_id, after=after, limit=EVENT_PAGE)
+    return events, views.events(stream.base_url, site, events) if events else []
+
+
 @router.get(
     "/conversations/{conversation_id}/events",
     summary="Server-sent events: queued (with the plan), started, rendering, post, done, failed, cancelled",
@@ -93,14 +105,11 @@ async def conversation_events(
     deadline = time.monotonic() + stream.max_s
     last_sent = time.monotonic()
     while True:
-        events = await anyio.to_thread.run_sync(
-            partial(jobs.events, conversation_id=stream.conversation_id, after=after, limit=EVENT_PAGE),
-            limiter=services.read_threads,
+        # one thread hop per page (the read and its payloads), not per event
+        events, payloads = await anyio.to_thread.run_sync(
+            partial(read_page, jobs, views, stream, site, after), limiter=services.read_threads
         )
-        if events:  # one thread hop per page, not per event
-            payloads = await anyio.to_thread.run_sync(
-                partial(views.events, stream.base_url, site, events), limiter=services.read_threads
-            )
+        if events:
             for event, payload in zip(events, payloads, strict=True):
                 after = event.id
                 yield ServerSentEvent(
