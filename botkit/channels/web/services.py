@@ -132,41 +132,31 @@ class WebServices:
         if not uploads or len(uploads) > self.options.max_images:
             raise InputError(f"{len(uploads)} files sent; send 1-{self.options.max_images} at a time")
         limit = max(self.bot.image_limits.max_bytes, self.bot.video_limits.max_bytes)
-        paths = []
-        for index, upload in enumerate(uploads):
-            name = SAFE_NAME.sub("_", Path(upload.filename or "file").name)[:80] or "file"
-            target = folder / f"{index:02d}" / name
-            target.parent.mkdir(parents=True)
-            size = 0
-            with target.open("wb") as out:
-                for block in iter(partial(upload.file.read, 1 << 20), b""):
-                    size += len(block)
-                    if size > limit:
-                        raise UploadTooLarge(f"file {name!r} is over {limit / 2**20:.0f} MiB, the most a file may be")
-                    out.write(block)
-            paths.append(target)
-        return paths
+        return [
+            write_upload(upload, folder / f"{index:02d}", "file", limit,
+                         lambda name: f"file {name!r} is over {limit / 2**20:.0f} MiB, the most a file may be")
+            for index, upload in enumerate(uploads)
+        ]  # fmt: skip
 
     def save_uploads(self, uploads: list[UploadFile], folder: Path) -> list[Path]:
         """Write uploads to ``folder``, refusing oversized files and bytes that are not an allowed image."""
         if len(uploads) > self.options.max_images:
             raise InputError(f"{len(uploads)} images sent; at most {self.options.max_images} are allowed")
         limit = max(self.bot.image_limits.max_bytes, self.bot.video_limits.max_bytes)  # which one: by the bytes, below
+        image_mib = self.bot.image_limits.max_bytes / 2**20
         paths = []
         for index, upload in enumerate(uploads):
-            name = SAFE_NAME.sub("_", Path(upload.filename or "image").name)[:80] or "image"
-            target = folder / f"{index:02d}" / name
-            target.parent.mkdir(parents=True)
-            size = 0
-            with target.open("wb") as out:
-                for block in iter(partial(upload.file.read, 1 << 20), b""):
-                    size += len(block)
-                    if size > limit:
-                        raise UploadTooLarge(
-                            f"file {name!r} is over {limit / 2**20:.0f} MiB; at most {limit / 2**20:.0f} MiB per video "
-                            f"and {self.bot.image_limits.max_bytes / 2**20:.0f} MiB per image is allowed"
-                        )
-                    out.write(block)
+            target = write_upload(
+                upload,
+                folder / f"{index:02d}",
+                "image",
+                limit,
+                lambda name: (
+                    f"file {name!r} is over {limit / 2**20:.0f} MiB; at most {limit / 2**20:.0f} MiB per "
+                    f"video and {image_mib:.0f} MiB per image is allowed"
+                ),
+            )
+            name, size = target.name, target.stat().st_size
             if upload_kind(target) == "video":  # probed (header and packets, nothing decoded) by the turn
                 try:
                     container = sniff_file(target)
@@ -352,3 +342,21 @@ def admin_principal(
 
 
 Admin = Annotated[Principal, Depends(admin_principal)]
+
+
+def write_upload(
+    upload: UploadFile, folder: Path, default_name: str, limit: int, too_large: Callable[[str], str]
+) -> Path:
+    """Stream ``upload`` into ``folder`` under its cleaned file name, refusing it (``UploadTooLarge``
+    with ``too_large(name)``) once it passes ``limit`` bytes."""
+    name = SAFE_NAME.sub("_", Path(upload.filename or default_name).name)[:80] or default_name
+    target = folder / name
+    target.parent.mkdir(parents=True)
+    size = 0
+    with target.open("wb") as out:
+        for block in iter(partial(upload.file.read, 1 << 20), b""):
+            size += len(block)
+            if size > limit:
+                raise UploadTooLarge(too_large(name))
+            out.write(block)
+    return target
